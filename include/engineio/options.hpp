@@ -1,0 +1,82 @@
+#pragma once
+// engineio::ServerOptions — every knob of the Engine.IO server, with its default.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace engineio {
+
+/// The `io` cookie sent with the handshake response (sticky load balancing by cookie).
+struct CookieOptions {
+    std::string name = "io";        ///< cookie name
+    std::string path = "/";         ///< Path attribute; empty = none
+    bool http_only = true;          ///< HttpOnly attribute
+    std::string same_site = "Lax";  ///< SameSite attribute ("Strict", "Lax", "None"); empty = none
+};
+
+/// TLS for https/wss. Both files are PEM.
+struct TlsOptions {
+    std::string certificate_chain_file;
+    std::string private_key_file;
+};
+
+/// Options of engineio::Server. An aggregate: set what you need with designated initializers,
+///   engineio::ServerOptions{.path = "/engine.io/", .ping_interval = 10s}
+/// Names follow python-engineio's where it has one.
+struct ServerOptions {
+    // --- protocol -------------------------------------------------------------------------------
+    /// Path the server answers on. A trailing slash is added if missing.
+    std::string path = "/socket.io/";
+    /// Interval between server PINGs.
+    std::chrono::milliseconds ping_interval{25'000};
+    /// How long after a PING the PONG may take before the session is closed.
+    std::chrono::milliseconds ping_timeout{20'000};
+    /// Largest message / polling POST body accepted, in bytes (python: max_http_buffer_size).
+    /// Announced to clients as maxPayload; a larger POST gets HTTP 413.
+    std::size_t max_payload = 1'000'000;
+    /// Allow the upgrade from polling to WebSocket.
+    bool allow_upgrades = true;
+    /// How long an upgrade may take from the probe to the UPGRADE packet.
+    std::chrono::milliseconds upgrade_timeout{10'000};
+    /// Transports accepted, in order of preference: "polling", "websocket".
+    std::vector<std::string> transports = {"polling", "websocket"};
+    /// Accept Engine.IO v3 clients (EIO=3). When false they get error 5 "Unsupported protocol version".
+    bool allow_eio3 = false;
+
+    // --- HTTP -----------------------------------------------------------------------------------
+    /// Origins allowed by CORS. Empty (the default): same origin only — a request whose Origin
+    /// header does not match its Host is refused with 403; requests without Origin are allowed.
+    /// {"*"}: any origin. Otherwise the exact origins allowed ("https://example.com").
+    std::vector<std::string> cors_allowed_origins = {};
+    /// Send Access-Control-Allow-Credentials: true.
+    bool cors_credentials = true;
+    /// The `io` cookie; none by default.
+    std::optional<CookieOptions> cookie = std::nullopt;
+    /// Compress polling responses with gzip/deflate (per Accept-Encoding) above the threshold.
+    bool http_compression = true;
+    std::size_t compression_threshold = 1024;
+    /// Negotiate permessage-deflate on WebSocket connections.
+    bool websocket_compression = false;
+    /// TLS: when set, the server speaks https/wss only.
+    std::optional<TlsOptions> tls = std::nullopt;
+
+    // --- runtime and bounds ---------------------------------------------------------------------
+    /// Event loops (threads). 0 = one per hardware thread.
+    unsigned threads = 0;
+    /// Time to read a whole HTTP request (headers and body) before the connection is closed.
+    std::chrono::milliseconds http_read_timeout{30'000};
+    /// Largest HTTP request header block, in bytes.
+    std::size_t max_header_size = 16 * 1024;
+    /// Bound of a session's send queue, in bytes not yet written; over it the session is closed.
+    std::size_t max_send_queue_bytes = 16 * 1024 * 1024;
+    /// Bound of a session's send queue, in messages not yet written.
+    std::size_t max_send_queue_messages = 65'536;
+
+    /// Engine.IO-level logs (the spdlog logger "engineio") at info; otherwise warnings only.
+    bool logger = false;
+};
+
+}  // namespace engineio

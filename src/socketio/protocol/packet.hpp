@@ -1,0 +1,38 @@
+#pragma once
+// socketio::protocol::Packet — one Socket.IO v5 packet, decoded.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace socketio::protocol {
+
+using json = nlohmann::json;
+
+enum class PacketType : std::uint8_t {
+    connect = 0,
+    disconnect = 1,
+    event = 2,
+    ack = 3,
+    connect_error = 4,
+    binary_event = 5,
+    binary_ack = 6,
+};
+
+/// A Socket.IO packet. Binary attachments are json binary values (json::binary_t) in place of
+/// their placeholders: the parser replaces them on decode and extracts them on encode, so BINARY_*
+/// and plain EVENT/ACK are one shape to the layers above (encode picks the binary type itself when
+/// `data` holds binary values).
+struct Packet {
+    PacketType type = PacketType::event;
+    std::string nsp = "/";
+    std::optional<std::uint64_t> id;  ///< ack id
+    /// CONNECT: auth object or null. CONNECT_ERROR: {"message":…, "data":…}.
+    /// EVENT: [name, args…]. ACK: [args…]. DISCONNECT: null.
+    json data;
+};
+
+}  // namespace socketio::protocol
