@@ -1,0 +1,25 @@
+#pragma once
+// The polling payload of Engine.IO v4: packets in their text form joined by '\x1e'.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "engineio/protocol/packet.hpp"
+
+namespace engineio::protocol {
+
+inline constexpr char kRecordSeparator = '\x1e';
+
+/// Appends the payload of `packets` to `out`.
+void encode_payload(std::span<const Packet> packets, std::string& out);
+
+/// Decodes a payload into `out` (appended). A body larger than `max_payload` bytes is
+/// error::payload_too_large; an empty body or any packet that does not decode is
+/// error::invalid_packet (then `out` is left unchanged).
+std::error_code decode_payload(std::string_view body, std::size_t max_payload,
+                               std::vector<Packet>& out);
+
+}  // namespace engineio::protocol
