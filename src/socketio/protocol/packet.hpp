@@ -25,7 +25,8 @@ enum class PacketType : std::uint8_t {
 /// A Socket.IO packet. Binary attachments are json binary values (json::binary_t) in place of
 /// their placeholders: the parser replaces them on decode and extracts them on encode, so BINARY_*
 /// and plain EVENT/ACK are one shape to the layers above (encode picks the binary type itself when
-/// `data` holds binary values).
+/// `data` holds binary values). Decoders therefore hand out BINARY_EVENT as `event` and BINARY_ACK
+/// as `ack`, with the attachments in place, as socket.io-parser does.
 struct Packet {
     PacketType type = PacketType::event;
     std::string nsp = "/";
@@ -34,5 +35,13 @@ struct Packet {
     /// EVENT: [name, args…]. ACK: [args…]. DISCONNECT: null.
     json data;
 };
+
+/// True for the event names the Socket.IO protocol reserves ("connect", "connect_error",
+/// "disconnect", "disconnecting", "newListener", "removeListener"): a client may not emit them, and
+/// a decoder rejects an EVENT that names one (error::invalid_payload), as socket.io-parser does.
+bool is_reserved_event_name(std::string_view name) noexcept;
+
+/// "CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK".
+std::string_view to_string(PacketType type) noexcept;
 
 }  // namespace socketio::protocol

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "socketio/protocol/error.hpp"
 #include "socketio/protocol/packet.hpp"
 
 namespace socketio::protocol {
@@ -22,20 +23,21 @@ struct Frame {
 /// Decodes a stream of Engine.IO messages of one connection into packets. Holds the state of a
 /// packet that still waits for its binary attachments. Not thread-safe: one per connection.
 class Decoder {
-public:
+  public:
     virtual ~Decoder() = default;
     /// Feeds one Engine.IO message. Returns a whole packet when one is complete, std::nullopt
     /// while attachments are still awaited. On invalid input sets `ec` (a socketio::protocol
     /// error: see error.hpp) and returns std::nullopt; the connection must then be closed.
-    virtual std::optional<Packet> feed(std::string_view data, bool binary,
-                                       std::error_code& ec) = 0;
+    /// `ec` is cleared on success. `data` is only read during the call. After an error the
+    /// decoder has dropped any partial packet. Never throws on bad input (std::bad_alloc aside).
+    virtual std::optional<Packet> feed(std::string_view data, bool binary, std::error_code& ec) = 0;
     /// True while a packet waits for attachments.
     virtual bool awaiting_attachments() const noexcept = 0;
 };
 
 /// Encodes packets and makes decoders. Stateless and thread-safe.
 class Parser {
-public:
+  public:
     virtual ~Parser() = default;
     /// One packet → its Engine.IO messages (one text frame, then one binary frame per attachment,
     /// for the JSON parser).
@@ -43,8 +45,16 @@ public:
     virtual std::unique_ptr<Decoder> make_decoder() const = 0;
 };
 
+/// Bounds a decoder enforces on input; over one, feed() fails with the error named.
 struct ParserLimits {
-    std::size_t max_attachments = 10;  ///< attachments per packet; more is an error
+    /// Binary attachments per packet (error::too_many_attachments). Default 10, as
+    /// socket.io-parser's `maxAttachments`: the attachments of a packet are held in memory until
+    /// the last one arrives, so this times the Engine.IO max payload bounds that memory.
+    std::size_t max_attachments = 10;
+    /// Nesting of arrays/objects in a payload (error::nesting_too_deep). Default 128: nlohmann's
+    /// dump, comparison and our placeholder walk recurse, so unbounded nesting from a peer could
+    /// exhaust a loop thread's stack; real Socket.IO payloads stay far below this.
+    std::size_t max_nesting_depth = 128;
 };
 
 /// The default JSON parser of the Socket.IO v5 protocol.
