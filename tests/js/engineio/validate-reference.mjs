@@ -1,0 +1,101 @@
+// Runs every test script scenario against the REFERENCE server (Node's engine.io, see
+// reference-server.mjs) with the options the C++ tests give our server, so that a script failing
+// against engineio::Server points at our server, not at the test. Exit 0 = all passed.
+//
+//   node engineio/validate-reference.mjs [filter]     (filter: substring of "script scenario")
+//
+// Keep this table in step with the C++ tests in tests/integration/engineio/.
+
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fast = ["--ping-interval", "300", "--ping-timeout", "200"];
+
+export const cases = [
+    ["handshake", "polling", [], []],
+    ["handshake", "polling", ["pingInterval=300", "pingTimeout=200", "maxPayload=5000"],
+        [...fast, "--max-payload", "5000"]],
+    ["handshake", "polling", ["upgrades=none"], ["--no-upgrades"]],
+    ["handshake", "websocket", ["pingInterval=300", "pingTimeout=200"], fast],
+    ["errors", "transport_unknown", [], []],
+    ["errors", "transport_unknown", ["disabled=polling"], ["--transports", "websocket"]],
+    ["errors", "session_unknown", [], []],
+    ["errors", "bad_handshake_method", [], []],
+    ["errors", "bad_request", [], []],
+    ["errors", "forbidden", [], []],
+    ["errors", "unsupported_protocol", [], []],
+    ["errors", "not_found", [], []],
+];
+
+function startReference(flags) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(here, "reference-server.mjs"), ...flags], {
+            stdio: ["ignore", "pipe", "inherit"],
+        });
+        let buffered = "";
+        child.stdout.on("data", (chunk) => {
+            buffered += chunk;
+            const line = buffered.split("\n")[0];
+            if (buffered.includes("\n")) resolve({ child, port: JSON.parse(line).port });
+        });
+        child.on("exit", (code) => reject(new Error(`reference server exited with ${code}`)));
+    });
+}
+
+function runScript(script, args, env) {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [path.join(here, `${script}.mjs`), ...args], {
+            env: { ...process.env, SIO_STRICT: "0", ...env },
+        });
+        let out = "";
+        child.stdout.on("data", (c) => (out += c));
+        child.stderr.on("data", (c) => (out += c));
+        child.on("exit", (code) => resolve({ code, out }));
+    });
+}
+
+async function main() {
+    const filter = process.argv[2] ?? "";
+    let tls = null;
+    let failures = 0;
+    for (const [script, scenario, params, flags, options = {}] of cases) {
+        const name = `${script} ${scenario} ${params.join(" ")}`.trim();
+        if (!name.includes(filter)) continue;
+        const serverFlags = [...flags];
+        const env = {};
+        let scheme = "http";
+        if (options.tls) {
+            if (!tls) {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sio-ref-"));
+                tls = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+                execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", tls.key, "-out", tls.cert], { stdio: "ignore" });
+            }
+            serverFlags.push("--tls-cert", tls.cert, "--tls-key", tls.key);
+            env.NODE_EXTRA_CA_CERTS = tls.cert;
+            scheme = "https";
+        }
+        const started = Date.now();
+        const { child, port } = await startReference(serverFlags);
+        const base = `${scheme}://127.0.0.1:${port}${options.path ?? "/engine.io/"}`;
+        const result = await runScript(script, [base, scenario, ...params], env);
+        child.kill("SIGKILL");
+        const ms = Date.now() - started;
+        if (result.code === 0) {
+            console.log(`PASS ${name} (${ms} ms)`);
+        } else {
+            failures++;
+            console.log(`FAIL ${name} (${ms} ms, exit ${result.code})\n${result.out}`);
+        }
+    }
+    console.log(failures === 0 ? "all passed" : `${failures} failed`);
+    process.exit(failures === 0 ? 0 : 1);
+}
+
+main();
