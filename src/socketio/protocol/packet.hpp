@@ -34,6 +34,8 @@ struct Packet {
     /// CONNECT: auth object or null. CONNECT_ERROR: {"message":…, "data":…}.
     /// EVENT: [name, args…]. ACK: [args…]. DISCONNECT: null.
     json data;
+
+    friend bool operator==(const Packet&, const Packet&) = default;
 };
 
 /// True for the event names the Socket.IO protocol reserves ("connect", "connect_error",

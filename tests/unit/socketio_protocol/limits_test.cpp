@@ -1,0 +1,78 @@
+// ParserLimits: attachments per packet and payload nesting, at and over their bounds.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_support.hpp"
+
+namespace socketio::protocol {
+namespace {
+
+using test::text;
+
+// A BINARY_EVENT header frame declaring and referencing `count` attachments.
+std::string binary_header(std::size_t count) {
+    std::string frame = "5" + std::to_string(count) + "-[\"many\"";
+    for (std::size_t i = 0; i < count; ++i) {
+        frame += ",{\"_placeholder\":true,\"num\":" + std::to_string(i) + "}";
+    }
+    return frame + "]";
+}
+
+std::vector<Frame> binary_packet(std::size_t count) {
+    std::vector<Frame> frames{text(binary_header(count))};
+    for (std::size_t i = 0; i < count; ++i) frames.push_back(test::binary({1}));
+    return frames;
+}
+
+std::string nested_event(std::size_t depth) {
+    // ["n", [[...[]...]]] — the outer array is one level.
+    return "2[\"n\"," + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "]";
+}
+
+TEST(Limits, DefaultAllowsTenAttachmentsAsSocketIoParser) {
+    EXPECT_EQ(ParserLimits{}.max_attachments, 10u);
+    EXPECT_EQ(test::decode_frames(binary_packet(10)).data.size(), 11u);
+    EXPECT_EQ(test::text_error(binary_header(11)), error::too_many_attachments);
+}
+
+TEST(Limits, MaxAttachmentsIsConfigurable) {
+    const ParserLimits limits{.max_attachments = 2};
+    EXPECT_EQ(test::decode_frames(binary_packet(2), limits).data.size(), 3u);
+    EXPECT_EQ(test::decode_error(binary_packet(3), limits), error::too_many_attachments);
+    const ParserLimits more{.max_attachments = 50};
+    EXPECT_EQ(test::decode_frames(binary_packet(50), more).data.size(), 51u);
+}
+
+TEST(Limits, TooManyAttachmentsIsRefusedBeforeAnyIsBuffered) {
+    auto decoder = json_parser({.max_attachments = 1})->make_decoder();
+    std::error_code ec;
+    EXPECT_FALSE(decoder->feed(binary_header(2), false, ec));
+    EXPECT_EQ(ec, error::too_many_attachments);
+    EXPECT_FALSE(decoder->awaiting_attachments());
+}
+
+TEST(Limits, NestingAtTheBoundIsAccepted) {
+    const ParserLimits limits{.max_nesting_depth = 16};
+    EXPECT_EQ(test::decode_frames({text(nested_event(16))}, limits).data.size(), 2u);
+    EXPECT_EQ(test::text_error(nested_event(17), limits), error::nesting_too_deep);
+}
+
+TEST(Limits, DefaultNestingBoundRefusesAHostileDocument) {
+    EXPECT_EQ(ParserLimits{}.max_nesting_depth, 128u);
+    EXPECT_FALSE(test::text_error(nested_event(128)));
+    EXPECT_EQ(test::text_error(nested_event(129)), error::nesting_too_deep);
+    // A megabyte of '[' fails fast with a clear error, not a stack overflow.
+    EXPECT_EQ(test::text_error("2" + std::string(1 << 20, '[')), error::nesting_too_deep);
+}
+
+TEST(Limits, BracketsInsideStringsDoNotCountAsNesting) {
+    const ParserLimits limits{.max_nesting_depth = 2};
+    const std::string brackets(100, '[');
+    EXPECT_EQ(test::decode_frames({text("2[\"" + brackets + "\",\"\\\"[[[\"]")}, limits).data,
+              json::array({brackets, "\"[[["}));
+}
+
+}  // namespace
+}  // namespace socketio::protocol
