@@ -237,10 +237,16 @@ export async function openWebSocket(base, query = "", options = {}) {
  * With acceptedThenClosed, an upgrade that is accepted and then closed without any packet also
  * counts as a refusal (status 101), which is how the reference refuses some of them.
  */
-export function refusedUpgradeStatus(url, { acceptedThenClosed = false } = {}) {
+export function refusedUpgradeStatus(url, { acceptedThenClosed = false, timeoutMs = 3000 } = {}) {
     return new Promise((resolve, reject) => {
         const ws = new WebSocket(url);
+        const timer = setTimeout(() => {
+            ws.terminate();
+            reject(new Error(`${url}: neither refused nor closed within ${timeoutMs} ms`));
+        }, timeoutMs);
+        ws.on("close", () => clearTimeout(timer));
         ws.on("unexpected-response", (req, res) => {
+            clearTimeout(timer);
             resolve(res.statusCode);
             req.destroy();
         });

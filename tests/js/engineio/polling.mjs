@@ -1,0 +1,140 @@
+// HTTP long-polling: message exchange, batching, binary as "b"+base64, limits and the ways a
+// polling session ends. The server runs with the default ping interval (no PING gets in the way)
+// unless a scenario says otherwise.
+import { assert, assertError, openPolling, parseArgs, poll, post, report, runScenario, sleep } from "./lib.mjs";
+
+const RS = "\x1e";
+
+/** GETs until a non-empty payload that is not just a NOOP arrives; returns the packets. */
+async function pollPackets(base, sid) {
+    const response = await poll(base, sid);
+    assert.equal(response.status, 200, `poll status (body: ${response.text})`);
+    assert.match(String(response.headers["content-type"]), /^text\/plain; ?charset=UTF-8$/i);
+    return response.text.split(RS);
+}
+
+async function postOk(base, sid, body) {
+    const response = await post(base, sid, body);
+    assert.equal(response.status, 200, `POST ${JSON.stringify(body)} (body: ${response.text})`);
+    assert.equal(response.text, "ok");
+    assert.match(String(response.headers["content-type"]), /^text\/html|^text\/plain/i);
+}
+
+const scenarios = {
+    // Text and binary both ways: the echo comes back exactly; one POST may carry several packets.
+    async echo(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        await postOk(base, sid, "4hello");
+        assert.deepEqual(await pollPackets(base, sid), ["4hello"]);
+        await postOk(base, sid, "4é✓ unicode");
+        assert.deepEqual(await pollPackets(base, sid), ["4é✓ unicode"]);
+        // binary [1,2,3,4] as b + base64, then a batch of text, binary and an empty message
+        await postOk(base, sid, "bAQIDBA==");
+        assert.deepEqual(await pollPackets(base, sid), ["bAQIDBA=="]);
+        await postOk(base, sid, ["4one", "bAAEC/w==", "4", "4two"].join(RS));
+        assert.deepEqual(await pollPackets(base, sid), ["4one", "bAAEC/w==", "4", "4two"]);
+    },
+    // Several messages sent server-side before a GET come back together, \x1e-joined, in order.
+    async batching(base, { count = 5 }) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        await postOk(base, sid, `4cmd:burst:${count}`);
+        const expected = Array.from({ length: count }, (_, i) => `4m${i}`);
+        assert.deepEqual(await pollPackets(base, sid), expected);
+    },
+    // A pending GET is answered as soon as the server has something to send.
+    async long_poll(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const pending = poll(base, sid);
+        await sleep(100);
+        await postOk(base, sid, "4wake");
+        const response = await pending;
+        assert.equal(response.status, 200);
+        assert.equal(response.text, "4wake");
+    },
+    // A POST body over maxPayload is refused with 413; a body exactly at the limit is accepted.
+    async max_payload(base, { maxPayload }) {
+        const { sid, handshake } = await openPolling(base);
+        report("open", { sid });
+        assert.equal(handshake.maxPayload, maxPayload);
+        const atLimit = "4" + "a".repeat(maxPayload - 1);
+        await postOk(base, sid, atLimit);
+        assert.deepEqual(await pollPackets(base, sid), [atLimit]);
+        let status;
+        try {
+            status = (await post(base, sid, "4" + "a".repeat(maxPayload * 2))).status;
+        } catch (err) {
+            // The server may close the connection after the 413 before reading the body.
+            status = `connection error ${err.code}`;
+        }
+        assert.equal(status, 413, "oversized POST");
+    },
+    // Two GETs at once on one sid: the second gets 400, the session is closed (the first GET is
+    // answered with a CLOSE), and the sid is unknown afterwards.
+    async overlapping_get(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const first = poll(base, sid);
+        await sleep(50);
+        const second = await poll(base, sid);
+        assert.equal(second.status, 400, `second GET (body: ${second.text})`);
+        const firstResponse = await first;
+        assert.equal(firstResponse.status, 200);
+        assert.equal(firstResponse.text, "1", "first GET gets CLOSE");
+        assertError(await poll(base, sid), 1, "GET after the overlap");
+    },
+    // An invalid packet closes the session.
+    async parse_error(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        try {
+            const response = await post(base, sid, "abc");
+            report("post_status", { status: response.status });
+        } catch {
+            // the server may drop the connection instead of answering
+        }
+        await sleep(50);
+        assertError(await poll(base, sid), 1, "GET after the invalid packet");
+    },
+    // The client sends CLOSE: the pending GET is released with a NOOP, then the sid is gone.
+    async client_close(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const pending = poll(base, sid);
+        await sleep(50);
+        await postOk(base, sid, "1");
+        const response = await pending;
+        assert.equal(response.status, 200);
+        assert.equal(response.text, "6");
+        await sleep(50);
+        assertError(await poll(base, sid), 1, "GET after CLOSE");
+    },
+    // The server closes the session (Server::close / Session::close): the client gets CLOSE.
+    async server_close(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const pending = poll(base, sid);
+        await sleep(50);
+        await postOk(base, sid, "4cmd:close");
+        const response = await pending;
+        assert.equal(response.status, 200);
+        assert.equal(response.text.split(RS).at(-1), "1", `GET after close: ${response.text}`);
+        await sleep(50);
+        assertError(await poll(base, sid), 1, "GET after the server closed");
+    },
+    // The server stops: a waiting GET gets CLOSE.
+    async server_stop(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const pending = poll(base, sid);
+        await sleep(50);
+        await postOk(base, sid, "4cmd:stop");
+        const response = await pending;
+        assert.equal(response.status, 200);
+        assert.equal(response.text.split(RS).at(-1), "1", `GET during stop: ${response.text}`);
+    },
+};
+
+runScenario(scenarios, parseArgs());

@@ -1,0 +1,88 @@
+// WebSocket transport opened directly (no polling first).
+import { STRICT, assert, openWebSocket, parseArgs, report, runScenario, sleep } from "./lib.mjs";
+
+const scenarios = {
+    // Text and binary frames are echoed exactly; binary goes as a binary frame without prefix.
+    async echo(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.send("4hello");
+        assert.equal(await socket.nextNonPing(), "4hello");
+        socket.send("4");
+        assert.equal(await socket.nextNonPing(), "4");
+        socket.send(Buffer.from([1, 2, 3, 4]));
+        assert.deepEqual(await socket.nextNonPing(), Buffer.from([1, 2, 3, 4]));
+        socket.send(Buffer.alloc(0));
+        assert.deepEqual(await socket.nextNonPing(), Buffer.alloc(0));
+        socket.send("4é✓ unicode");
+        assert.equal(await socket.nextNonPing(), "4é✓ unicode");
+        socket.send("4cmd:burst:3");
+        for (let i = 0; i < 3; i++) assert.equal(await socket.nextNonPing(), `4m${i}`);
+        socket.close();
+        await socket.waitClose();
+    },
+    // Short ping interval: the server PINGs repeatedly; a client answering PONG stays connected
+    // well past pingInterval + pingTimeout.
+    async heartbeat(base, { pingInterval, pingTimeout, pings = 4 }) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        const started = Date.now();
+        for (let i = 0; i < pings; i++) {
+            const message = await socket.next(pingInterval + pingTimeout + 2000);
+            assert.equal(message, "2", `PING #${i}`);
+            socket.send("3");
+        }
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed >= (pings - 1) * pingInterval * 0.8, `${pings} PINGs took ${elapsed} ms`);
+        report("pings", { count: pings, elapsed_ms: elapsed });
+        socket.send("4still-here");
+        assert.equal(await socket.nextNonPing(), "4still-here");
+        socket.close();
+        await socket.waitClose();
+    },
+    // The client sends CLOSE: the server closes the WebSocket. (The Node reference ignores CLOSE
+    // over WebSocket and only drops the client at its ping timeout, so it is validated with short
+    // ping intervals.)
+    async client_close(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.send("1");
+        await socket.waitClose(3000);
+    },
+    // The client drops the TCP connection without CLOSE (transport close on the server).
+    async client_drop(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.ws.terminate();
+        await socket.waitClose();
+        await sleep(100);
+    },
+    // An invalid packet closes the session.
+    async parse_error(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.send("abc");
+        await socket.waitClose();
+    },
+    // The server closes the session: CLOSE packet, then the WebSocket closes.
+    async server_close(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.send("4cmd:close");
+        // The reference closes the WebSocket without a CLOSE packet; ours sends CLOSE first.
+        if (STRICT) assert.equal(await socket.nextNonPing(), "1");
+        const closed = await socket.waitClose();
+        report("closed", closed);
+    },
+    // The server stops: the WebSocket is closed (CLOSE packet, close code 1001 going away).
+    async server_stop(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.send("4cmd:stop");
+        const closed = await socket.waitClose();
+        report("closed", closed);
+        if (STRICT) assert.equal(closed.code, 1001, "close code going away");
+    },
+};
+
+runScenario(scenarios, parseArgs());
