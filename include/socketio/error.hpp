@@ -1,0 +1,49 @@
+#pragma once
+// socketio::error — the Socket.IO server's error codes, and socketio::ConnectionRefused.
+
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+namespace socketio {
+
+using json = nlohmann::json;
+
+/// Errors of the Socket.IO server layer (category "socketio"). Acks report them through the
+/// std::error_code of their callback; emitting a reserved event name throws std::system_error.
+enum class error {
+    ack_timeout = 1,        ///< no ack arrived within the timeout of the emit
+    socket_disconnected,    ///< the socket disconnected before it acknowledged
+    too_many_pending_acks,  ///< the socket already has ServerOptions::max_pending_acks pending
+    reserved_event,         ///< emit of a reserved name (connect, disconnect, …)
+    unknown_socket,         ///< no connected socket with that sid in that namespace
+    invalid_handler,        ///< a handler whose signature does not fit its event
+    not_listening,          ///< the server has no engine (a detached server) or is not listening
+};
+
+const std::error_category& socketio_category() noexcept;
+inline std::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), socketio_category()};
+}
+
+/// Thrown by a connect handler to refuse the connection. The client receives CONNECT_ERROR with
+/// {"message": message} plus {"data": data} when data is not null (python-socketio's
+/// ConnectionRefusedError, Node's `next(err)` with `err.data`).
+class ConnectionRefused : public std::runtime_error {
+  public:
+    explicit ConnectionRefused(std::string message = "Connection rejected by server",
+                               json data = nullptr)
+        : std::runtime_error(std::move(message)), data_(std::move(data)) {}
+    const json& data() const noexcept { return data_; }
+
+  private:
+    json data_;
+};
+
+}  // namespace socketio
+
+template <>
+struct std::is_error_code_enum<socketio::error> : std::true_type {};

@@ -1,0 +1,165 @@
+#pragma once
+// socketio::Namespace — the handlers and sockets of one namespace; socketio::NamespaceHandler —
+// class-based namespaces.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "socketio/adapter.hpp"
+#include "socketio/detail/handler.hpp"
+#include "socketio/error.hpp"
+#include "socketio/socket.hpp"
+
+namespace socketio {
+
+/// Handler of an exception thrown by an event handler: gets the socket, the event name, its
+/// arguments and the exception (rethrow it to inspect it).
+using ErrorHandler = detail::ErrorHandler;
+
+/// A class-based namespace (python-socketio's socketio.Namespace): override on_connect /
+/// on_disconnect, bind methods to events in the constructor, override dispatch() for custom
+/// routing. A lambda registered with Namespace::on() for the same event wins over a bound method.
+///
+///   struct Chat : socketio::NamespaceHandler {
+///       Chat() { bind("say", &Chat::on_say); }
+///       bool on_connect(socketio::Socket& s, const json& auth) override { return true; }
+///       std::string on_say(socketio::Socket& s, const std::string& text) { return text; }
+///   };
+///   io.register_namespace("/chat", std::make_shared<Chat>());
+///
+/// Thread safety: its methods are called on the socket's loop (or the worker pool with
+/// async_handlers), possibly for several sockets at once on different loops; bind() only in the
+/// constructor.
+class NamespaceHandler {
+  public:
+    virtual ~NamespaceHandler() = default;
+    /// Return false or throw ConnectionRefused to refuse. Default: accept.
+    virtual bool on_connect(Socket& socket, const json& auth) { return true; }
+    virtual void on_disconnect(Socket& socket, DisconnectReason reason) {}
+    /// Routes one event. `args` is the array of its arguments; on success sets `ack_args` (an
+    /// array) and returns true; returns false when no method handles `event` (the catch-all
+    /// handler then gets it). The default looks the event up among the bound methods.
+    virtual bool dispatch(Socket& socket, const std::string& event, json& args, json& ack_args);
+
+  protected:
+    /// Binds a method R Self::method(Socket&, P...) to an event (same rules as lambdas).
+    template <class Self, class R, class... P>
+    void bind(std::string event, R (Self::*method)(Socket&, P...)) {
+        auto* self = static_cast<Self*>(this);
+        methods_[std::move(event)] =
+            detail::make_event_handler([self, method](Socket& socket, P... args) -> R {
+                return (self->*method)(socket, args...);
+            });
+    }
+
+  private:
+    std::unordered_map<std::string, detail::EventHandler> methods_;
+};
+
+/// One namespace of a server: its handlers, its adapter and its sockets. A Namespace is a cheap
+/// handle (Server::of() returns one); copies refer to the same namespace.
+///
+///   auto admin = io.of("/admin");
+///   admin.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("key");
+///   }); admin.on("kick", [&](socketio::Socket& s, std::string sid) { admin.disconnect(sid); });
+///
+/// Thread safety: register handlers (on*, set_handler) before the server starts; every other
+/// member is safe from any thread.
+class Namespace {
+  public:
+    explicit Namespace(std::shared_ptr<detail::NamespaceImpl> impl) : impl_(std::move(impl)) {}
+
+    const std::string& name() const noexcept;
+
+    /// Registers a handler by event name:
+    ///  - "connect": (Socket&) or (Socket&, const json& auth), returning void or bool (false
+    ///    refuses; throwing ConnectionRefused refuses with a message and data);
+    ///  - "disconnect": (Socket&) or (Socket&, DisconnectReason);
+    ///  - "*": the catch-all, (Socket&, const std::string& event, json& args) → ack;
+    ///  - any other name: (Socket&, P…) where each P is json or a type with from_json, one per
+    ///    argument (missing arguments are null); the return value is the ack: void (no
+    ///    arguments), one value, a std::tuple or an Ack (several), or boost::asio::awaitable<…>
+    ///    of those for a coroutine handler (runs on the socket's loop).
+    /// Throws std::system_error(error::invalid_handler) when the signature does not fit the name.
+    template <class F>
+    const Namespace& on(std::string_view event, F&& handler) const {
+        using D = std::decay_t<F>;
+        if (event == "connect") {
+            if constexpr (detail::is_connect_handler<D>()) {
+                set_connect(detail::make_connect_handler(D(std::forward<F>(handler))));
+                return *this;
+            }
+        } else if (event == "disconnect") {
+            if constexpr (detail::is_disconnect_handler<D>()) {
+                set_disconnect(detail::make_disconnect_handler(D(std::forward<F>(handler))));
+                return *this;
+            }
+        } else if (event == "*") {
+            if constexpr (detail::is_catch_all_handler<D>()) {
+                set_catch_all(detail::make_catch_all_handler(D(std::forward<F>(handler))));
+                return *this;
+            }
+        } else {
+            if constexpr (detail::is_event_handler<D>()) {
+                set_event(std::string(event),
+                          detail::make_event_handler(D(std::forward<F>(handler))));
+                return *this;
+            }
+        }
+        throw std::system_error(make_error_code(error::invalid_handler), std::string(event));
+    }
+    /// The handler of exceptions thrown by this namespace's event handlers (else the server's
+    /// default, else a log line; the connection survives).
+    const Namespace& on_error(ErrorHandler handler) const;
+    /// A class-based handler for this namespace (lambdas registered with on() win).
+    const Namespace& set_handler(std::shared_ptr<NamespaceHandler> handler) const;
+
+    // --- emitting (to every socket of the namespace unless narrowed) ---------------------------
+    template <class... Args>
+    void emit(std::string_view event, const Args&... args) const {
+        broadcast().emit(event, args...);
+    }
+    Broadcast broadcast() const;
+    Broadcast to(std::string room) const { return broadcast().to(std::move(room)); }
+    Broadcast to(const std::vector<std::string>& rooms) const { return broadcast().to(rooms); }
+    Broadcast in(std::string room) const { return to(std::move(room)); }
+    Broadcast except(std::string room) const { return broadcast().except(std::move(room)); }
+    Broadcast except(const std::vector<std::string>& rooms) const {
+        return broadcast().except(rooms);
+    }
+    Broadcast local() const { return broadcast().local(); }
+    Broadcast timeout(std::chrono::milliseconds t) const { return broadcast().timeout(t); }
+
+    // --- sockets and rooms by sid (python-socketio's server API) -------------------------------
+    /// The connected socket with this sid, or nullopt.
+    std::optional<Socket> socket(std::string_view sid) const;
+    /// Sids of the sockets of this process (all, or those in `room`).
+    std::vector<std::string> sockets(std::optional<std::string> room = std::nullopt) const;
+    /// False when there is no such connected socket.
+    bool enter_room(std::string_view sid, std::string room) const;
+    bool leave_room(std::string_view sid, const std::string& room) const;
+    void close_room(const std::string& room) const;
+    std::vector<std::string> rooms(std::string_view sid) const;
+    /// Disconnects one socket ("server namespace disconnect"); false when there is none.
+    bool disconnect(std::string_view sid, bool close = false) const;
+
+    Adapter& adapter() const;
+    const std::shared_ptr<detail::NamespaceImpl>& impl() const noexcept { return impl_; }
+
+  private:
+    void set_connect(detail::ConnectHandler handler) const;
+    void set_disconnect(detail::DisconnectHandler handler) const;
+    void set_catch_all(detail::CatchAllHandler handler) const;
+    void set_event(std::string event, detail::EventHandler handler) const;
+
+    std::shared_ptr<detail::NamespaceImpl> impl_;
+};
+
+}  // namespace socketio

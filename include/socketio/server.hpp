@@ -1,0 +1,134 @@
+#pragma once
+// socketio::Server — a Socket.IO v5 server on top of engineio::Server.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "engineio/session.hpp"
+#include "socketio/namespace.hpp"
+#include "socketio/options.hpp"
+#include "socketio/socket.hpp"
+
+namespace engineio {
+class Server;
+}
+
+namespace socketio {
+
+namespace detail {
+class ServerCore;
+}
+
+/// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.
+///
+///   socketio::Server io{{.cors_allowed_origins = {"*"}}};
+///   io.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("token");
+///   }); io.on("chat", [](socketio::Socket& s, const json& msg) {
+///       s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except s
+///       return json{{"ok", 1}};                                   // the client's ack argument
+///   });
+///   io.run("127.0.0.1", 5000);  // blocks until stop()
+///
+/// The members that name no namespace act on "/" (like python-socketio's namespace=None).
+///
+/// Thread safety: register handlers (on, of(…).on, register_namespace, on_error_default) before
+/// listen()/start()/run(). Every other member is safe from any thread, inside or outside a
+/// handler; stop() too (also from a handler).
+class Server {
+  public:
+    explicit Server(ServerOptions options = {});
+    /// A server without its own Engine.IO server, for in-process transports (the test client,
+    /// fake sessions): drive it through engine_handler() with sessions whose executor() is one of
+    /// `loops` and whose loop_index() is its index there. listen/start/run throw
+    /// std::system_error(error::not_listening).
+    Server(ServerOptions options, std::vector<boost::asio::any_io_executor> loops);
+    ~Server();  ///< stops the server and joins the background tasks
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    const ServerOptions& options() const noexcept;
+
+    // --- handlers ------------------------------------------------------------------------------
+    /// The namespace with this name, created if needed ("/" always exists).
+    Namespace of(std::string_view nsp);
+    /// Handlers of "/" (see Namespace::on for the signatures).
+    template <class F>
+    Server& on(std::string_view event, F&& handler) {
+        of("/").on(event, std::forward<F>(handler));
+        return *this;
+    }
+    /// A class-based namespace (python's register_namespace).
+    Server& register_namespace(std::string_view nsp, std::shared_ptr<NamespaceHandler> handler);
+    /// Handler of exceptions from event handlers of namespaces without their own on_error.
+    Server& on_error_default(ErrorHandler handler);
+
+    // --- emitting on "/" -----------------------------------------------------------------------
+    template <class... Args>
+    void emit(std::string_view event, const Args&... args) {
+        of("/").emit(event, args...);
+    }
+    template <class... Args>
+    void send(const Args&... args) {
+        of("/").emit("message", args...);
+    }
+    Broadcast to(std::string room) { return of("/").to(std::move(room)); }
+    Broadcast to(const std::vector<std::string>& rooms) { return of("/").to(rooms); }
+    Broadcast in(std::string room) { return to(std::move(room)); }
+    Broadcast except(std::string room) { return of("/").except(std::move(room)); }
+    Broadcast timeout(std::chrono::milliseconds t) { return of("/").timeout(t); }
+
+    // --- sockets and rooms by sid (python-socketio's API; nsp defaults to "/") ------------------
+    std::optional<Socket> socket(std::string_view sid, std::string_view nsp = "/");
+    bool enter_room(std::string_view sid, std::string room, std::string_view nsp = "/");
+    bool leave_room(std::string_view sid, const std::string& room, std::string_view nsp = "/");
+    void close_room(const std::string& room, std::string_view nsp = "/");
+    std::vector<std::string> rooms(std::string_view sid, std::string_view nsp = "/");
+    /// Disconnects one socket ("server namespace disconnect"); false if there is none.
+    bool disconnect(std::string_view sid, std::string_view nsp = "/", bool close = false);
+    /// Session data of a socket ({} when unknown / empty).
+    json get_session(std::string_view sid, std::string_view nsp = "/");
+    bool save_session(std::string_view sid, json session, std::string_view nsp = "/");
+    /// "polling" or "websocket"; empty when there is no such socket.
+    std::string transport(std::string_view sid, std::string_view nsp = "/");
+
+    // --- running -------------------------------------------------------------------------------
+    /// Binds (port 0 = any free port, see port()). Throws std::system_error.
+    void listen(std::string_view host, std::uint16_t port);
+    std::uint16_t port() const;
+    /// Runs the event loops on background threads and returns.
+    void start();
+    /// listen() + the loops, one on the calling thread; returns after stop().
+    void run(std::string_view host, std::uint16_t port);
+    /// Disconnects every socket ("server shutting down"), closes every connection and returns
+    /// when the loops drained. Idempotent.
+    void stop();
+
+    /// Runs `task` on a new thread (python's start_background_task); joined by ~Server, so a
+    /// long task should loop on sleep().
+    void start_background_task(std::function<void()> task);
+    /// Sleeps for `duration`; returns false early when the server is stopping.
+    bool sleep(std::chrono::milliseconds duration);
+
+    /// Event loops (for coroutines: co_spawn(io.loop(0), …)).
+    std::size_t loop_count() const noexcept;
+    boost::asio::any_io_executor loop(std::size_t index) const;
+
+    /// The Engine.IO server (throws std::system_error(error::not_listening) for a detached one).
+    engineio::Server& engine();
+    /// The Engine.IO handler this server installs: what an in-process transport drives.
+    std::shared_ptr<engineio::Handler> engine_handler() const;
+
+  private:
+    std::shared_ptr<detail::ServerCore> core_;
+    std::shared_ptr<engineio::Server> engine_;  // null for a detached server
+};
+
+}  // namespace socketio

@@ -1,0 +1,218 @@
+#pragma once
+// socketio::Socket — one client connected to one namespace; socketio::Broadcast — emit to many.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "socketio/ack.hpp"
+#include "socketio/adapter.hpp"
+#include "socketio/detail/handler.hpp"
+
+namespace socketio {
+
+using json = nlohmann::json;
+
+namespace detail {
+class SocketImpl;
+class NamespaceImpl;
+}  // namespace detail
+
+/// A binary argument: `s.emit("file", socketio::binary(bytes))` sends it as a binary attachment.
+/// Incoming binary arguments arrive as json binary values (`j.is_binary()`, `j.get_binary()`).
+inline json binary(std::string_view bytes) {
+    return json::binary(json::binary_t::container_type(bytes.begin(), bytes.end()));
+}
+
+/// Why a socket left its namespace (the strings are Socket.IO's disconnect reasons).
+enum class DisconnectReason {
+    client_namespace_disconnect,  ///< the client left the namespace  "client namespace disconnect"
+    server_namespace_disconnect,  ///< Socket::disconnect()           "server namespace disconnect"
+    transport_close,              ///< the connection was closed      "transport close"
+    transport_error,              ///< read/write error, send queue full "transport error"
+    ping_timeout,                 ///< no PONG in time                "ping timeout"
+    parse_error,                  ///< the client sent an invalid packet "parse error"
+    server_shutting_down,         ///< Server::stop()                 "server shutting down"
+    forced_server_close,          ///< the server closed the connection "forced server close"
+};
+std::string_view to_string(DisconnectReason reason) noexcept;
+
+/// What a socket's connection looked like when it connected (Node's socket.handshake).
+/// Header names are lower-case; query values percent-decoded; cookies parsed from Cookie.
+struct Handshake {
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> query;
+    std::map<std::string, std::string> cookies;
+    /// Client address: the peer IP, or the first X-Forwarded-For entry when
+    /// ServerOptions::trust_forwarded_for is on.
+    std::string address;
+    std::string url;             ///< request target of the handshake, with query
+    bool secure = false;         ///< arrived over TLS
+    std::int64_t issued = 0;     ///< milliseconds since the epoch at connect
+    json auth = json::object();  ///< the CONNECT packet's auth payload ({} when none)
+
+    std::optional<std::string_view> header(std::string_view name) const;  ///< case-insensitive
+    std::optional<std::string_view> query_param(std::string_view name) const;
+    std::optional<std::string_view> cookie(std::string_view name) const;
+};
+
+/// Emits to several sockets of one namespace: rooms, exceptions, acks. Built by Server::to(),
+/// Namespace::to(), Socket::to() …; each call returns a new operator, so they chain:
+///   io.to("room1").to("room2").except(sid).emit("news", article);
+/// A broadcast is encoded once; every recipient gets the same shared buffer.
+///
+/// Thread safety: a Broadcast is a value; its members are safe from any thread.
+class Broadcast {
+  public:
+    Broadcast(std::shared_ptr<detail::NamespaceImpl> ns, BroadcastOptions options);
+
+    /// Also to the sockets in this room (a sid is a room too). No room = the whole namespace.
+    Broadcast to(std::string room) const;
+    Broadcast to(const std::vector<std::string>& rooms) const;
+    Broadcast in(std::string room) const { return to(std::move(room)); }
+    /// Skip the sockets in this room (or with this sid) — python's skip_sid.
+    Broadcast except(std::string room) const;
+    Broadcast except(const std::vector<std::string>& rooms) const;
+    /// Only the sockets of this process (matters with a cluster adapter).
+    Broadcast local() const;
+    /// The timeout of emit_with_ack (none by default: then it waits until every recipient
+    /// acknowledged or disconnected).
+    Broadcast timeout(std::chrono::milliseconds timeout) const;
+
+    template <class... Args>
+    void emit(std::string_view event, const Args&... args) const {
+        emit_args(event, detail::make_args(args...));
+    }
+    /// Emit asking every recipient for an ack; `on_acks` gets all responses (see
+    /// BroadcastAckCallback).
+    template <class... Args>
+    void emit_with_ack(std::string_view event, BroadcastAckCallback on_acks,
+                       const Args&... args) const {
+        emit_args_with_ack(event, detail::make_args(args...), std::move(on_acks));
+    }
+    /// The same with the arguments as one JSON array. Throws std::system_error
+    /// (error::reserved_event) for reserved event names.
+    void emit_args(std::string_view event, json args) const;
+    void emit_args_with_ack(std::string_view event, json args, BroadcastAckCallback on_acks) const;
+
+    /// Sids of the matching sockets of this process.
+    std::vector<std::string> sockets() const;
+    /// Makes the matching sockets join / leave rooms (Node's socketsJoin / socketsLeave).
+    void socket_join(const std::vector<std::string>& rooms) const;
+    void socket_leave(const std::vector<std::string>& rooms) const;
+    /// Disconnects the matching sockets ("server namespace disconnect"); `close` also closes
+    /// their connections.
+    void disconnect_sockets(bool close = false) const;
+
+    const BroadcastOptions& options() const noexcept { return options_; }
+
+  private:
+    std::shared_ptr<detail::NamespaceImpl> ns_;
+    BroadcastOptions options_;
+    std::optional<std::chrono::milliseconds> timeout_;
+};
+
+/// One client connected to one namespace. A Socket is a cheap handle (copy it into background
+/// tasks freely); it stays valid after the client disconnected, its emits are then dropped.
+///
+///   io.on("chat", [](socketio::Socket& s, const json& msg) {
+///       s.to(msg["room"].get<std::string>()).emit("chat", msg);  // the room, except s
+///       return "ok";                                              // the client's ack
+///   });
+///
+/// Thread safety: every member is safe from any thread, inside or outside a handler. Emits from
+/// one thread reach the client in order. Handlers of one socket run on its event loop (or on
+/// the worker pool with ServerOptions::async_handlers).
+class Socket {
+  public:
+    Socket() = default;  ///< an empty handle (valid() == false)
+    explicit Socket(std::shared_ptr<detail::SocketImpl> impl) : impl_(std::move(impl)) {}
+
+    bool valid() const noexcept { return impl_ != nullptr; }
+    const std::string& sid() const noexcept;         ///< this socket's id (its personal room)
+    const std::string& nsp() const noexcept;         ///< namespace name ("/", "/admin")
+    const std::string& engine_sid() const noexcept;  ///< sid of the Engine.IO connection
+    const Handshake& handshake() const noexcept;
+    std::string_view transport() const noexcept;  ///< "polling" or "websocket"
+    bool connected() const noexcept;
+    /// The event loop this socket lives on.
+    const boost::asio::any_io_executor& executor() const noexcept;
+
+    /// Emits an event with any number of arguments (json or anything with to_json). Throws
+    /// std::system_error(error::reserved_event) for reserved names (connect, disconnect, …).
+    template <class... Args>
+    void emit(std::string_view event, const Args&... args) const {
+        emit_args(event, detail::make_args(args...));
+    }
+    /// The "message" event (python's send()).
+    template <class... Args>
+    void send(const Args&... args) const {
+        emit_args("message", detail::make_args(args...));
+    }
+    /// Emits asking for an ack; `on_ack(ec, args)` runs once on the socket's loop with the
+    /// client's ack arguments, or with an error (ack_timeout after timeout(), socket_disconnected,
+    /// too_many_pending_acks).
+    template <class F, class... Args>
+    requires std::is_invocable_v<F&, std::error_code, json>
+    void emit_with_ack(std::string_view event, F&& on_ack, const Args&... args) const {
+        emit_args_with_ack(event, detail::make_args(args...), AckCallback(std::forward<F>(on_ack)));
+    }
+    /// The same for coroutine code: `AckResult r = co_await s.emit_with_ack("ping", 1);`
+    /// The awaiting coroutine resumes on its own executor.
+    template <class... Args>
+    requires(!(sizeof...(Args) > 0 &&
+               std::is_invocable_v<detail::first_t<Args...>&, std::error_code, json>))
+        boost::asio::awaitable<AckResult> emit_with_ack(std::string_view event, const Args&... args)
+    const { return co_emit_args_with_ack(std::string(event), detail::make_args(args...)); }
+    void emit_args(std::string_view event, json args) const;
+    void emit_args_with_ack(std::string_view event, json args, AckCallback on_ack) const;
+    boost::asio::awaitable<AckResult> co_emit_args_with_ack(std::string event, json args) const;
+
+    /// A handle whose emit_with_ack gives up after `timeout` (error::ack_timeout).
+    Socket timeout(std::chrono::milliseconds timeout) const;
+
+    /// Broadcast to a room (or several) of this namespace, except this socket (Node's
+    /// socket.to(room)). Shortcut: emit_to(room, event, args…).
+    Broadcast to(std::string room) const;
+    Broadcast to(const std::vector<std::string>& rooms) const;
+    /// Broadcast to the whole namespace except this socket.
+    Broadcast broadcast() const;
+    template <class... Args>
+    void emit_to(std::string room, std::string_view event, const Args&... args) const {
+        to(std::move(room)).emit(event, args...);
+    }
+
+    /// Room membership. Every socket is in its own room named by its sid; rooms are left
+    /// automatically on disconnect.
+    void join(std::string room) const;
+    void join(const std::vector<std::string>& rooms) const;
+    void leave(const std::string& room) const;
+    std::vector<std::string> rooms() const;
+
+    /// Disconnects this socket from its namespace (the client gets DISCONNECT, the disconnect
+    /// handler sees server_namespace_disconnect). `close` also closes the whole connection.
+    void disconnect(bool close = false) const;
+
+    /// Per-socket session data (python's get_session/save_session): a JSON value, {} at first.
+    json get_session() const;
+    void save_session(json session) const;
+
+    /// The implementation (for the server and adapters).
+    const std::shared_ptr<detail::SocketImpl>& impl() const noexcept { return impl_; }
+
+  private:
+    std::shared_ptr<detail::SocketImpl> impl_;
+    std::optional<std::chrono::milliseconds> timeout_;
+};
+
+}  // namespace socketio
