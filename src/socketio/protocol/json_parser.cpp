@@ -92,6 +92,72 @@ bool nesting_within(std::string_view text, std::size_t max_depth) noexcept {
     return true;
 }
 
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The code unit of a "\uXXXX" escape starting at text[i] (the backslash), or -1.
+long escaped_unit(std::string_view text, std::size_t i) noexcept {
+    if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') return -1;
+    long unit = 0;
+    for (std::size_t k = 2; k < 6; ++k) {
+        const int digit = hex_value(text[i + k]);
+        if (digit < 0) return -1;
+        unit = unit * 16 + digit;
+    }
+    return unit;
+}
+
+// JSON.stringify writes a lone UTF-16 surrogate as "\udXXX" and JSON.parse (and Python's json)
+// accept it, but nlohmann refuses it: a JavaScript client sending such a string would otherwise
+// be disconnected. Returns `text` with each lone-surrogate escape inside a string replaced by
+// "\ufffd", or nothing when there is none. Only called after a parse failed, so valid input
+// never pays for it.
+std::optional<std::string> replace_lone_surrogates(std::string_view text) {
+    std::string out;
+    bool replaced = false;
+    bool in_string = false;
+    std::size_t copied = 0;  // text[0, copied) is in `out` already
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!in_string) {
+            in_string = c == '"';
+            continue;
+        }
+        if (c == '"') {
+            in_string = false;
+            continue;
+        }
+        if (c != '\\') continue;
+        const long unit = escaped_unit(text, i);
+        if (unit < 0) {
+            ++i;  // a two-character escape (or a malformed one the parser will refuse)
+            continue;
+        }
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            const long next = escaped_unit(text, i + 6);
+            if (next >= 0xDC00 && next <= 0xDFFF) {
+                i += 11;  // a valid pair
+                continue;
+            }
+        } else if (unit < 0xDC00 || unit > 0xDFFF) {
+            i += 5;
+            continue;
+        }
+        out.append(text.substr(copied, i - copied));
+        out.append("\\ufffd");
+        copied = i + 6;
+        replaced = true;
+        i += 5;
+    }
+    if (!replaced) return std::nullopt;
+    out.append(text.substr(copied));
+    return out;
+}
+
 // socket.io-parser's test: an object whose "_placeholder" is exactly `true`.
 bool is_placeholder(const json& value) {
     if (!value.is_object()) return false;
@@ -310,7 +376,11 @@ class JsonDecoder final : public Decoder {
             }
             packet.data = json::parse(body.data(), body.data() + body.size(), nullptr,
                                       /*allow_exceptions=*/false);
-            if (packet.data.is_discarded()) return fail(ec, error::invalid_json);
+            if (packet.data.is_discarded()) {
+                const auto repaired = replace_lone_surrogates(body);
+                if (repaired) packet.data = json::parse(*repaired, nullptr, false);
+                if (packet.data.is_discarded()) return fail(ec, error::invalid_json);
+            }
             has_payload = true;
         }
         if (!payload_valid(wire_type, has_payload ? &packet.data : nullptr)) {

@@ -53,5 +53,27 @@ TEST(JsonEncoding, EscapedUnicodeInInputIsDecoded) {
     EXPECT_EQ(test::decode_text(R"(2["\u00e9\ud83d\ude00"])").data[0], "é😀");
 }
 
+TEST(JsonEncoding, LoneSurrogateEscapesFromJavaScriptBecomeReplacementCharacters) {
+    // JSON.stringify("\ud800") gives "\\ud800" and JSON.parse accepts it back, so a JS client may
+    // send it; it must not cost the connection. U+FFFD is EF BF BD in UTF-8.
+    const std::string replacement = "\xef\xbf\xbd";
+    EXPECT_EQ(test::decode_text(R"(2["a\ud800b"])").data[0], "a" + replacement + "b");
+    EXPECT_EQ(test::decode_text(R"(2["\udc00","\ud83d\ude00","\ud83d","\ud83d\u0041"])").data,
+              json::array({replacement, "😀", replacement, replacement + "A"}));
+    // In a key too, and a pair split by the end of a string is two lone halves.
+    EXPECT_EQ(test::decode_text(R"(2["k",{"\udfff":1},"\ud83d","\ude00"])").data,
+              json::array({"k", json{{replacement, 1}}, replacement, replacement}));
+}
+
+TEST(JsonEncoding, EscapedBackslashBeforeUIsNotASurrogate) {
+    // "\\ud800" is a backslash followed by the text "ud800".
+    EXPECT_EQ(test::decode_text(R"(2["\\ud800"])").data[0], "\\ud800");
+}
+
+TEST(JsonEncoding, LoneSurrogateDoesNotRescueInvalidJson) {
+    EXPECT_EQ(test::text_error(R"(2["\ud800")"), error::invalid_json);
+    EXPECT_EQ(test::text_error(R"(2["\ud800"],)"), error::invalid_json);
+}
+
 }  // namespace
 }  // namespace socketio::protocol
