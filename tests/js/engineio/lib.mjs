@@ -169,9 +169,17 @@ export class QueuedSocket {
         });
         this.opened = new Promise((resolve, reject) => {
             this.ws.once("open", resolve);
-            this.ws.once("unexpected-response", (req, res) =>
-                reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
-            );
+            // A refused upgrade: with this listener ws leaves the request to us, so end it and
+            // count the socket as closed (1006: no close frame) for waitClose().
+            this.ws.once("unexpected-response", (req, res) => {
+                req.destroy();
+                this.refusedStatus = res.statusCode;
+                if (!this.closed) {
+                    this.closed = { code: 1006, reason: `HTTP ${res.statusCode}` };
+                    for (const w of this.closeWaiters) w(this.closed);
+                }
+                reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode }));
+            });
             this.ws.once("error", reject);
         });
     }

@@ -63,6 +63,21 @@ export const cases = [
     ["ping_timeout", "websocket_silent", ["pingInterval=300", "pingTimeout=200"], fast],
     ["ping_timeout", "polling_silent", ["pingInterval=300", "pingTimeout=200"], fast],
     ["ping_timeout", "polling_answering", ["pingInterval=300", "pingTimeout=200"], fast],
+    ["compression", "negotiate", [], []],
+    ["compression", "disabled", [], ["--no-compression"]],
+    ["cookie", "absent", [], []],
+    ["cookie", "present", ["name=io", "path=/"], ["--cookie", "io,/"]],
+    ["cookie", "present", ["name=sticky", "path=/engine.io"], ["--cookie", "sticky,/engine.io"]],
+    ["tls", "polling", [], [], { tls: true }],
+    ["tls", "websocket", [], [], { tls: true }],
+    ["tls", "client", [], [], { tls: true }],
+    ["client_modes", "polling", ["close=client"], []],
+    ["client_modes", "polling", ["close=server"], []],
+    ["client_modes", "websocket", ["close=client"], []],
+    ["client_modes", "websocket", ["close=server"], []],
+    ["client_modes", "upgrade", ["close=client"], []],
+    ["client_modes", "upgrade", ["close=server"], []],
+    ["official_suite", "all", [], fast],
 ];
 
 function startReference(flags) {
