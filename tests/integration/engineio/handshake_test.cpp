@@ -1,0 +1,58 @@
+// The handshake: the OPEN packet (polling and WebSocket) has exactly the spec's keys with values
+// that follow ServerOptions, and on_connect sees the session and its handshake request.
+#include <gtest/gtest.h>
+
+#include "echo_server.hpp"
+
+namespace enginetest {
+namespace {
+
+TEST(Handshake, PollingOpenPacketHasDefaults) {
+    EchoServer server;
+    auto result = server.run_script("handshake", "polling");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    auto sids = reported_sids(result);
+    ASSERT_EQ(sids.size(), 2u);
+    EXPECT_EQ(server.connected(), sids);
+    SessionRecord first = server.record(sids[0]);
+    EXPECT_EQ(first.transport_at_connect, "polling");
+    EXPECT_EQ(first.request.method, "GET");
+    EXPECT_EQ(first.request.path, "/engine.io/");
+    EXPECT_EQ(first.request.query_param("EIO"), "4");
+    EXPECT_EQ(first.request.query_param("transport"), "polling");
+    EXPECT_EQ(first.request.remote_address, "127.0.0.1");
+    EXPECT_NE(first.request.remote_port, 0);
+    EXPECT_FALSE(first.request.secure);
+    EXPECT_EQ(first.request.header("HOST"), "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST(Handshake, PollingOpenPacketFollowsOptions) {
+    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms, .max_payload = 5000});
+    auto result = server.run_script("handshake", "polling",
+                                    {"pingInterval=300", "pingTimeout=200", "maxPayload=5000"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
+
+TEST(Handshake, NoUpgradesOfferedWhenUpgradesAreOff) {
+    EchoServer server({.allow_upgrades = false});
+    auto result = server.run_script("handshake", "polling", {"upgrades=none"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
+
+TEST(Handshake, WebSocketOpenPacketOffersNoUpgrades) {
+    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    auto result =
+        server.run_script("handshake", "websocket", {"pingInterval=300", "pingTimeout=200"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    auto sids = reported_sids(result);
+    ASSERT_EQ(sids.size(), 1u);
+    SessionRecord record = server.record(sids[0]);
+    EXPECT_EQ(record.transport_at_connect, "websocket");
+    EXPECT_EQ(record.request.query_param("transport"), "websocket");
+    EXPECT_TRUE(record.request.header("upgrade").has_value());
+    // The client closed the WebSocket without a CLOSE packet.
+    EXPECT_EQ(server.wait_for_disconnect(sids[0]), engineio::DisconnectReason::transport_close);
+}
+
+}  // namespace
+}  // namespace enginetest

@@ -1,0 +1,68 @@
+// The upgrade from polling to WebSocket (2probe/3probe, NOOP, UPGRADE) and what is refused after
+// it.
+#include <gtest/gtest.h>
+
+#include "echo_server.hpp"
+
+namespace enginetest {
+namespace {
+
+using engineio::DisconnectReason;
+
+std::string only_sid(const siotest::ProcessResult& result) {
+    auto sids = reported_sids(result);
+    return sids.size() == 1 ? sids[0] : std::string{};
+}
+
+TEST(Upgrade, ProbeNoopUpgradeThenPollingIsRefused) {
+    EchoServer server;
+    auto result = server.run_script("upgrade", "upgrade");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    // "late" was POSTed after the upgrade and refused: it must not be delivered.
+    std::vector<Received> expected{text("hello"), binary("\x09\x08\x07"), text("after")};
+    EXPECT_EQ(server.wait_for_messages(sid, 3), expected);
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
+    SessionRecord record = server.record(sid);
+    EXPECT_EQ(record.transport_at_connect, "polling");
+    EXPECT_EQ(record.transport_at_disconnect, "websocket");
+    EXPECT_EQ(server.connected().size(), 1u) << "the upgrade is the same session";
+}
+
+TEST(Upgrade, GetAfterProbeGetsNoop) {
+    EchoServer server;
+    auto result = server.run_script("upgrade", "upgrade_then_poll");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_messages(only_sid(result), 1), std::vector{text("hi")});
+}
+
+TEST(Upgrade, MessagesSentDuringTheUpgradeAreNotLost) {
+    EchoServer server;
+    auto result = server.run_script("upgrade", "messages_during_upgrade");
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
+
+TEST(Upgrade, SecondWebSocketForAnUpgradedSessionIsRefused) {
+    EchoServer server;
+    auto result = server.run_script("upgrade", "second_websocket");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_messages(only_sid(result), 1), std::vector{text("still")});
+    EXPECT_EQ(server.connected().size(), 1u);
+}
+
+TEST(Upgrade, RefusedWhenUpgradesAreOff) {
+    EchoServer server({.allow_upgrades = false});
+    auto result = server.run_script("upgrade", "upgrades_disabled");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.record(only_sid(result)).messages, std::vector{text("poll-still-works")});
+}
+
+TEST(Upgrade, UnknownSidIsRefused) {
+    EchoServer server;
+    auto result = server.run_script("upgrade", "unknown_sid");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_TRUE(server.connected().empty());
+}
+
+}  // namespace
+}  // namespace enginetest

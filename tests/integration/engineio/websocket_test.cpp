@@ -1,0 +1,80 @@
+// The WebSocket transport opened directly: echo, heartbeat and every way it ends.
+#include <gtest/gtest.h>
+
+#include "echo_server.hpp"
+#include "support/json_lines.hpp"
+
+namespace enginetest {
+namespace {
+
+using engineio::DisconnectReason;
+
+std::string only_sid(const siotest::ProcessResult& result) {
+    auto sids = reported_sids(result);
+    return sids.size() == 1 ? sids[0] : std::string{};
+}
+
+TEST(WebSocket, EchoesTextAndBinaryFrames) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "echo");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    std::vector<Received> expected{text("hello"), text(""),       binary("\x01\x02\x03\x04"),
+                                   binary(""),    text(kUnicode), text("cmd:burst:3")};
+    EXPECT_EQ(server.wait_for_messages(sid, expected.size()), expected);
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
+    EXPECT_EQ(server.record(sid).transport_at_connect, "websocket");
+}
+
+TEST(WebSocket, ServerPingsAndAnsweringClientStays) {
+    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    auto result = server.run_script("websocket", "heartbeat",
+                                    {"pingInterval=300", "pingTimeout=200", "pings=4"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    EXPECT_EQ(server.record(sid).messages, std::vector{text("still-here")});
+    // It ended because the client closed, not by a ping timeout.
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
+}
+
+TEST(WebSocket, ClientCloseClosesTheSession) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "client_close");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::client_close);
+}
+
+TEST(WebSocket, DroppedConnectionIsATransportClose) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "client_drop");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::transport_close);
+}
+
+TEST(WebSocket, InvalidPacketClosesTheSession) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "parse_error");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::parse_error);
+}
+
+TEST(WebSocket, ServerCloseSendsCloseThenClosesTheSocket) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "server_close");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::server_close);
+}
+
+TEST(WebSocket, StopClosesClientsWithGoingAway) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "server_stop");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_TRUE(server.wait_for_stopped());
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::server_shutdown);
+    auto closed = siotest::json_events(result.out, "closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_EQ(closed[0].value("code", 0), 1001);
+}
+
+}  // namespace
+}  // namespace enginetest
