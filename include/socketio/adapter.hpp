@@ -39,15 +39,17 @@ using EncodedPacket = std::shared_ptr<const std::vector<engineio::Message>>;
 /// What a namespace gives its adapter: its event loops, the encoder, and its local sockets.
 /// Implemented by the server; an adapter never sees a socket object, only sids.
 ///
-/// Thread safety: name(), loop_count(), dispatch(), loop_of(), encode() and next_ack_id() are safe
-/// from any thread. send(), send_with_ack() and disconnect() must run on the loop they name (use
-/// dispatch()).
+/// Thread safety: name(), loop_count(), executor(), dispatch(), loop_of(), encode() and
+/// next_ack_id() are safe from any thread. send(), send_with_ack() and disconnect() must run on the
+/// loop they name (use dispatch()).
 class AdapterHost {
   public:
     virtual ~AdapterHost() = default;
     /// The namespace ("/", "/admin").
     virtual const std::string& name() const noexcept = 0;
     virtual std::size_t loop_count() const noexcept = 0;
+    /// The executor of event loop `loop` (for an adapter's own timers).
+    virtual boost::asio::any_io_executor executor(std::size_t loop) const = 0;
     /// Runs `task` on event loop `loop`: at once when called on that loop, else posted.
     virtual void dispatch(std::size_t loop, std::function<void()> task) = 0;
     /// The loop of a connected local socket, or nullopt.

@@ -129,6 +129,7 @@ class Server {
   private:
     std::shared_ptr<detail::ServerCore> core_;
     std::shared_ptr<engineio::Server> engine_;  // null for a detached server
+    std::function<void()> engine_stop_;
 };
 
 }  // namespace socketio

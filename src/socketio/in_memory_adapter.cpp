@@ -1,0 +1,312 @@
+// InMemoryAdapter: one room index per event loop; broadcasts encoded once, one task per loop.
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "socketio/adapter.hpp"
+
+#include "core.hpp"
+
+namespace socketio {
+
+namespace {
+
+using SidSet = std::unordered_set<std::string>;
+
+/// The room index of one loop's sockets. Written on that loop; the mutex lets other threads query.
+struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, SidSet> rooms;  // room -> sids
+    std::unordered_map<std::string, SidSet> sids;   // sid -> rooms
+
+    /// The sids addressed by `options` (caller holds the mutex).
+    std::vector<std::string> match(const BroadcastOptions& options) const {
+        std::vector<std::string> result;
+        auto excluded = [&](const std::string& sid) {
+            if (options.except.empty()) return false;
+            for (const auto& room : options.except) {
+                if (room == sid) return true;
+                auto it = rooms.find(room);
+                if (it != rooms.end() && it->second.count(sid)) return true;
+            }
+            return false;
+        };
+        if (options.rooms.empty()) {
+            result.reserve(sids.size());
+            for (const auto& [sid, joined] : sids) {
+                if (!excluded(sid)) result.push_back(sid);
+            }
+        } else if (options.rooms.size() == 1) {
+            auto it = rooms.find(options.rooms.front());
+            if (it != rooms.end()) {
+                result.reserve(it->second.size());
+                for (const auto& sid : it->second) {
+                    if (!excluded(sid)) result.push_back(sid);
+                }
+            }
+        } else {
+            SidSet seen;
+            for (const auto& room : options.rooms) {
+                auto it = rooms.find(room);
+                if (it == rooms.end()) continue;
+                for (const auto& sid : it->second) {
+                    if (!excluded(sid) && seen.insert(sid).second) result.push_back(sid);
+                }
+            }
+        }
+        return result;
+    }
+
+    void add(const std::string& sid, const std::string& room) {
+        rooms[room].insert(sid);
+        sids[sid].insert(room);
+    }
+    void remove(const std::string& sid, const std::string& room) {
+        auto s = sids.find(sid);
+        if (s != sids.end()) {
+            s->second.erase(room);
+        }
+        auto r = rooms.find(room);
+        if (r != rooms.end()) {
+            r->second.erase(sid);
+            if (r->second.empty()) rooms.erase(r);
+        }
+    }
+    void remove_all(const std::string& sid) {
+        auto s = sids.find(sid);
+        if (s == sids.end()) return;
+        for (const auto& room : s->second) {
+            auto r = rooms.find(room);
+            if (r != rooms.end()) {
+                r->second.erase(sid);
+                if (r->second.empty()) rooms.erase(r);
+            }
+        }
+        sids.erase(s);
+    }
+};
+
+/// The acks of one broadcast, gathered over every loop.
+struct AckCollector : std::enable_shared_from_this<AckCollector> {
+    std::mutex mutex;
+    std::size_t loops_left = 0;
+    std::size_t expected = 0;
+    std::vector<json> responses;
+    BroadcastAckCallback callback;
+    bool done = false;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+    boost::asio::any_io_executor timer_executor;
+
+    /// Completes once, outside the mutex.
+    void finish_if(std::unique_lock<std::mutex>& lock, std::error_code ec, bool force) {
+        if (done || (!force && (loops_left > 0 || responses.size() < expected))) return;
+        done = true;
+        auto cb = std::move(callback);
+        auto result = std::move(responses);
+        const bool has_timer = timer != nullptr;
+        lock.unlock();
+        if (has_timer && !force) {
+            boost::asio::post(timer_executor,
+                              [self = shared_from_this()] { self->timer->cancel(); });
+        }
+        if (cb) cb(ec, std::move(result));
+    }
+    void add_response(json args) {
+        std::unique_lock lock(mutex);
+        if (done) return;
+        responses.push_back(std::move(args));
+        finish_if(lock, {}, false);
+    }
+    void add_count(std::size_t count) {
+        std::unique_lock lock(mutex);
+        expected += count;
+        --loops_left;
+        finish_if(lock, {}, false);
+    }
+};
+
+}  // namespace
+
+struct InMemoryAdapter::Impl {
+    explicit Impl(std::size_t loops) : shards(loops) {}
+    std::vector<Shard> shards;
+};
+
+InMemoryAdapter::InMemoryAdapter(AdapterHost& host)
+    : host_(host), impl_(std::make_unique<Impl>(std::max<std::size_t>(1, host.loop_count()))) {}
+
+InMemoryAdapter::~InMemoryAdapter() = default;
+
+void InMemoryAdapter::add_all(const std::string& sid, const std::vector<std::string>& rooms) {
+    auto loop = host_.loop_of(sid);
+    if (!loop) return;
+    auto& shard = impl_->shards.at(*loop);
+    std::lock_guard lock(shard.mutex);
+    for (const auto& room : rooms) shard.add(sid, room);
+}
+
+void InMemoryAdapter::del(const std::string& sid, const std::string& room) {
+    auto loop = host_.loop_of(sid);
+    if (!loop) return;
+    auto& shard = impl_->shards.at(*loop);
+    std::lock_guard lock(shard.mutex);
+    shard.remove(sid, room);
+}
+
+void InMemoryAdapter::del_all(const std::string& sid) {
+    auto loop = host_.loop_of(sid);
+    if (!loop) return;
+    auto& shard = impl_->shards.at(*loop);
+    std::lock_guard lock(shard.mutex);
+    shard.remove_all(sid);
+}
+
+void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& options) {
+    auto packet = host_.encode_event(data);  // once, shared by every recipient
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
+        host_.dispatch(loop, [this, loop, packet, shared_options] {
+            std::vector<std::string> sids;
+            {
+                auto& shard = impl_->shards[loop];
+                std::lock_guard lock(shard.mutex);
+                sids = shard.match(*shared_options);
+            }
+            if (!sids.empty()) host_.send(loop, sids, packet);
+        });
+    }
+}
+
+void InMemoryAdapter::broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
+                                               std::function<void(std::size_t)> on_local_count,
+                                               std::function<void(json args)> on_ack) {
+    const auto id = host_.next_ack_id();
+    auto packet = host_.encode_event(data, id);
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    auto loops_left = std::make_shared<std::atomic<std::size_t>>(impl_->shards.size());
+    auto total = std::make_shared<std::atomic<std::size_t>>(0);
+    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
+        host_.dispatch(loop, [this, loop, id, packet, shared_options, loops_left, total,
+                              on_local_count, on_ack] {
+            std::vector<std::string> sids;
+            {
+                auto& shard = impl_->shards[loop];
+                std::lock_guard lock(shard.mutex);
+                sids = shard.match(*shared_options);
+            }
+            *total += sids.empty() ? 0 : host_.send_with_ack(loop, sids, packet, id, on_ack);
+            if (--*loops_left == 0) on_local_count(total->load());
+        });
+    }
+}
+
+void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOptions& options,
+                                         std::chrono::milliseconds timeout,
+                                         BroadcastAckCallback on_acks) {
+    auto collector = std::make_shared<AckCollector>();
+    collector->loops_left = 1;  // the local count below
+    collector->callback = std::move(on_acks);
+    if (timeout.count() > 0) {
+        // The timer lives on loop 0: armed and cancelled there only.
+        collector->timer_executor = host_.executor(0);
+    }
+    if (timeout.count() > 0 && collector->timer_executor) {
+        collector->timer =
+            std::make_unique<boost::asio::steady_timer>(collector->timer_executor, timeout);
+        host_.dispatch(0, [collector] {
+            collector->timer->async_wait([collector](auto ec) {
+                if (ec) return;
+                std::unique_lock lock(collector->mutex);
+                collector->finish_if(lock, make_error_code(error::ack_timeout), true);
+            });
+        });
+    }
+    broadcast_with_ack_local(
+        data, options, [collector](std::size_t count) { collector->add_count(count); },
+        [collector](json args) { collector->add_response(std::move(args)); });
+}
+
+std::vector<std::string> InMemoryAdapter::sockets(const BroadcastOptions& options) const {
+    std::vector<std::string> result;
+    for (auto& shard : impl_->shards) {
+        std::lock_guard lock(shard.mutex);
+        auto part = shard.match(options);
+        result.insert(result.end(), std::make_move_iterator(part.begin()),
+                      std::make_move_iterator(part.end()));
+    }
+    return result;
+}
+
+std::vector<std::string> InMemoryAdapter::socket_rooms(const std::string& sid) const {
+    auto loop = host_.loop_of(sid);
+    if (!loop) return {};
+    auto& shard = impl_->shards.at(*loop);
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.sids.find(sid);
+    if (it == shard.sids.end()) return {};
+    std::vector<std::string> rooms(it->second.begin(), it->second.end());
+    std::sort(rooms.begin(), rooms.end());
+    return rooms;
+}
+
+std::vector<std::string> InMemoryAdapter::rooms() const {
+    std::unordered_set<std::string> all;
+    for (auto& shard : impl_->shards) {
+        std::lock_guard lock(shard.mutex);
+        for (const auto& [room, members] : shard.rooms) all.insert(room);
+    }
+    std::vector<std::string> result(all.begin(), all.end());
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+void InMemoryAdapter::add_sockets(const BroadcastOptions& options,
+                                  const std::vector<std::string>& rooms) {
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
+        host_.dispatch(loop, [this, loop, shared_options, rooms] {
+            auto& shard = impl_->shards[loop];
+            std::lock_guard lock(shard.mutex);
+            for (const auto& sid : shard.match(*shared_options)) {
+                for (const auto& room : rooms) shard.add(sid, room);
+            }
+        });
+    }
+}
+
+void InMemoryAdapter::del_sockets(const BroadcastOptions& options,
+                                  const std::vector<std::string>& rooms) {
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
+        host_.dispatch(loop, [this, loop, shared_options, rooms] {
+            auto& shard = impl_->shards[loop];
+            std::lock_guard lock(shard.mutex);
+            for (const auto& sid : shard.match(*shared_options)) {
+                for (const auto& room : rooms) shard.remove(sid, room);
+            }
+        });
+    }
+}
+
+void InMemoryAdapter::disconnect_sockets(const BroadcastOptions& options, bool close) {
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
+        host_.dispatch(loop, [this, loop, shared_options, close] {
+            std::vector<std::string> sids;
+            {
+                auto& shard = impl_->shards[loop];
+                std::lock_guard lock(shard.mutex);
+                sids = shard.match(*shared_options);
+            }
+            if (!sids.empty()) host_.disconnect(loop, sids, close);
+        });
+    }
+}
+
+}  // namespace socketio
