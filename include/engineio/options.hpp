@@ -43,8 +43,8 @@ struct ServerOptions {
     std::chrono::milliseconds upgrade_timeout{10'000};
     /// Transports accepted, in order of preference: "polling", "websocket".
     std::vector<std::string> transports = {"polling", "websocket"};
-    /// Accept Engine.IO v3 clients (EIO=3). When false they get error 5 "Unsupported protocol version".
-    bool allow_eio3 = false;
+    // Engine.IO v3 (EIO=3) is not supported: such clients get error 5 "Unsupported protocol
+    // version".
 
     // --- HTTP -----------------------------------------------------------------------------------
     /// Origins allowed by CORS. Empty (the default): same origin only — a request whose Origin

@@ -1,0 +1,492 @@
+// The I/O of the Engine.IO server: one HTTP connection type (plain or TLS) that reads requests and
+// routes them, and the WebSocket transport. Both are templates over the stream, instantiated twice
+// (tcp_stream and ssl_stream<tcp_stream>); everything above them (sessions, the engine) is not.
+#include "connection.hpp"
+
+#include <array>
+#include <deque>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "engineio/protocol/base64.hpp"
+
+namespace engineio::detail {
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
+/// Moves a plain TCP connection onto another loop (so an upgraded session's WebSocket lives on
+/// the session's loop). A TLS stream cannot move: its WebSocket stays and talks to the session
+/// through posts.
+std::optional<PlainStream> rebind(PlainStream& stream, const Executor& target) {
+    if (stream.get_executor() == target) return std::nullopt;
+    boost::system::error_code ec;
+    tcp::socket socket = stream.release_socket();
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    if (ec) return PlainStream(std::move(socket));
+    const auto handle = socket.release(ec);
+    if (ec) return std::nullopt;
+    tcp::socket moved(target);
+    moved.assign(protocol, handle, ec);
+    if (ec) return std::nullopt;
+    return PlainStream(std::move(moved));
+}
+std::optional<TlsStream> rebind(TlsStream&, const Executor&) {
+    return std::nullopt;
+}
+
+bool is_clean_close(const boost::system::error_code& ec) {
+    return ec == websocket::error::closed || ec == net::error::eof ||
+           ec == net::error::operation_aborted || ec == beast::error::timeout;
+}
+
+// --- WebSocket transport ----------------------------------------------------------------------
+
+template <class Stream>
+class WsTransportImpl final : public WsTransport,
+                              public Closable,
+                              public std::enable_shared_from_this<WsTransportImpl<Stream>> {
+  public:
+    WsTransportImpl(Stream&& stream, std::shared_ptr<Core> core, bool base64_binary)
+        : ws_(std::move(stream)), core_(std::move(core)), base64_binary_(base64_binary) {
+        ++core_->live_connections;
+    }
+    ~WsTransportImpl() override { --core_->live_connections; }
+
+    Executor executor() { return ws_.get_executor(); }
+
+    /// Completes the WebSocket handshake of `req`; `done(ec)` runs on this transport's loop.
+    template <class Done>
+    void accept(const StringRequest& req, std::string set_cookie, Done done) {
+        beast::get_lowest_layer(ws_).expires_never();  // the websocket stream has its own timeouts
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        ws_.set_option(timeouts);
+        ws_.set_option(websocket::stream_base::decorator(
+            [cookie = std::move(set_cookie)](websocket::response_type& res) {
+                res.set(http::field::server, "socketio-cpp");
+                if (!cookie.empty()) res.set(http::field::set_cookie, cookie);
+            }));
+        if (core_->options.websocket_compression) {
+            websocket::permessage_deflate deflate;
+            deflate.server_enable = true;
+            ws_.set_option(deflate);
+        }
+        ws_.read_message_max(core_->options.max_payload);
+        ws_.async_accept(req, [self = this->shared_from_this(), done = std::move(done)](
+                                  const boost::system::error_code& ec) mutable { done(ec); });
+    }
+
+    void start(std::shared_ptr<SessionImpl> session) override {
+        net::dispatch(executor(), [self = this->shared_from_this(), session = std::move(session)] {
+            self->session_executor_ = session->executor();
+            self->session_ = session;
+            self->read();
+        });
+    }
+
+    void write(std::vector<OutPacket> packets) override {
+        net::dispatch(executor(),
+                      [self = this->shared_from_this(), p = std::move(packets)]() mutable {
+                          if (self->closing_) return;
+                          self->jobs_.push_back(std::move(p));
+                          if (!self->writing_) self->write_next();
+                      });
+    }
+
+    void close(websocket::close_code code) override {
+        net::dispatch(executor(), [self = this->shared_from_this(), code] {
+            if (self->closing_) return;
+            if (self->writing_) {
+                self->close_after_ = code;
+            } else {
+                self->do_close(code);
+            }
+        });
+    }
+
+    void shutdown() override { close(websocket::close_code::going_away); }
+
+  private:
+    void read() {
+        ws_.async_read(buffer_,
+                       [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                         std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(const boost::system::error_code& ec) {
+        if (ec) {
+            closing_ = true;
+            if (auto session = std::move(session_)) {
+                const bool error = !is_clean_close(ec);
+                net::dispatch(session_executor_, [self = this->shared_from_this(), session, error] {
+                    session->on_ws_closed(self.get(), error);
+                });
+            }
+            return;
+        }
+        protocol::Packet packet;
+        bool valid = true;
+        const auto bytes = buffer_.cdata();
+        const std::string_view view(static_cast<const char*>(bytes.data()), bytes.size());
+        if (ws_.got_text()) {
+            valid = !protocol::decode_packet(view, packet);
+        } else {
+            packet = protocol::decode_binary_frame(view);
+        }
+        buffer_.consume(buffer_.size());
+        if (!session_) return;
+        // Deliver on the session's loop (inline when it is this one), then read the next frame:
+        // one frame at a time, so a slow session slows its reader instead of queueing frames.
+        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_,
+                                          packet = std::move(packet), valid]() mutable {
+            if (valid) {
+                session->on_ws_packet(self.get(), std::move(packet));
+            } else {
+                session->on_ws_invalid(self.get());
+            }
+            net::dispatch(self->executor(), [self] { self->read(); });
+        });
+    }
+
+    void write_next() {
+        while (!jobs_.empty() && job_index_ >= jobs_.front().size()) {
+            jobs_.pop_front();
+            job_index_ = 0;
+            notify_written(true);
+        }
+        if (jobs_.empty()) {
+            writing_ = false;
+            if (close_after_) do_close(*close_after_);
+            return;
+        }
+        writing_ = true;
+        const OutPacket& packet = jobs_.front()[job_index_];
+        auto on_written = [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                            std::size_t) { self->on_write(ec); };
+        if (packet.type == protocol::PacketType::message && packet.binary) {
+            if (base64_binary_) {
+                scratch_.assign(1, 'b');
+                protocol::base64_encode(*packet.data, scratch_);
+                ws_.text(true);
+                ws_.async_write(net::buffer(scratch_), std::move(on_written));
+            } else {
+                ws_.binary(true);
+                ws_.async_write(net::buffer(*packet.data), std::move(on_written));
+            }
+            return;
+        }
+        // Text: the type character and the shared payload as two buffers, no copy.
+        type_char_ = protocol::type_char(packet.type);
+        ws_.text(true);
+        const std::array<net::const_buffer, 2> buffers{net::buffer(&type_char_, 1),
+                                                       net::buffer(*packet.data)};
+        ws_.async_write(buffers, std::move(on_written));
+    }
+
+    void on_write(const boost::system::error_code& ec) {
+        if (ec) {
+            writing_ = false;
+            jobs_.clear();
+            job_index_ = 0;
+            notify_written(false);
+            return;
+        }
+        ++job_index_;
+        write_next();
+    }
+
+    void notify_written(bool ok) {
+        if (!session_) return;
+        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_, ok] {
+            session->on_ws_write_done(self.get(), ok);
+        });
+    }
+
+    void do_close(websocket::close_code code) {
+        closing_ = true;
+        ws_.async_close(websocket::close_reason(code),
+                        [self = this->shared_from_this()](const boost::system::error_code&) {});
+    }
+
+    websocket::stream<Stream> ws_;
+    std::shared_ptr<Core> core_;
+    const bool base64_binary_;
+    beast::flat_buffer buffer_;
+    std::shared_ptr<SessionImpl> session_;
+    Executor session_executor_;
+    std::deque<std::vector<OutPacket>> jobs_;
+    std::size_t job_index_ = 0;
+    bool writing_ = false;
+    bool closing_ = false;
+    std::optional<websocket::close_code> close_after_;
+    char type_char_ = '4';
+    std::string scratch_;
+};
+
+// --- HTTP connection --------------------------------------------------------------------------
+
+template <class Stream>
+class HttpConnection final : public HttpResponder,
+                             public Closable,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
+  public:
+    HttpConnection(Stream&& stream, std::shared_ptr<Core> core, Peer peer)
+        : stream_(std::move(stream)), core_(std::move(core)), peer_(std::move(peer)) {
+        ++core_->live_connections;
+    }
+    ~HttpConnection() override { --core_->live_connections; }
+
+    void run() {
+        if constexpr (is_tls<Stream>) {
+            beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+            stream_.async_handshake(
+                net::ssl::stream_base::server,
+                [self = this->shared_from_this()](const boost::system::error_code& ec) {
+                    if (ec) return self->close_socket();
+                    self->read_request();
+                });
+        } else {
+            read_request();
+        }
+    }
+
+    void respond(StringResponse response) override {
+        net::dispatch(stream_.get_executor(),
+                      [self = this->shared_from_this(), r = std::move(response)]() mutable {
+                          self->write_response(std::move(r));
+                      });
+    }
+
+    void shutdown() override {
+        // Idle keep-alive connections end now; one waiting for a response ends after it.
+        if (reading_ && !moved_) close_socket();
+    }
+
+  private:
+    void read_request() {
+        if (core_->stopping) return close_socket();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(core_->options.max_header_size));
+        parser_->body_limit(core_->options.max_payload);
+        reading_ = true;
+        beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                self->on_header(ec);
+            });
+    }
+
+    void on_header(const boost::system::error_code& ec) {
+        if (ec) {
+            reading_ = false;
+            if (ec == http::error::header_limit) {
+                ResponseContext ctx;
+                ctx.keep_alive = false;
+                return write_response(
+                    make_response(ctx, http::status::request_header_fields_too_large, "text/plain",
+                                  "Request Header Fields Too Large"));
+            }
+            return close_socket();
+        }
+        const auto& req = parser_->get();
+        const auto length = parser_->content_length();
+        if (length && *length > core_->options.max_payload &&
+            core_->is_engine_path(path_of(req.target()))) {
+            return payload_too_large();
+        }
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                           std::size_t) { self->on_body(ec); });
+    }
+
+    void on_body(const boost::system::error_code& ec) {
+        reading_ = false;
+        if (ec == http::error::body_limit) return payload_too_large();
+        if (ec) return close_socket();
+        beast::get_lowest_layer(stream_).expires_never();  // a long-poll may wait ping_interval
+        route(parser_->release());
+    }
+
+    static std::string_view path_of(std::string_view target) {
+        return target.substr(0, target.find('?'));
+    }
+
+    /// The one place a request is routed: the Engine.IO path to the engine, the rest → 404.
+    void route(StringRequest req) {
+        if (!core_->is_engine_path(path_of(req.target()))) {
+            ResponseContext ctx;
+            ctx.version = req.version();
+            ctx.keep_alive = req.keep_alive();
+            return write_response(
+                make_response(ctx, http::status::not_found, "text/plain", "Not Found"));
+        }
+        if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+        core_->handle_http(std::move(req), peer_, this->shared_from_this());
+    }
+
+    void payload_too_large() {
+        reading_ = false;
+        const auto& req = parser_->get();
+        const std::string_view target = req.target();
+        const auto q = target.find('?');
+        if (q != std::string_view::npos) {
+            for (const auto& [key, value] : parse_query(target.substr(q + 1))) {
+                if (key != "sid") continue;
+                if (auto session = core_->sessions.find(value)) {
+                    net::dispatch(session->executor(),
+                                  [session] { session->on_payload_too_large(); });
+                }
+                break;
+            }
+        }
+        ResponseContext ctx;
+        ctx.keep_alive = false;
+        ctx.cors_headers = check_cors(core_->options, req, peer_.secure).headers;
+        write_response(make_error_response(ctx, error::payload_too_large));
+    }
+
+    void upgrade(StringRequest req) {
+        Core::Verdict verdict = core_->verify(req, true, peer_.secure);
+        if (verdict.failure) {
+            verdict.ctx.keep_alive = false;
+            return write_response(make_error_response(verdict.ctx, *verdict.failure));
+        }
+        bool b64 = false;
+        const std::string_view target = req.target();
+        if (const auto q = target.find('?'); q != std::string_view::npos) {
+            for (const auto& [key, value] : parse_query(target.substr(q + 1))) b64 |= key == "b64";
+        }
+        if (auto session = verdict.session) {
+            // Upgrade of a polling session: the WebSocket joins the session's loop if it can.
+            auto stream = rebind(stream_, session->executor());
+            auto ws = std::make_shared<WsTransportImpl<Stream>>(
+                stream ? std::move(*stream) : std::move(stream_), core_, b64);
+            moved_ = true;
+            track(ws);
+            auto request = std::make_shared<StringRequest>(std::move(req));
+            net::dispatch(ws->executor(), [ws, session, request] {
+                ws->accept(*request, {},
+                           [ws, session, request](const boost::system::error_code& ec) {
+                               if (ec) return;
+                               net::dispatch(session->executor(),
+                                             [ws, session] { session->attach_probe(ws); });
+                           });
+            });
+            return;
+        }
+        auto session = core_->open_session(req, peer_, true);
+        if (!session) {
+            ResponseContext ctx = verdict.ctx;
+            ctx.keep_alive = false;
+            return write_response(make_error_response(ctx, error::forbidden));
+        }
+        std::string cookie;
+        if (core_->options.cookie) cookie = make_cookie(*core_->options.cookie, session->sid());
+        auto ws = std::make_shared<WsTransportImpl<Stream>>(std::move(stream_), core_, b64);
+        moved_ = true;
+        track(ws);
+        auto request = std::make_shared<StringRequest>(std::move(req));
+        ws->accept(*request, std::move(cookie),
+                   [ws, session, request](const boost::system::error_code& ec) {
+                       if (ec) return session->close_with(protocol::CloseReason::transport_error);
+                       session->attach_websocket(ws);
+                   });
+    }
+
+    template <class T>
+    void track(const std::shared_ptr<T>& connection) {
+        auto ex = connection->executor();
+        net::dispatch(
+            ex, [core = core_, loop = loop_of(ex), weak = std::weak_ptr<Closable>(connection)] {
+                core->track(loop, weak);
+            });
+    }
+
+    std::size_t loop_of(const Executor& ex) const {
+        for (std::size_t i = 0; i < core_->loop_executors.size(); ++i) {
+            if (core_->loop_executors[i] == ex) return i;
+        }
+        return peer_.loop_index;
+    }
+
+    void write_response(StringResponse response) {
+        if (moved_) return;
+        auto res = std::make_shared<StringResponse>(std::move(response));
+        const bool keep_alive = res->keep_alive() && !core_->stopping;
+        res->keep_alive(keep_alive);
+        beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+        http::async_write(stream_, *res,
+                          [self = this->shared_from_this(), res, keep_alive](
+                              const boost::system::error_code& ec, std::size_t) {
+                              if (ec || !keep_alive) return self->close_gracefully();
+                              self->read_request();
+                          });
+    }
+
+    void close_gracefully() {
+        if (moved_) return;
+        if constexpr (is_tls<Stream>) {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+            stream_.async_shutdown([self = this->shared_from_this()](
+                                       const boost::system::error_code&) { self->close_socket(); });
+        } else {
+            boost::system::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            close_socket();
+        }
+    }
+
+    void close_socket() {
+        if (moved_) return;
+        beast::get_lowest_layer(stream_).close();
+    }
+
+    Stream stream_;
+    std::shared_ptr<Core> core_;
+    Peer peer_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    bool reading_ = false;
+    bool moved_ = false;  // the stream went to a WebSocket transport
+};
+
+}  // namespace
+
+void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
+                      Peer peer) {
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const std::size_t loop = peer.loop_index;
+    std::shared_ptr<Closable> tracked;
+    if (core->tls) {
+        peer.secure = true;
+        auto connection = std::make_shared<HttpConnection<TlsStream>>(
+            TlsStream(PlainStream(std::move(socket)), *core->tls), core, std::move(peer));
+        tracked = connection;
+        connection->run();
+    } else {
+        auto connection = std::make_shared<HttpConnection<PlainStream>>(
+            PlainStream(std::move(socket)), core, std::move(peer));
+        tracked = connection;
+        connection->run();
+    }
+    core->track(loop, tracked);
+}
+
+}  // namespace engineio::detail

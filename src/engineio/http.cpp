@@ -1,0 +1,200 @@
+// HTTP helpers of the Engine.IO server: query parsing, the error → response mapping, CORS, the
+// session cookie and zlib compression of polling responses.
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include <zlib.h>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/version.hpp>
+
+#include "internal.hpp"
+
+namespace engineio::detail {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '+') {
+            out.push_back(' ');
+        } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+                   hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/// "http://host:80" and "http://host" are the same origin: drop the scheme's default port.
+std::string normalize_origin(std::string_view scheme, std::string_view host_port) {
+    std::string host = lower(host_port);
+    const std::string default_port = scheme == "https" ? ":443" : ":80";
+    if (host.size() > default_port.size() &&
+        host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0) {
+        host.resize(host.size() - default_port.size());
+    }
+    return std::string(scheme) + "://" + host;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view part = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (part.empty()) continue;
+        const std::size_t eq = part.find('=');
+        if (eq == std::string_view::npos) {
+            out.emplace_back(percent_decode(part), std::string{});
+        } else {
+            out.emplace_back(percent_decode(part.substr(0, eq)),
+                             percent_decode(part.substr(eq + 1)));
+        }
+    }
+    return out;
+}
+
+Request make_request(const StringRequest& req, std::string remote_address,
+                     std::uint16_t remote_port, bool secure) {
+    Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    const std::size_t q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = parse_query(std::string_view(r.target).substr(q + 1));
+    for (const auto& field : req) {
+        r.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    }
+    r.remote_address = std::move(remote_address);
+    r.remote_port = remote_port;
+    r.secure = secure;
+    return r;
+}
+
+StringResponse make_response(const ResponseContext& ctx, http::status status,
+                             std::string_view content_type, std::string body, bool compressible) {
+    StringResponse res{status, ctx.version};
+    res.set(http::field::server, "socketio-cpp");
+    if (!content_type.empty()) res.set(http::field::content_type, content_type);
+    for (const auto& [name, value] : ctx.cors_headers) res.insert(name, value);
+    if (compressible && ctx.compress && body.size() >= ctx.compression_threshold &&
+        (ctx.accepts_gzip || ctx.accepts_deflate)) {
+        const bool gzip = ctx.accepts_gzip;
+        body = compress(body, gzip);
+        res.set(http::field::content_encoding, gzip ? "gzip" : "deflate");
+    }
+    res.body() = std::move(body);
+    res.keep_alive(ctx.keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+StringResponse make_error_response(const ResponseContext& ctx, error code) {
+    if (code == error::payload_too_large) {
+        ResponseContext closing = ctx;
+        closing.keep_alive = false;  // the body may not have been read
+        return make_response(closing, http::status::payload_too_large, "text/plain",
+                             "Payload Too Large");
+    }
+    const int number =
+        is_protocol_error(code) ? static_cast<int>(code) : static_cast<int>(error::bad_request);
+    const std::string message = make_error_code(static_cast<error>(number)).message();
+    const auto status =
+        code == error::forbidden ? http::status::forbidden : http::status::bad_request;
+    return make_response(
+        ctx, status, "application/json",
+        R"({"code":)" + std::to_string(number) + R"(,"message":")" + message + R"("})");
+}
+
+CorsVerdict check_cors(const ServerOptions& options, const StringRequest& req, bool secure) {
+    CorsVerdict verdict;
+    const auto origin_it = req.find(http::field::origin);
+    if (origin_it == req.end()) return verdict;  // not a cross-origin browser request
+    const std::string_view origin = origin_it->value();
+
+    const auto& allowed = options.cors_allowed_origins;
+    bool ok = false;
+    if (allowed.empty()) {
+        // Same origin only: the Origin must equal this request's own scheme://host.
+        const auto host = req.find(http::field::host);
+        if (host != req.end()) {
+            const std::size_t sep = origin.find("://");
+            if (sep != std::string_view::npos) {
+                const std::string theirs =
+                    normalize_origin(lower(origin.substr(0, sep)), origin.substr(sep + 3));
+                ok = theirs == normalize_origin(secure ? "https" : "http", host->value());
+            }
+        }
+        if (ok) return verdict;  // same origin: no CORS headers needed
+    } else if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) {
+        ok = true;
+    } else {
+        ok = std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+    }
+    if (!ok) {
+        verdict.allowed = false;
+        return verdict;
+    }
+    // Echo the origin (a literal "*" is not allowed together with credentials).
+    const bool wildcard_without_credentials =
+        !options.cors_credentials &&
+        std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+    verdict.headers.emplace_back("Access-Control-Allow-Origin", wildcard_without_credentials
+                                                                    ? std::string("*")
+                                                                    : std::string(origin));
+    if (options.cors_credentials)
+        verdict.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    if (!wildcard_without_credentials) verdict.headers.emplace_back("Vary", "Origin");
+    return verdict;
+}
+
+std::string make_cookie(const CookieOptions& cookie, std::string_view sid) {
+    std::string value = cookie.name + "=" + std::string(sid);
+    if (!cookie.path.empty()) value += "; Path=" + cookie.path;
+    if (cookie.http_only) value += "; HttpOnly";
+    if (!cookie.same_site.empty()) value += "; SameSite=" + cookie.same_site;
+    return value;
+}
+
+std::string compress(std::string_view data, bool gzip) {
+    z_stream zs{};
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip ? 15 + 16 : 15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw std::runtime_error("deflateInit2 failed");
+    }
+    std::string out;
+    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&zs, Z_FINISH);
+    const auto produced = zs.total_out;
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
+    out.resize(produced);
+    return out;
+}
+
+}  // namespace engineio::detail

@@ -1,0 +1,291 @@
+#pragma once
+// Internals of the Engine.IO server shared by its translation units (not installed).
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "engineio/error.hpp"
+#include "engineio/options.hpp"
+#include "engineio/protocol/packet.hpp"
+#include "engineio/protocol/session_machine.hpp"
+#include "engineio/request.hpp"
+#include "engineio/server.hpp"
+#include "engineio/session.hpp"
+
+namespace engineio::detail {
+
+namespace http = boost::beast::http;
+using StringRequest = http::request<http::string_body>;
+using StringResponse = http::response<http::string_body>;
+using Executor = boost::asio::any_io_executor;
+
+/// The logger "engineio" (created on first use).
+std::shared_ptr<spdlog::logger> logger();
+
+// --- HTTP helpers (http.cpp) ------------------------------------------------------------------
+
+/// How to finish a response to one request: its HTTP version, keep-alive, CORS headers, the
+/// encodings the client accepts.
+struct ResponseContext {
+    unsigned version = 11;
+    bool keep_alive = true;
+    std::vector<std::pair<std::string, std::string>> cors_headers;
+    bool accepts_gzip = false;
+    bool accepts_deflate = false;
+    bool compress = false;  ///< server-side http_compression
+    std::size_t compression_threshold = 1024;
+};
+
+/// Parses a target's query string ("a=1&b=%20x"), percent- and '+'-decoding.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+/// Builds the engineio::Request of a Beast request.
+Request make_request(const StringRequest& req, std::string remote_address,
+                     std::uint16_t remote_port, bool secure);
+
+/// A response with the context's CORS headers, keep-alive and (if `compressible` and worth it)
+/// gzip/deflate compression.
+StringResponse make_response(const ResponseContext& ctx, http::status status,
+                             std::string_view content_type, std::string body,
+                             bool compressible = false);
+
+/// THE mapping of an Engine.IO error to its HTTP response: 400 (403 for forbidden, 413 for
+/// payload_too_large) with the body {"code":N,"message":"…"} and the CORS headers.
+StringResponse make_error_response(const ResponseContext& ctx, error code);
+
+/// The CORS verdict for a request: allowed (with the headers to add) or forbidden.
+struct CorsVerdict {
+    bool allowed = true;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+CorsVerdict check_cors(const ServerOptions& options, const StringRequest& req, bool secure);
+
+/// The Set-Cookie value for a new session.
+std::string make_cookie(const CookieOptions& cookie, std::string_view sid);
+
+/// zlib: gzip (RFC 1952) or zlib-wrapped deflate (RFC 1950, HTTP's "deflate").
+std::string compress(std::string_view data, bool gzip);
+
+// --- transports -----------------------------------------------------------------------------
+
+/// An HTTP request waiting for its response (a long-polling GET, a POST). respond() may be
+/// called from any thread; it writes on the connection's own loop.
+class HttpResponder {
+  public:
+    virtual ~HttpResponder() = default;
+    virtual void respond(StringResponse response) = 0;
+};
+
+/// One packet on its way out: the bytes are shared (a broadcast Message is not copied).
+struct OutPacket {
+    protocol::PacketType type = protocol::PacketType::message;
+    std::shared_ptr<const std::string> data;
+    bool binary = false;
+};
+
+class SessionImpl;
+
+/// A WebSocket connection that carries a session (its primary transport, or the probe of an
+/// upgrade). It runs on its own executor; calls from the session are posted there, and it reports
+/// to the session on the session's executor.
+class WsTransport {
+  public:
+    virtual ~WsTransport() = default;
+    /// Writes the packets in order (one frame each), then reports on_ws_write_done to the
+    /// session. Jobs are serialised: a job written while another is in flight waits for it.
+    virtual void write(std::vector<OutPacket> packets) = 0;
+    /// Sends a close frame (after any write in flight) and ends the connection.
+    virtual void close(boost::beast::websocket::close_code code) = 0;
+    /// Starts the read loop, delivering to `session`.
+    virtual void start(std::shared_ptr<SessionImpl> session) = 0;
+};
+
+// --- the engine -------------------------------------------------------------------------------
+
+class Core;
+
+/// The Session implementation: the protocol state machine plus its I/O. All mutable state is
+/// touched only on executor().
+class SessionImpl final : public Session, public std::enable_shared_from_this<SessionImpl> {
+  public:
+    SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
+                boost::asio::io_context& loop, std::size_t loop_index, bool websocket);
+    ~SessionImpl() override;
+
+    const std::string& sid() const noexcept override { return sid_; }
+    std::string_view transport() const noexcept override;
+    const Request& request() const noexcept override { return request_; }
+    const boost::asio::any_io_executor& executor() const noexcept override { return executor_; }
+    std::size_t loop_index() const noexcept override { return loop_index_; }
+    void send(Message message) override;
+    void send(std::vector<Message> messages) override;
+    void close() override;
+
+    // --- on the session's loop ---
+    /// The data of the OPEN packet.
+    std::string open_packet_data() const;
+    /// Arms the heartbeat timer; called once the session is registered.
+    void start();
+    /// Closes from this side with `reason` (posted if not on the loop).
+    void close_with(protocol::CloseReason reason);
+    bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+    /// The session's transport is a WebSocket (direct, or upgraded from polling).
+    bool on_websocket() const noexcept { return websocket_.load(std::memory_order_acquire); }
+
+    void on_poll(std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
+    void on_post(std::string body, std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
+    /// A POST body over max_payload: the session closes.
+    void on_payload_too_large();
+    void attach_websocket(std::shared_ptr<WsTransport> ws);  ///< direct WebSocket session
+    void attach_probe(std::shared_ptr<WsTransport> ws);      ///< upgrade from polling
+
+    void on_ws_packet(WsTransport* ws, protocol::Packet packet);
+    void on_ws_invalid(WsTransport* ws);
+    void on_ws_closed(WsTransport* ws, bool error);
+    void on_ws_write_done(WsTransport* ws, bool ok);
+    /// The handler refused the session: it ends without on_disconnect.
+    void abandon();
+
+  private:
+    bool on_loop() const;
+    void enqueue(protocol::PacketType type, std::shared_ptr<const std::string> data, bool binary);
+    bool over_bounds() const;
+    void flush();
+    void flush_poll();
+    void respond_poll(std::string body);
+    std::string take_queue_payload();
+    void process_actions();
+    void handle(protocol::Action& action);
+    void finish(protocol::CloseReason reason, bool send_close_packet);
+    void rearm_timer();
+    void on_timer();
+    void unregister();
+    void drop_timer();
+
+    std::shared_ptr<Core> core_;
+    const std::string sid_;
+    const Request request_;
+    boost::asio::io_context& loop_;
+    const Executor executor_;
+    const std::size_t loop_index_;
+
+    std::atomic<bool> closed_{false};
+    std::atomic<bool> websocket_{false};
+
+    protocol::SessionMachine machine_;
+    std::optional<boost::asio::steady_timer> timer_;  // reset once the session is done
+    std::optional<std::chrono::steady_clock::time_point> armed_;
+    std::optional<std::chrono::steady_clock::time_point> linger_until_;
+
+    std::deque<OutPacket> queue_;
+    std::size_t queued_bytes_ = 0;
+
+    std::shared_ptr<HttpResponder> pending_get_;
+    ResponseContext pending_ctx_;
+    bool release_poll_ = false;  // upgrade probed: answer GETs with NOOP
+
+    std::shared_ptr<WsTransport> ws_;     // primary WebSocket (direct or upgraded)
+    std::shared_ptr<WsTransport> probe_;  // WebSocket being probed
+    bool ws_write_in_flight_ = false;
+};
+
+/// The sid → session map, sharded so lookups from many threads rarely contend.
+class SessionMap {
+  public:
+    void insert(const std::shared_ptr<SessionImpl>& session);
+    void erase(const std::string& sid, const SessionImpl* expected);
+    std::shared_ptr<SessionImpl> find(std::string_view sid) const;
+    std::vector<std::shared_ptr<SessionImpl>> all() const;
+    std::size_t size() const;
+
+  private:
+    struct Shard {
+        mutable std::mutex mutex;
+        std::unordered_map<std::string, std::shared_ptr<SessionImpl>> sessions;
+    };
+    Shard& shard(std::string_view sid) const;
+    mutable std::array<Shard, 16> shards_;
+};
+
+/// Connection info passed with a request.
+struct Peer {
+    std::string address;
+    std::uint16_t port = 0;
+    bool secure = false;
+    std::size_t loop_index = 0;
+    boost::asio::io_context* context = nullptr;
+};
+
+/// A tracked connection on a loop, closed by stop().
+class Closable {
+  public:
+    virtual ~Closable() = default;
+    virtual void shutdown() = 0;  ///< on the connection's loop
+};
+
+/// State shared by the server, its connections and its sessions.
+class Core : public std::enable_shared_from_this<Core> {
+  public:
+    explicit Core(ServerOptions options);
+
+    ServerOptions options;
+    protocol::SessionMachine::Config machine_config;
+    std::shared_ptr<Handler> handler;
+    std::optional<boost::asio::ssl::context> tls;
+    SessionMap sessions;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> live_connections{0};
+
+    /// Per-loop registries of open connections (touched only on their loop).
+    struct LoopState {
+        std::vector<std::weak_ptr<Closable>> connections;
+    };
+    std::vector<std::unique_ptr<LoopState>> loop_states;
+    std::vector<Executor> loop_executors;
+    void track(std::size_t loop, std::weak_ptr<Closable> connection);
+
+    bool is_engine_path(std::string_view path) const;
+
+    /// Result of checking an Engine.IO request before it reaches a session.
+    struct Verdict {
+        std::optional<error> failure;
+        std::shared_ptr<SessionImpl> session;  ///< with a sid: the session
+        bool websocket = false;                ///< transport=websocket
+        ResponseContext ctx;
+        std::string cors_origin_log;
+    };
+    /// Checks transport, origin, sid, method and protocol version (engine.io's verify()).
+    Verdict verify(const StringRequest& req, bool upgrade, bool secure);
+
+    /// A plain HTTP request on the Engine.IO path (not a WebSocket upgrade).
+    void handle_http(StringRequest&& req, const Peer& peer,
+                     std::shared_ptr<HttpResponder> responder);
+
+    /// Creates a session for a handshake and asks the handler. Null if refused.
+    std::shared_ptr<SessionImpl> open_session(const StringRequest& req, const Peer& peer,
+                                              bool websocket);
+
+    /// Calls the handler's on_connect; false if it refused or threw.
+    bool call_on_connect(const SessionPtr& session);
+};
+
+}  // namespace engineio::detail

@@ -1,0 +1,545 @@
+// engineio::Server: the event loops, the acceptor, the engine's request checks and stop().
+#include "engineio/server.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <future>
+#include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+
+#include "connection.hpp"
+#include "engineio/protocol/sid.hpp"
+#include "internal.hpp"
+
+namespace engineio::detail {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static const std::shared_ptr<spdlog::logger> instance = [] {
+        if (auto existing = spdlog::get("engineio")) return existing;
+        try {
+            auto created = spdlog::stderr_color_mt("engineio");
+            created->set_level(spdlog::level::warn);
+            return created;
+        } catch (const spdlog::spdlog_ex&) {
+            return spdlog::get("engineio");  // created by another thread meanwhile
+        }
+    }();
+    return instance;
+}
+
+namespace {
+
+/// Callbacks given with on_connect()/on_message()/on_disconnect().
+class CallbackHandler final : public Handler {
+  public:
+    std::function<bool(const SessionPtr&)> connect;
+    std::function<void(const SessionPtr&, std::string_view, bool)> message;
+    std::function<void(const SessionPtr&, DisconnectReason)> disconnect;
+
+    bool on_connect(const SessionPtr& s) override { return connect ? connect(s) : true; }
+    void on_message(const SessionPtr& s, std::string_view data, bool binary) override {
+        if (message) message(s, data, binary);
+    }
+    void on_disconnect(const SessionPtr& s, DisconnectReason reason) override {
+        if (disconnect) disconnect(s, reason);
+    }
+};
+
+ServerOptions normalize(ServerOptions options) {
+    if (options.path.empty() || options.path.front() != '/') options.path.insert(0, "/");
+    if (options.path.back() != '/') options.path.push_back('/');
+    if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+    return options;
+}
+
+bool accepts(std::string_view accept_encoding, std::string_view coding) {
+    // "gzip, deflate;q=0.5, br" — a coding listed with q=0 is refused.
+    while (!accept_encoding.empty()) {
+        const auto comma = accept_encoding.find(',');
+        std::string_view item = accept_encoding.substr(0, comma);
+        accept_encoding = comma == std::string_view::npos ? std::string_view{}
+                                                          : accept_encoding.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        const auto semi = item.find(';');
+        std::string_view name = item.substr(0, semi);
+        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        if (name != coding) continue;
+        if (semi != std::string_view::npos) {
+            std::string_view params = item.substr(semi + 1);
+            const auto q = params.find("q=");
+            if (q != std::string_view::npos) {
+                const std::string_view value = params.substr(q + 2);
+                if (value.starts_with("0") &&
+                    value.find_first_of("123456789") == std::string_view::npos)
+                    return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
+    machine_config = {.ping_interval = options.ping_interval,
+                      .ping_timeout = options.ping_timeout,
+                      .upgrade_timeout = options.upgrade_timeout,
+                      .max_payload = options.max_payload};
+    handler = std::make_shared<Handler>();
+}
+
+void Core::track(std::size_t loop, std::weak_ptr<Closable> connection) {
+    auto& list = loop_states[loop]->connections;
+    if (list.size() >= 64 && (list.size() & (list.size() - 1)) == 0) {
+        std::erase_if(list, [](const auto& weak) { return weak.expired(); });
+    }
+    list.push_back(std::move(connection));
+}
+
+bool Core::is_engine_path(std::string_view path) const {
+    return path == options.path ||
+           (path.size() + 1 == options.path.size() && options.path.starts_with(path));
+}
+
+Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) {
+    Verdict v;
+    v.ctx.version = req.version();
+    v.ctx.keep_alive = req.keep_alive();
+    v.ctx.compress = options.http_compression;
+    v.ctx.compression_threshold = options.compression_threshold;
+    if (const auto it = req.find(http::field::accept_encoding); it != req.end()) {
+        v.ctx.accepts_gzip = accepts(it->value(), "gzip");
+        v.ctx.accepts_deflate = accepts(it->value(), "deflate");
+    }
+    CorsVerdict cors = check_cors(options, req, secure);
+    v.ctx.cors_headers = std::move(cors.headers);
+    if (!cors.allowed) {
+        logger()->warn("refused request from origin '{}' (allowed: {})", req[http::field::origin],
+                       options.cors_allowed_origins.empty()
+                           ? std::string("same origin only")
+                           : fmt::format("{}", fmt::join(options.cors_allowed_origins, ", ")));
+        v.failure = error::forbidden;
+        return v;
+    }
+
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    const auto query = q == std::string_view::npos ? decltype(parse_query({})){}
+                                                   : parse_query(target.substr(q + 1));
+    const auto param = [&](std::string_view name) -> std::optional<std::string_view> {
+        for (const auto& [key, value] : query) {
+            if (key == name) return std::string_view(value);
+        }
+        return std::nullopt;
+    };
+
+    const std::string transport(param("transport").value_or(""));
+    if (std::find(options.transports.begin(), options.transports.end(), transport) ==
+            options.transports.end() ||
+        (transport != "polling" && transport != "websocket")) {
+        v.failure = error::transport_unknown;
+        return v;
+    }
+    v.websocket = transport == "websocket";
+
+    const std::string_view sid = param("sid").value_or("");
+    if (!sid.empty()) {
+        v.session = sessions.find(sid);
+        if (!v.session) {
+            v.failure = error::unknown_sid;
+            return v;
+        }
+        if (upgrade ? !v.websocket : v.session->transport() != transport) {
+            v.failure = error::bad_request;
+            return v;
+        }
+        return v;
+    }
+    if (req.method() != http::verb::get) {
+        v.failure = error::bad_handshake_method;
+        return v;
+    }
+    if (v.websocket != upgrade) {
+        v.failure = error::bad_request;
+        return v;
+    }
+    if (param("EIO") != std::optional<std::string_view>("4")) {
+        v.failure = error::unsupported_protocol_version;
+        return v;
+    }
+    return v;
+}
+
+void Core::handle_http(StringRequest&& req, const Peer& peer,
+                       std::shared_ptr<HttpResponder> responder) {
+    if (req.method() == http::verb::options) {
+        // CORS preflight.
+        CorsVerdict cors = check_cors(options, req, peer.secure);
+        ResponseContext ctx;
+        ctx.version = req.version();
+        ctx.keep_alive = req.keep_alive();
+        ctx.cors_headers = std::move(cors.headers);
+        if (!cors.allowed) {
+            logger()->warn("refused preflight from origin '{}'", req[http::field::origin]);
+            return responder->respond(make_error_response(ctx, error::forbidden));
+        }
+        ctx.cors_headers.emplace_back("Access-Control-Allow-Methods",
+                                      "GET,HEAD,PUT,PATCH,POST,DELETE");
+        if (const auto it = req.find(http::field::access_control_request_headers);
+            it != req.end()) {
+            ctx.cors_headers.emplace_back("Access-Control-Allow-Headers", std::string(it->value()));
+            ctx.cors_headers.emplace_back("Vary", "Access-Control-Request-Headers");
+        }
+        return responder->respond(make_response(ctx, http::status::no_content, {}, {}));
+    }
+
+    Verdict verdict = verify(req, false, peer.secure);
+    if (verdict.failure)
+        return responder->respond(make_error_response(verdict.ctx, *verdict.failure));
+
+    if (auto session = verdict.session) {
+        if (req.method() == http::verb::get) {
+            boost::asio::dispatch(session->executor(), [session, responder = std::move(responder),
+                                                        ctx = std::move(verdict.ctx)]() mutable {
+                session->on_poll(std::move(responder), std::move(ctx));
+            });
+        } else if (req.method() == http::verb::post) {
+            boost::asio::dispatch(session->executor(), [session, body = std::move(req.body()),
+                                                        responder = std::move(responder),
+                                                        ctx = std::move(verdict.ctx)]() mutable {
+                session->on_post(std::move(body), std::move(responder), std::move(ctx));
+            });
+        } else {
+            responder->respond(make_error_response(verdict.ctx, error::bad_request));
+        }
+        return;
+    }
+
+    auto session = open_session(req, peer, false);
+    if (!session) return responder->respond(make_error_response(verdict.ctx, error::forbidden));
+    std::string body(1, protocol::type_char(protocol::PacketType::open));
+    body += session->open_packet_data();
+    StringResponse res =
+        make_response(verdict.ctx, http::status::ok, "text/plain; charset=UTF-8", std::move(body));
+    if (options.cookie)
+        res.set(http::field::set_cookie, make_cookie(*options.cookie, session->sid()));
+    responder->respond(std::move(res));
+}
+
+bool Core::call_on_connect(const SessionPtr& session) {
+    try {
+        return handler->on_connect(session);
+    } catch (const std::exception& e) {
+        logger()->error("on_connect threw: {}; refusing the session", e.what());
+    } catch (...) {
+        logger()->error("on_connect threw; refusing the session");
+    }
+    return false;
+}
+
+std::shared_ptr<SessionImpl> Core::open_session(const StringRequest& req, const Peer& peer,
+                                                bool websocket) {
+    if (stopping) return nullptr;
+    auto session =
+        std::make_shared<SessionImpl>(shared_from_this(), protocol::generate_sid(),
+                                      make_request(req, peer.address, peer.port, peer.secure),
+                                      *peer.context, peer.loop_index, websocket);
+    sessions.insert(session);
+    if (!call_on_connect(session)) {
+        session->abandon();
+        return nullptr;
+    }
+    session->start();
+    return session;
+}
+
+}  // namespace engineio::detail
+
+namespace engineio {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+thread_local const void* current_server = nullptr;  // the Server whose loop this thread runs
+}
+
+struct Server::Impl {
+    explicit Impl(ServerOptions options)
+        : core(std::make_shared<detail::Core>(std::move(options))) {
+        for (unsigned i = 0; i < core->options.threads; ++i) {
+            loops.push_back(std::make_unique<net::io_context>(1));
+            guards.emplace_back(loops.back()->get_executor());
+            core->loop_states.push_back(std::make_unique<detail::Core::LoopState>());
+            core->loop_executors.emplace_back(loops.back()->get_executor());
+        }
+        if (core->options.tls) {
+            core->tls.emplace(net::ssl::context::tls_server);
+            core->tls->set_options(net::ssl::context::default_workarounds |
+                                   net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 |
+                                   net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+            core->tls->use_certificate_chain_file(core->options.tls->certificate_chain_file);
+            core->tls->use_private_key_file(core->options.tls->private_key_file,
+                                            net::ssl::context::pem);
+        }
+        detail::logger()->set_level(core->options.logger ? spdlog::level::info
+                                                         : spdlog::level::warn);
+    }
+
+    void accept_next() {
+        const std::size_t index = next_loop++ % loops.size();
+        acceptor->async_accept(
+            net::any_io_executor(loops[index]->get_executor()),
+            [this, index](const boost::system::error_code& ec, tcp::socket socket) {
+                if (ec == net::error::operation_aborted || core->stopping) return;
+                if (ec) {
+                    detail::logger()->warn("accept failed: {}", ec.message());
+                } else {
+                    on_accepted(index, std::move(socket));
+                }
+                accept_next();
+            });
+    }
+
+    void on_accepted(std::size_t index, tcp::socket socket) {
+        detail::Peer peer;
+        boost::system::error_code ec;
+        const auto remote = socket.remote_endpoint(ec);
+        if (!ec) {
+            peer.address = remote.address().to_string();
+            peer.port = remote.port();
+        }
+        peer.loop_index = index;
+        peer.context = loops[index].get();
+        net::post(*loops[index],
+                  [core = core, socket = std::move(socket), peer = std::move(peer)]() mutable {
+                      detail::start_connection(std::move(socket), core, std::move(peer));
+                  });
+    }
+
+    void run_loop(std::size_t index) {
+        current_server = this;
+        for (;;) {
+            try {
+                loops[index]->run();
+                break;
+            } catch (const std::exception& e) {
+                detail::logger()->error("exception escaped a handler on loop {}: {}", index,
+                                        e.what());
+            }
+        }
+        current_server = nullptr;
+    }
+
+    void start_threads(std::size_t first) {
+        running = true;
+        for (std::size_t i = first; i < loops.size(); ++i) {
+            threads.emplace_back([this, i] { run_loop(i); });
+        }
+    }
+
+    void do_stop() {
+        core->stopping = true;
+        const bool loops_running = running.load();
+        // Stop accepting.
+        if (acceptor) {
+            if (loops_running) {
+                std::promise<void> closed;
+                net::post(*loops[0], [this, &closed] {
+                    boost::system::error_code ec;
+                    acceptor->close(ec);
+                    closed.set_value();
+                });
+                closed.get_future().wait();
+            } else {
+                boost::system::error_code ec;
+                acceptor->close(ec);
+            }
+        }
+        if (loops_running) {
+            // Close every session (CLOSE packet / WebSocket close 1001), then idle connections, and
+            // give the goodbyes a moment to be written.
+            for (const auto& session : core->sessions.all()) {
+                session->close_with(protocol::CloseReason::server_shutdown);
+            }
+            for (std::size_t i = 0; i < loops.size(); ++i) {
+                net::post(*loops[i], [core = core, i] {
+                    for (const auto& weak : core->loop_states[i]->connections) {
+                        if (auto connection = weak.lock()) connection->shutdown();
+                    }
+                });
+            }
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+            while (std::chrono::steady_clock::now() < deadline &&
+                   (core->sessions.size() > 0 || core->live_connections.load() > 0)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
+        for (auto& guard : guards) guard.reset();
+        for (auto& loop : loops) loop->stop();
+        for (auto& thread : threads) {
+            if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
+        }
+        {
+            std::lock_guard lock(stop_mutex);
+            stopped = true;
+        }
+        stop_cv.notify_all();
+    }
+
+    std::shared_ptr<detail::Core> core;
+    std::vector<std::unique_ptr<net::io_context>> loops;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+    std::optional<tcp::acceptor> acceptor;
+    std::atomic<std::size_t> next_loop{0};
+    std::atomic<bool> running{false};
+    std::atomic<bool> stop_requested{false};
+    std::vector<std::thread> threads;
+    std::thread stopper;
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool stopped = false;
+    std::uint16_t port = 0;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+    stop();
+    if (impl_->stopper.joinable()) {
+        if (impl_->stopper.get_id() == std::this_thread::get_id()) {
+            impl_->stopper.detach();
+        } else {
+            impl_->stopper.join();
+        }
+    }
+    for (auto& thread : impl_->threads) {
+        if (thread.joinable()) thread.detach();  // only a loop thread destroying its own Server
+    }
+}
+
+const ServerOptions& Server::options() const noexcept {
+    return impl_->core->options;
+}
+
+void Server::set_handler(std::shared_ptr<Handler> handler) {
+    impl_->core->handler = handler ? std::move(handler) : std::make_shared<Handler>();
+}
+
+namespace {
+detail::CallbackHandler& callbacks_of(std::shared_ptr<detail::Core>& core) {
+    auto* existing = dynamic_cast<detail::CallbackHandler*>(core->handler.get());
+    if (existing) return *existing;
+    auto created = std::make_shared<detail::CallbackHandler>();
+    auto& ref = *created;
+    core->handler = std::move(created);
+    return ref;
+}
+}  // namespace
+
+void Server::on_connect(std::function<bool(const SessionPtr&)> callback) {
+    callbacks_of(impl_->core).connect = std::move(callback);
+}
+void Server::on_message(std::function<void(const SessionPtr&, std::string_view, bool)> callback) {
+    callbacks_of(impl_->core).message = std::move(callback);
+}
+void Server::on_disconnect(std::function<void(const SessionPtr&, DisconnectReason)> callback) {
+    callbacks_of(impl_->core).disconnect = std::move(callback);
+}
+
+void Server::listen(std::string_view host, std::uint16_t port) {
+    try {
+        boost::system::error_code ec;
+        auto address = net::ip::make_address(std::string(host), ec);
+        tcp::endpoint endpoint;
+        if (ec) {
+            tcp::resolver resolver(*impl_->loops[0]);
+            const auto results = resolver.resolve(std::string(host), std::to_string(port));
+            endpoint = results.begin()->endpoint();
+        } else {
+            endpoint = tcp::endpoint(address, port);
+        }
+        auto& acceptor = impl_->acceptor.emplace(*impl_->loops[0]);
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(net::socket_base::reuse_address(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(net::socket_base::max_listen_connections);
+        impl_->port = acceptor.local_endpoint().port();
+    } catch (const boost::system::system_error& e) {
+        throw std::system_error(e.code().value(), std::system_category(),
+                                fmt::format("listen on {}:{}", host, port));
+    }
+    impl_->accept_next();
+    detail::logger()->info("listening on {}:{}{}", host, impl_->port, impl_->core->options.path);
+}
+
+std::uint16_t Server::port() const noexcept {
+    return impl_->port;
+}
+
+void Server::start() {
+    impl_->start_threads(0);
+}
+
+void Server::run(std::string_view host, std::uint16_t port) {
+    listen(host, port);
+    impl_->start_threads(1);
+    impl_->run_loop(0);
+    std::unique_lock lock(impl_->stop_mutex);
+    impl_->stop_cv.wait(lock, [this] { return impl_->stopped; });
+}
+
+void Server::stop() {
+    Impl& impl = *impl_;
+    const bool on_loop = current_server == &impl;
+    if (impl.stop_requested.exchange(true)) {
+        if (!on_loop) {
+            std::unique_lock lock(impl.stop_mutex);
+            impl.stop_cv.wait(lock, [&] { return impl.stopped; });
+        }
+        return;
+    }
+    if (on_loop) {
+        // A loop thread cannot wait for its own loop to drain: stop from another thread.
+        impl.stopper = std::thread([&impl] { impl.do_stop(); });
+        return;
+    }
+    impl.do_stop();
+}
+
+SessionPtr Server::find(std::string_view sid) const {
+    auto session = impl_->core->sessions.find(sid);
+    if (!session || session->is_closed()) return nullptr;
+    return session;
+}
+
+bool Server::send(std::string_view sid, Message message) {
+    auto session = find(sid);
+    if (!session) return false;
+    session->send(std::move(message));
+    return true;
+}
+
+bool Server::close(std::string_view sid) {
+    auto session = find(sid);
+    if (!session) return false;
+    session->close();
+    return true;
+}
+
+std::size_t Server::loop_count() const noexcept {
+    return impl_->loops.size();
+}
+
+boost::asio::any_io_executor Server::loop(std::size_t index) const {
+    return impl_->loops.at(index)->get_executor();
+}
+
+}  // namespace engineio
