@@ -104,7 +104,6 @@ class EchoServer {
     void stopper();
 
     bool secure_;
-    std::unique_ptr<engineio::Server> server_;
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::vector<std::string> order_;
@@ -115,6 +114,8 @@ class EchoServer {
     bool stopped_ = false;
     bool quitting_ = false;
     std::thread stopper_;
+    // Last, so it is destroyed first: callbacks may run until it is gone and use the members above.
+    std::unique_ptr<engineio::Server> server_;
 };
 
 /// The Unicode text the scripts send ("é✓ unicode"), spelled in UTF-8 bytes.

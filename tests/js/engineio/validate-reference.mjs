@@ -107,43 +107,53 @@ function runScript(script, args, env) {
     });
 }
 
+async function runCase([script, scenario, params, flags, options = {}], tls) {
+    const serverFlags = [...flags];
+    const env = {};
+    let scheme = "http";
+    if (options.tls) {
+        serverFlags.push("--tls-cert", tls.cert, "--tls-key", tls.key);
+        env.NODE_EXTRA_CA_CERTS = tls.cert;
+        scheme = "https";
+    }
+    const started = Date.now();
+    const { child, port } = await startReference(serverFlags);
+    const base = `${scheme}://127.0.0.1:${port}${options.path ?? "/engine.io/"}`;
+    const result = await runScript(script, [base, scenario, ...params], env);
+    child.kill("SIGKILL");
+    return { ...result, ms: Date.now() - started };
+}
+
 async function main() {
     const filter = process.argv[2] ?? "";
-    let tls = null;
+    const selected = cases.filter(([script, scenario, params]) =>
+        `${script} ${scenario} ${params.join(" ")}`.includes(filter),
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sio-ref-"));
+    const tls = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout", tls.key, "-out", tls.cert], { stdio: "ignore" });
     let failures = 0;
-    for (const [script, scenario, params, flags, options = {}] of cases) {
-        const name = `${script} ${scenario} ${params.join(" ")}`.trim();
-        if (!name.includes(filter)) continue;
-        const serverFlags = [...flags];
-        const env = {};
-        let scheme = "http";
-        if (options.tls) {
-            if (!tls) {
-                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sio-ref-"));
-                tls = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
-                execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", tls.key, "-out", tls.cert], { stdio: "ignore" });
+    let next = 0;
+    // A few cases at a time: each is mostly waiting on timers and sockets.
+    const worker = async () => {
+        while (next < selected.length) {
+            const c = selected[next++];
+            const name = `${c[0]} ${c[1]} ${c[2].join(" ")}`.trim();
+            const result = await runCase(c, tls);
+            if (result.code === 0) {
+                console.log(`PASS ${name} (${result.ms} ms)`);
+            } else {
+                failures++;
+                console.log(`FAIL ${name} (${result.ms} ms, exit ${result.code})\n${result.out}`);
             }
-            serverFlags.push("--tls-cert", tls.cert, "--tls-key", tls.key);
-            env.NODE_EXTRA_CA_CERTS = tls.cert;
-            scheme = "https";
         }
-        const started = Date.now();
-        const { child, port } = await startReference(serverFlags);
-        const base = `${scheme}://127.0.0.1:${port}${options.path ?? "/engine.io/"}`;
-        const result = await runScript(script, [base, scenario, ...params], env);
-        child.kill("SIGKILL");
-        const ms = Date.now() - started;
-        if (result.code === 0) {
-            console.log(`PASS ${name} (${ms} ms)`);
-        } else {
-            failures++;
-            console.log(`FAIL ${name} (${ms} ms, exit ${result.code})\n${result.out}`);
-        }
-    }
-    console.log(failures === 0 ? "all passed" : `${failures} failed`);
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    console.log(failures === 0 ? `all ${selected.length} passed` : `${failures} of ${selected.length} failed`);
     process.exit(failures === 0 ? 0 : 1);
 }
 
