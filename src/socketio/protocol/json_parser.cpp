@@ -206,6 +206,15 @@ void fill_placeholders(json& value, std::vector<json::binary_t::container_type>&
     }
 }
 
+std::size_t count_placeholder_objects(const json& value) {
+    if (is_placeholder(value)) return 1;
+    std::size_t count = 0;
+    if (value.is_array() || value.is_object()) {
+        for (const auto& element : value) count += count_placeholder_objects(element);
+    }
+    return count;
+}
+
 bool has_binary(const json& value) {
     if (value.is_binary()) return true;
     if (value.is_array() || value.is_object()) {
@@ -308,12 +317,15 @@ class JsonDecoder final : public Decoder {
         if (is_binary_type(wire_type)) {
             const std::size_t start = i;
             bool over_limit = false;
+            const std::size_t max = limits_.max_attachments;
             while (i < text.size() && is_digit(text[i])) {
-                // Saturate just above the limit, so any number of digits cannot overflow.
-                attachments = attachments * 10 + static_cast<std::size_t>(text[i] - '0');
-                if (attachments > limits_.max_attachments) {
+                // Stop accumulating once over the limit, so any number of digits (and any
+                // limit, up to SIZE_MAX) cannot overflow.
+                const auto digit = static_cast<std::size_t>(text[i] - '0');
+                if (over_limit || attachments > max / 10 || digit > max - attachments * 10) {
                     over_limit = true;
-                    attachments = limits_.max_attachments + 1;
+                } else {
+                    attachments = attachments * 10 + digit;
                 }
                 ++i;
             }
@@ -394,6 +406,11 @@ class JsonDecoder final : public Decoder {
 
         // BINARY_*: check the placeholders now, then wait for the attachments.
         packet.type = wire_type == PacketType::binary_event ? PacketType::event : PacketType::ack;
+        // More attachments declared than placeholders present cannot all be referenced; checked
+        // first so the bookkeeping below is bounded by the payload, whatever the limit.
+        if (attachments > count_placeholder_objects(packet.data)) {
+            return fail(ec, error::attachment_count_mismatch);
+        }
         references_.assign(attachments, 0);
         if (!count_placeholders(packet.data, references_)) {
             return fail(ec, error::invalid_placeholder);

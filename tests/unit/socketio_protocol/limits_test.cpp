@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "test_support.hpp"
@@ -43,6 +44,17 @@ TEST(Limits, MaxAttachmentsIsConfigurable) {
     EXPECT_EQ(test::decode_error(binary_packet(3), limits), error::too_many_attachments);
     const ParserLimits more{.max_attachments = 50};
     EXPECT_EQ(test::decode_frames(binary_packet(50), more).data.size(), 51u);
+}
+
+TEST(Limits, AttachmentCountNearTheLimitsOfSizeT) {
+    // No overflow in the count, whatever the limit.
+    const ParserLimits unlimited{.max_attachments = SIZE_MAX};
+    EXPECT_EQ(test::text_error("5" + std::to_string(SIZE_MAX) + "0-[\"x\"]", unlimited),
+              error::too_many_attachments);
+    EXPECT_EQ(test::text_error("5" + std::to_string(SIZE_MAX) + "-[\"x\"]", unlimited),
+              error::attachment_count_mismatch);  // accepted count, no placeholders
+    const ParserLimits none{.max_attachments = 0};
+    EXPECT_EQ(test::text_error(binary_header(1), none), error::too_many_attachments);
 }
 
 TEST(Limits, TooManyAttachmentsIsRefusedBeforeAnyIsBuffered) {
