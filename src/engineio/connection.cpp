@@ -293,6 +293,7 @@ class HttpConnection final : public HttpResponder,
     }
 
     void on_header(const boost::system::error_code& ec) {
+        if (ec == http::error::body_limit) return payload_too_large();  // Content-Length too big
         if (ec) {
             reading_ = false;
             if (ec == http::error::header_limit) {
@@ -358,7 +359,31 @@ class HttpConnection final : public HttpResponder,
         ResponseContext ctx;
         ctx.keep_alive = false;
         ctx.cors_headers = check_cors(core_->options, req, peer_.secure).headers;
+        draining_ = true;  // read and drop the unread body, so closing does not reset the 413
         write_response(make_error_response(ctx, error::payload_too_large));
+    }
+
+    /// After a response to a request whose body was not read: stop sending, then discard what the
+    /// client still sends (bounded in time and bytes), so the close does not turn into a TCP reset
+    /// that destroys the response before the client reads it.
+    void drain_then_close() {
+        if constexpr (!is_tls<Stream>) {
+            boost::system::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+        drain_buffer_.resize(16 * 1024);
+        drain_step(0);
+    }
+
+    void drain_step(std::size_t drained) {
+        if (drained > 4 * core_->options.max_payload + (1 << 20)) return close_socket();
+        stream_.async_read_some(net::buffer(drain_buffer_),
+                                [self = this->shared_from_this(), drained](
+                                    const boost::system::error_code& ec, std::size_t n) {
+                                    if (ec) return self->close_socket();
+                                    self->drain_step(drained + n);
+                                });
     }
 
     void upgrade(StringRequest req) {
@@ -434,6 +459,7 @@ class HttpConnection final : public HttpResponder,
         http::async_write(stream_, *res,
                           [self = this->shared_from_this(), res, keep_alive](
                               const boost::system::error_code& ec, std::size_t) {
+                              if (!ec && self->draining_) return self->drain_then_close();
                               if (ec || !keep_alive) return self->close_gracefully();
                               self->read_request();
                           });
@@ -463,7 +489,9 @@ class HttpConnection final : public HttpResponder,
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     bool reading_ = false;
-    bool moved_ = false;  // the stream went to a WebSocket transport
+    bool moved_ = false;     // the stream went to a WebSocket transport
+    bool draining_ = false;  // the request body was refused unread
+    std::vector<char> drain_buffer_;
 };
 
 }  // namespace
