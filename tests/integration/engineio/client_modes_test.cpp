@@ -16,6 +16,10 @@ struct Mode {
     DisconnectReason client_close_reason;  // polling sends CLOSE; WebSocket just closes the socket
 };
 
+void PrintTo(const Mode& mode, std::ostream* os) {
+    *os << mode.name;
+}
+
 class ClientModes : public ::testing::TestWithParam<std::tuple<Mode, std::string>> {};
 
 TEST_P(ClientModes, ExchangeAndClose) {

@@ -127,8 +127,12 @@ std::vector<std::string> reported_sids(const siotest::ProcessResult& result);
 }  // namespace enginetest
 
 namespace engineio {
-/// gtest prints reasons by name.
+/// gtest prints reasons by enumerator name (to_string() folds several into one text).
 inline void PrintTo(DisconnectReason reason, std::ostream* os) {
-    *os << to_string(reason);
+    static constexpr const char* names[] = {"client_close",    "transport_close", "transport_error",
+                                            "ping_timeout",    "parse_error",     "server_close",
+                                            "server_shutdown", "send_queue_full"};
+    auto index = static_cast<std::size_t>(reason);
+    *os << (index < std::size(names) ? names[index] : "?");
 }
 }  // namespace engineio

@@ -2,7 +2,7 @@
 // echo server, then closing from one side.
 //   <mode> close=client|server     mode: polling | websocket | upgrade
 import { Socket } from "engine.io-client";
-import { assert, parseArgs, report, runScenario } from "./lib.mjs";
+import { assert, parseArgs, report, runScenario, sleep } from "./lib.mjs";
 
 const transportsOf = {
     polling: ["polling"],
@@ -68,6 +68,8 @@ async function exchange(base, mode, { close }) {
     for (let i = 0; i < 5; i++) socket.send(`seq${i}`);
     for (let i = 0; i < 5; i++) assert.equal(await next(), `seq${i}`);
 
+    // (After "close" the script waits before exiting, so the CLOSE packet / WebSocket closing
+    // handshake reaches the server instead of being cut off by the exit.)
     if (close === "server") {
         socket.send("cmd:close");
         const reason = await closed;
@@ -78,6 +80,7 @@ async function exchange(base, mode, { close }) {
         const reason = await closed;
         report("closed", { reason });
         assert.equal(reason, "forced close");
+        await sleep(500);
     }
 }
 
