@@ -182,9 +182,11 @@ const cases = {
     },
     "close/polling: forcefully closes the session": async () => {
         const sid = await initLongPollingSession();
+        // The suite fires both at once; on separate connections the POST can overtake the GET
+        // (then the GET rightly gets 400), so the POST leaves 50 ms after the GET.
         const [poll] = await Promise.all([
             get(`/?EIO=4&transport=polling&sid=${sid}`),
-            postTo(`/?EIO=4&transport=polling&sid=${sid}`, "1"),
+            sleep(50).then(() => postTo(`/?EIO=4&transport=polling&sid=${sid}`, "1")),
         ]);
         assert.equal(poll.status, 200);
         assert.equal(poll.text, "6");
