@@ -1,5 +1,7 @@
 // Connecting to "/" and to named namespaces; unknown namespaces; the accept-any option.
-import { assert, call, connect, connected, manager, parseArgs, report, runScenario } from "./lib.mjs";
+import {
+    assert, call, connect, connected, manager, parseArgs, report, runScenario, sleep,
+} from "./lib.mjs";
 
 const expectedTransport = (transport) => (transport === "polling" ? "polling" : "websocket");
 
@@ -13,6 +15,7 @@ const scenarios = {
         assert.equal(me.transport, expectedTransport(transport));
         report("connected", { nsp: "/", sid: socket.id });
         socket.disconnect();
+        await sleep(300);  // let the DISCONNECT packet leave before the process exits
     },
     // "/", "/admin" and "/chat" over ONE Engine.IO connection: each namespace gives its own sid.
     async namespaces(url, { transport }) {

@@ -1,0 +1,87 @@
+// Every way a socket leaves and the reason each side sees: server disconnect ("io server
+// disconnect" on the client, server_namespace_disconnect on the server), client disconnect
+// (client_namespace_disconnect), transport close; the connect timeout for a raw client that never
+// sends CONNECT; an invalid packet closing the connection.
+#include <gtest/gtest.h>
+
+#include "scenario_app.hpp"
+
+namespace siotest {
+namespace {
+
+using socketio::DisconnectReason;
+
+class Disconnect : public ::testing::TestWithParam<Mode> {};
+
+std::string connected_sid(const ProcessResult& result) {
+    auto connected = reported(result, "connected");
+    return connected.size() == 1 ? connected[0]["sid"].get<std::string>() : std::string{};
+}
+
+TEST_P(Disconnect, ServerDisconnectsTheSocket) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "server_disconnect", GetParam());
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+              DisconnectReason::server_namespace_disconnect);
+}
+
+TEST_P(Disconnect, ServerDisconnectsAndClosesTheConnection) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "server_close", GetParam());
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+              DisconnectReason::server_namespace_disconnect);
+}
+
+TEST_P(Disconnect, ClientDisconnects) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "client_disconnect", GetParam());
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+              DisconnectReason::client_namespace_disconnect);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, Disconnect,
+                         ::testing::Values(Mode::polling, Mode::websocket, Mode::upgrade),
+                         [](const auto& info) { return to_string(info.param); });
+
+TEST(DisconnectTransport, DroppedWebSocketIsATransportClose) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "transport_close", Mode::websocket);
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+              DisconnectReason::transport_close);
+}
+
+ScenarioServer::Options short_connect_timeout() {
+    ScenarioServer::Options options;
+    options.server.connect_timeout = std::chrono::milliseconds(600);
+    return options;
+}
+
+TEST(DisconnectConnectTimeout, RawPollingClientWithoutConnectIsClosed) {
+    ScenarioServer server(short_connect_timeout());
+    auto result =
+        server.node("disconnect", "connect_timeout_polling", Mode::polling, {"connectTimeout=600"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_TRUE(server.connects().empty());
+}
+
+TEST(DisconnectConnectTimeout, RawWebSocketClientWithoutConnectIsClosed) {
+    ScenarioServer server(short_connect_timeout());
+    auto result = server.node("disconnect", "connect_timeout_websocket", Mode::websocket,
+                              {"connectTimeout=600"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_TRUE(server.connects().empty());
+}
+
+TEST(DisconnectInvalidPacket, ClosesTheConnection) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "invalid_packet", Mode::websocket);
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)), DisconnectReason::parse_error);
+}
+
+}  // namespace
+}  // namespace siotest
