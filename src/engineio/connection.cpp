@@ -200,10 +200,12 @@ class WsTransportImpl final : public WsTransport,
 
     void on_write(const boost::system::error_code& ec) {
         if (ec) {
+            // The connection is gone; the read side reports it (a clean close from the peer can
+            // fail a write in flight, and must not read as a transport error).
             writing_ = false;
+            closing_ = true;
             jobs_.clear();
             job_index_ = 0;
-            notify_written(false);
             return;
         }
         ++job_index_;

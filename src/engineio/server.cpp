@@ -156,7 +156,7 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
             v.failure = error::unknown_sid;
             return v;
         }
-        if (upgrade ? !v.websocket : v.session->transport() != transport) {
+        if (upgrade ? !v.websocket || !options.allow_upgrades : v.session->transport() != transport) {
             v.failure = error::bad_request;
             return v;
         }
@@ -422,6 +422,16 @@ Server::~Server() {
     }
     for (auto& thread : impl_->threads) {
         if (thread.joinable()) thread.detach();  // only a loop thread destroying its own Server
+    }
+    // Sessions whose close never ran (the drain deadline passed) still hold a timer of their
+    // loop: release it while the loops exist (they are stopped, so nothing runs concurrently).
+    bool stopped = false;
+    {
+        std::lock_guard lock(impl_->stop_mutex);
+        stopped = impl_->stopped;
+    }
+    if (stopped) {
+        for (const auto& session : impl_->core->sessions.all()) session->abandon();
     }
 }
 
