@@ -154,6 +154,24 @@ bool EchoServer::wait_for_stopped(std::chrono::milliseconds timeout) const {
     return changed_.wait_for(lock, timeout, [&] { return stopped_; });
 }
 
+std::string EchoServer::wait_for_connect(std::size_t index,
+                                         std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return order_.size() > index; });
+    return order_.size() > index ? order_[index] : std::string{};
+}
+
+std::unique_ptr<siotest::Process> EchoServer::start_script(
+    const std::string& script, const std::string& scenario,
+    const std::vector<std::string>& params) const {
+    siotest::ProcessOptions options{
+        .argv = {siotest::node_executable(), siotest::js_path("engineio/" + script + ".mjs"),
+                 base_url(), scenario},
+        .cwd = siotest::js_dir()};
+    options.argv.insert(options.argv.end(), params.begin(), params.end());
+    return std::make_unique<siotest::Process>(options);
+}
+
 siotest::ProcessResult EchoServer::run_script(const std::string& script,
                                               const std::string& scenario,
                                               const std::vector<std::string>& params,

@@ -93,6 +93,16 @@ class EchoServer {
     /// True once a cmd:stop has been carried out (Server::stop() returned).
     bool wait_for_stopped(std::chrono::milliseconds timeout = 5s) const;
 
+    /// Waits until the index-th session connected; returns its sid, or "" at the timeout.
+    std::string wait_for_connect(std::size_t index = 0,
+                                 std::chrono::milliseconds timeout = 10s) const;
+
+    /// Starts tests/js/engineio/<script>.mjs <base_url> <scenario> <params...> in the background,
+    /// for tests that act on the server while the script runs; wait() on it for the result.
+    std::unique_ptr<siotest::Process> start_script(
+        const std::string& script, const std::string& scenario,
+        const std::vector<std::string>& params = {}) const;
+
     /// Runs tests/js/engineio/<script>.mjs <base_url> <scenario> <params...>.
     siotest::ProcessResult run_script(const std::string& script, const std::string& scenario,
                                       const std::vector<std::string>& params = {},

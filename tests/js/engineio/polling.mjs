@@ -43,6 +43,19 @@ const scenarios = {
         const expected = Array.from({ length: count }, (_, i) => `4m${i}`);
         assert.deepEqual(await pollPackets(base, sid), expected);
     },
+    // Messages the application pushes (Server::send from another thread) arrive in order:
+    // "4pushed-0".."4pushed-<count-1>" then binary [7,7,7] as b + base64, over as many GETs as needed.
+    async await_push(base, { count = 3 }) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const received = [];
+        const deadline = Date.now() + 8000;
+        while (received.length < count + 1 && Date.now() < deadline) {
+            received.push(...(await pollPackets(base, sid)).filter((p) => p !== "2" && p !== "6"));
+        }
+        const expected = Array.from({ length: count }, (_, i) => `4pushed-${i}`);
+        assert.deepEqual(received, [...expected, "bBwcH"]);
+    },
     // A pending GET is answered as soon as the server has something to send.
     async long_poll(base) {
         const { sid } = await openPolling(base);

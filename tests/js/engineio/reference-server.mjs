@@ -5,7 +5,10 @@
 //   node engineio/reference-server.mjs [--path /engine.io/] [--ping-interval 300]
 //        [--ping-timeout 200] [--max-payload 1000000] [--transports polling,websocket]
 //        [--no-upgrades] [--cors a,b|*] [--no-cors-credentials] [--cookie name,path]
-//        [--no-compression] [--tls-cert cert.pem --tls-key key.pem]
+//        [--no-compression] [--tls-cert cert.pem --tls-key key.pem] [--push-on-connect N]
+//
+// --push-on-connect N stands in for the C++ test pushing with Server::send(): 300 ms after a
+// session opens it sends "pushed-0".."pushed-<N-1>" and a binary [7,7,7].
 //
 // Prints {"event":"listening","port":N} on stdout once it listens on 127.0.0.1 (port 0).
 
@@ -59,7 +62,14 @@ const server = tlsCert
 
 const engine = new Server(options);
 engine.attach(server, { path });
+const pushCount = Number(flag("--push-on-connect", 0));
 engine.on("connection", (socket) => {
+    if (pushCount > 0) {
+        setTimeout(() => {
+            for (let i = 0; i < pushCount; i++) socket.send(`pushed-${i}`);
+            socket.send(Buffer.from([7, 7, 7]));
+        }, 300);
+    }
     socket.on("message", (data) => {
         if (typeof data === "string" && data.startsWith("cmd:")) {
             const [, command, arg] = data.split(":");

@@ -41,6 +41,8 @@ export const cases = [
     ["polling", "echo", [], []],
     ["polling", "batching", ["count=5"], []],
     ["polling", "long_poll", [], []],
+    ["polling", "await_push", ["count=3"], ["--push-on-connect", "3"]],
+    ["websocket", "await_push", ["count=3"], ["--push-on-connect", "3"]],
     ["polling", "max_payload", ["maxPayload=1000"], ["--max-payload", "1000"]],
     ["polling", "overlapping_get", [], []],
     ["polling", "parse_error", [], []],

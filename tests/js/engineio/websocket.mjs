@@ -40,6 +40,16 @@ const scenarios = {
         socket.close();
         await socket.waitClose();
     },
+    // Messages the application pushes (Server::send from another thread) arrive in order:
+    // waits for "4pushed-0".."4pushed-<count-1>" then a binary [7,7,7].
+    async await_push(base, { count = 3 }) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        for (let i = 0; i < count; i++) assert.equal(await socket.nextNonPing(8000), `4pushed-${i}`);
+        assert.deepEqual(await socket.nextNonPing(8000), Buffer.from([7, 7, 7]));
+        socket.close();
+        await socket.waitClose();
+    },
     // The client sends CLOSE: the server closes the WebSocket. (The Node reference ignores CLOSE
     // over WebSocket and only drops the client at its ping timeout, so it is validated with short
     // ping intervals.)
