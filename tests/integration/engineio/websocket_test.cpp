@@ -59,6 +59,17 @@ TEST(WebSocket, ServerPingsAndAnsweringClientStays) {
     EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
 }
 
+TEST(WebSocket, FrameOverMaxPayloadClosesTheConnection) {
+    EchoServer server({.max_payload = 1000});
+    auto result = server.run_script("websocket", "oversized", {"maxPayload=1000"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    EXPECT_TRUE(server.wait_for_disconnect(sid).has_value());
+    auto messages = server.record(sid).messages;
+    ASSERT_EQ(messages.size(), 1u) << "only the frame at the limit was delivered";
+    EXPECT_EQ(messages[0].data.size(), 999u);
+}
+
 TEST(WebSocket, ClientCloseClosesTheSession) {
     EchoServer server;
     auto result = server.run_script("websocket", "client_close");

@@ -52,6 +52,7 @@ export const cases = [
     ["websocket", "echo", [], []],
     ["websocket", "heartbeat", ["pingInterval=300", "pingTimeout=200"], fast],
     ["websocket", "client_close", [], fast],
+    ["websocket", "oversized", ["maxPayload=1000"], ["--max-payload", "1000"]],
     ["websocket", "client_drop", [], []],
     ["websocket", "parse_error", [], []],
     ["websocket", "server_close", [], []],

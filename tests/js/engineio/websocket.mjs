@@ -50,6 +50,20 @@ const scenarios = {
         socket.close();
         await socket.waitClose();
     },
+    // A frame over maxPayload closes the connection (the reference uses close code 1009,
+    // "message too big"); a frame at the limit is fine.
+    async oversized(base, { maxPayload }) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        assert.equal(handshake.maxPayload, maxPayload);
+        const atLimit = "4" + "a".repeat(maxPayload - 1);
+        socket.send(atLimit);
+        assert.equal(await socket.nextNonPing(), atLimit);
+        socket.send("4" + "a".repeat(maxPayload * 2));
+        const closed = await socket.waitClose();
+        report("closed", closed);
+        if (STRICT) assert.equal(closed.code, 1009, "close code message too big");
+    },
     // The client sends CLOSE: the server closes the WebSocket. (The Node reference ignores CLOSE
     // over WebSocket and only drops the client at its ping timeout, so it is validated with short
     // ping intervals.)
