@@ -129,10 +129,16 @@ class Namespace {
     Broadcast broadcast() const;
     Broadcast to(std::string room) const { return broadcast().to(std::move(room)); }
     Broadcast to(const std::vector<std::string>& rooms) const { return broadcast().to(rooms); }
+    Broadcast to(std::initializer_list<std::string> rooms) const {
+        return broadcast().to(std::vector<std::string>(rooms));
+    }
     Broadcast in(std::string room) const { return to(std::move(room)); }
     Broadcast except(std::string room) const { return broadcast().except(std::move(room)); }
     Broadcast except(const std::vector<std::string>& rooms) const {
         return broadcast().except(rooms);
+    }
+    Broadcast except(std::initializer_list<std::string> rooms) const {
+        return broadcast().except(std::vector<std::string>(rooms));
     }
     Broadcast local() const { return broadcast().local(); }
     Broadcast timeout(std::chrono::milliseconds t) const { return broadcast().timeout(t); }

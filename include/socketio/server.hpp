@@ -81,6 +81,9 @@ class Server {
     }
     Broadcast to(std::string room) { return of("/").to(std::move(room)); }
     Broadcast to(const std::vector<std::string>& rooms) { return of("/").to(rooms); }
+    Broadcast to(std::initializer_list<std::string> rooms) {
+        return of("/").to(std::vector<std::string>(rooms));
+    }
     Broadcast in(std::string room) { return to(std::move(room)); }
     Broadcast except(std::string room) { return of("/").except(std::move(room)); }
     Broadcast timeout(std::chrono::milliseconds t) { return of("/").timeout(t); }

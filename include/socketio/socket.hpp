@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,10 +80,16 @@ class Broadcast {
     /// Also to the sockets in this room (a sid is a room too). No room = the whole namespace.
     Broadcast to(std::string room) const;
     Broadcast to(const std::vector<std::string>& rooms) const;
+    Broadcast to(std::initializer_list<std::string> rooms) const {
+        return to(std::vector<std::string>(rooms));
+    }
     Broadcast in(std::string room) const { return to(std::move(room)); }
     /// Skip the sockets in this room (or with this sid) — python's skip_sid.
     Broadcast except(std::string room) const;
     Broadcast except(const std::vector<std::string>& rooms) const;
+    Broadcast except(std::initializer_list<std::string> rooms) const {
+        return except(std::vector<std::string>(rooms));
+    }
     /// Only the sockets of this process (matters with a cluster adapter).
     Broadcast local() const;
     /// The timeout of emit_with_ack (none by default: then it waits until every recipient
@@ -170,8 +177,7 @@ class Socket {
     /// The same for coroutine code: `AckResult r = co_await s.emit_with_ack("ping", 1);`
     /// The awaiting coroutine resumes on its own executor.
     template <class... Args>
-    requires(!(sizeof...(Args) > 0 &&
-               std::is_invocable_v<detail::first_t<Args...>&, std::error_code, json>))
+    requires(!detail::starts_with_ack_callback<Args...>::value)
         boost::asio::awaitable<AckResult> emit_with_ack(std::string_view event, const Args&... args)
     const { return co_emit_args_with_ack(std::string(event), detail::make_args(args...)); }
     void emit_args(std::string_view event, json args) const;
@@ -185,6 +191,9 @@ class Socket {
     /// socket.to(room)). Shortcut: emit_to(room, event, args…).
     Broadcast to(std::string room) const;
     Broadcast to(const std::vector<std::string>& rooms) const;
+    Broadcast to(std::initializer_list<std::string> rooms) const {
+        return to(std::vector<std::string>(rooms));
+    }
     /// Broadcast to the whole namespace except this socket.
     Broadcast broadcast() const;
     template <class... Args>

@@ -291,29 +291,46 @@ void Socket::emit_args_with_ack(std::string_view event, json args, AckCallback o
                                  std::move(on_ack), timeout_);
 }
 
+namespace {
+
+/// Starts an emit with ack and completes the awaiting coroutine on its own executor.
+struct AckInitiation {
+    std::shared_ptr<detail::SocketImpl> impl;
+    std::optional<std::chrono::milliseconds> timeout;
+    json data;
+
+    template <class Handler>
+    void operator()(Handler handler) {
+        auto executor = boost::asio::get_associated_executor(handler);
+        auto shared = std::make_shared<Handler>(std::move(handler));
+        impl->emit_with_ack(
+            std::move(data),
+            [shared, executor](std::error_code ec, json args) {
+                boost::asio::post(executor,
+                                  [shared, result = AckResult{ec, std::move(args)}]() mutable {
+                                      (*shared)(std::move(result));
+                                  });
+            },
+            timeout);
+    }
+};
+
+// A free coroutine taking everything by value: the frame never refers to the Socket handle.
+boost::asio::awaitable<AckResult> await_ack(AckInitiation initiation) {
+    AckResult result =
+        co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(AckResult)>(
+            std::move(initiation), boost::asio::use_awaitable);
+    co_return result;
+}
+
+}  // namespace
+
 boost::asio::awaitable<AckResult> Socket::co_emit_args_with_ack(std::string event,
                                                                 json args) const {
     detail::NamespaceImpl::check_event_name(event);
-    auto impl = impl_;
-    checked(impl);
-    auto timeout = timeout_;
-    auto data = detail::NamespaceImpl::event_data(event, std::move(args));
-    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                   void(AckResult)>(
-        [impl, timeout, data = std::move(data)](auto handler) mutable {
-            auto executor = boost::asio::get_associated_executor(handler);
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            impl->emit_with_ack(
-                std::move(data),
-                [shared, executor](std::error_code ec, json ack_args) {
-                    boost::asio::post(executor,
-                                      [shared, ec, ack_args = std::move(ack_args)]() mutable {
-                                          (*shared)(AckResult{ec, std::move(ack_args)});
-                                      });
-                },
-                timeout);
-        },
-        boost::asio::use_awaitable);
+    checked(impl_);
+    return await_ack(
+        AckInitiation{impl_, timeout_, detail::NamespaceImpl::event_data(event, std::move(args))});
 }
 
 Socket Socket::timeout(std::chrono::milliseconds t) const {

@@ -76,6 +76,13 @@ struct has_callable_traits<T, std::void_t<typename callable_traits<T>::args>> : 
 template <class... T>
 using first_t = std::tuple_element_t<0, std::tuple<T...>>;
 
+/// True when the first of Args is an ack callback (selects Socket::emit_with_ack's overload).
+template <class... Args>
+struct starts_with_ack_callback : std::false_type {};
+template <class First, class... Rest>
+struct starts_with_ack_callback<First, Rest...>
+    : std::bool_constant<std::is_invocable_v<const First&, std::error_code, json>> {};
+
 template <class Tuple>
 struct tuple_tail;
 template <class H, class... T>

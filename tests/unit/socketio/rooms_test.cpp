@@ -1,0 +1,206 @@
+// Rooms and broadcasts: join/leave, rooms of a socket, to/except, socket.to excluding itself,
+// close_room, fan-out over loops with one shared encoded buffer, cleanup on disconnect.
+
+#include "harness.hpp"
+
+namespace sio_test {
+namespace {
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+TEST(Rooms, PersonalRoomAndJoinLeave) {
+    Harness h;
+    h.io->on("join", [](socketio::Socket& s, const std::string& room) { s.join(room); });
+    h.io->on("leave", [](socketio::Socket& s, const std::string& room) { s.leave(room); });
+    auto c = h.connected();
+    const auto sid = c.sid();
+    EXPECT_EQ(h.io->rooms(sid), std::vector<std::string>{sid});
+    c.emit("join", {"a"});
+    c.emit("join", {"b"});
+    h.poll();
+    EXPECT_EQ(h.io->rooms(sid), sorted({sid, "a", "b"}));
+    c.emit("leave", {"a"});
+    h.poll();
+    EXPECT_EQ(h.io->rooms(sid), sorted({sid, "b"}));
+}
+
+TEST(Rooms, BroadcastToRoomReachesOnlyMembers) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    auto c = h.connected("/", 0);
+    EXPECT_TRUE(h.io->enter_room(a.sid(), "r"));
+    EXPECT_TRUE(h.io->enter_room(b.sid(), "r"));
+    h.poll();
+    h.io->to("r").emit("news", 1);
+    h.poll();
+    EXPECT_EQ(a.events("news").size(), 1u);
+    EXPECT_EQ(b.events("news").size(), 1u);
+    EXPECT_TRUE(c.events("news").empty());
+}
+
+TEST(Rooms, SeveralRoomsReachEachSocketOnce) {
+    Harness h;
+    auto a = h.connected();
+    auto b = h.connected();
+    h.io->enter_room(a.sid(), "x");
+    h.io->enter_room(a.sid(), "y");
+    h.io->enter_room(b.sid(), "y");
+    h.poll();
+    h.io->to({"x", "y"}).emit("news");
+    h.poll();
+    EXPECT_EQ(a.events("news").size(), 1u);
+    EXPECT_EQ(b.events("news").size(), 1u);
+}
+
+TEST(Rooms, ExceptSkipsSidsAndRooms) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    auto c = h.connected("/", 1);
+    h.io->enter_room(c.sid(), "quiet");
+    h.poll();
+    h.io->except(a.sid()).except("quiet").emit("news");
+    h.poll();
+    EXPECT_TRUE(a.events("news").empty());
+    EXPECT_EQ(b.events("news").size(), 1u);
+    EXPECT_TRUE(c.events("news").empty());
+}
+
+TEST(Rooms, SocketToExcludesTheSender) {
+    Harness h;
+    h.io->on("chat", [](socketio::Socket& s, const json& msg) {
+        s.emit_to(msg["room"].get<std::string>(), "chat", msg);
+        return json{{"ok", 1}};
+    });
+    h.io->on("join", [](socketio::Socket& s, const std::string& room) { s.join(room); });
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    auto outsider = h.connected("/", 1);
+    a.emit("join", {"lobby"});
+    b.emit("join", {"lobby"});
+    h.poll();
+    a.emit("chat", {{{"room", "lobby"}, {"text", "hi"}}}, "/", 1);
+    h.poll();
+    EXPECT_TRUE(a.events("chat").empty());
+    ASSERT_EQ(b.events("chat").size(), 1u);
+    EXPECT_EQ(b.events("chat")[0][0]["text"], "hi");
+    EXPECT_TRUE(outsider.events("chat").empty());
+}
+
+TEST(Rooms, BroadcastToNamespaceExceptSender) {
+    Harness h;
+    h.io->on("shout", [](socketio::Socket& s) { s.broadcast().emit("heard"); });
+    auto a = h.connected();
+    auto b = h.connected();
+    a.emit("shout");
+    h.poll();
+    EXPECT_TRUE(a.events("heard").empty());
+    EXPECT_EQ(b.events("heard").size(), 1u);
+}
+
+TEST(Rooms, BroadcastIsEncodedOnceAndShared) {
+    Harness h;
+    std::vector<FakeClient> clients;
+    for (int i = 0; i < 4; ++i) clients.push_back(h.connected("/", i % 2));
+    for (auto& c : clients) c.session->clear_sent();
+    h.io->emit("news", json{{"big", std::string(1000, 'x')}});
+    h.poll();
+    const void* buffer = nullptr;
+    for (auto& c : clients) {
+        auto sent = c.session->sent();
+        ASSERT_EQ(sent.size(), 1u);
+        if (!buffer) buffer = sent[0].buffer().get();
+        EXPECT_EQ(sent[0].buffer().get(), buffer);  // the very same bytes for every recipient
+    }
+}
+
+TEST(Rooms, BinaryBroadcastSharesEveryFrame) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    a.session->clear_sent();
+    b.session->clear_sent();
+    h.io->emit("file", socketio::binary("payload"));
+    h.poll();
+    auto sa = a.session->sent();
+    auto sb = b.session->sent();
+    ASSERT_EQ(sa.size(), 2u);
+    ASSERT_EQ(sb.size(), 2u);
+    EXPECT_EQ(sa[0].buffer().get(), sb[0].buffer().get());
+    EXPECT_EQ(sa[1].buffer().get(), sb[1].buffer().get());
+    EXPECT_TRUE(sa[1].is_binary());
+}
+
+TEST(Rooms, NamespacesAreSeparate) {
+    Harness h;
+    h.io->of("/other");
+    auto a = h.connected("/");
+    auto b = h.accept();
+    b.connect("/other");
+    h.poll();
+    h.io->emit("news");
+    h.io->of("/other").emit("other-news");
+    h.poll();
+    EXPECT_EQ(a.events("news").size(), 1u);
+    EXPECT_TRUE(a.events("other-news").empty());
+    EXPECT_EQ(b.events("other-news", "/other").size(), 1u);
+    EXPECT_TRUE(b.events("news", "/other").empty());
+}
+
+TEST(Rooms, CloseRoomEmptiesIt) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    h.io->enter_room(a.sid(), "r");
+    h.io->enter_room(b.sid(), "r");
+    h.poll();
+    EXPECT_EQ(h.io->of("/").sockets("r").size(), 2u);
+    h.io->close_room("r");
+    h.poll();
+    EXPECT_TRUE(h.io->of("/").sockets("r").empty());
+    h.io->to("r").emit("news");
+    h.poll();
+    EXPECT_TRUE(a.events("news").empty());
+}
+
+TEST(Rooms, DisconnectLeavesEveryRoom) {
+    Harness h;
+    auto a = h.connected();
+    const auto sid = a.sid();
+    h.io->enter_room(sid, "r");
+    h.poll();
+    a.disconnect();
+    h.poll();
+    EXPECT_TRUE(h.io->rooms(sid).empty());
+    EXPECT_TRUE(h.io->of("/").sockets("r").empty());
+    EXPECT_TRUE(h.io->of("/").adapter().rooms().empty());
+}
+
+TEST(Rooms, SocketsJoinLeaveAndDisconnectByRoom) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    auto c = h.connected("/", 1);
+    h.io->enter_room(a.sid(), "team");
+    h.io->enter_room(b.sid(), "team");
+    h.poll();
+    h.io->in("team").socket_join({"vip"});
+    h.poll();
+    EXPECT_EQ(sorted(h.io->of("/").sockets("vip")), sorted({a.sid(), b.sid()}));
+    h.io->in("vip").except(a.sid()).socket_leave({"vip"});
+    h.poll();
+    EXPECT_EQ(h.io->of("/").sockets("vip"), std::vector<std::string>{a.sid()});
+    h.io->in("team").disconnect_sockets();
+    h.poll();
+    EXPECT_EQ(a.of_type(PacketType::disconnect).size(), 1u);
+    EXPECT_EQ(b.of_type(PacketType::disconnect).size(), 1u);
+    EXPECT_TRUE(c.of_type(PacketType::disconnect).empty());
+    EXPECT_EQ(h.io->of("/").sockets(), std::vector<std::string>{c.sid()});
+}
+
+}  // namespace
+}  // namespace sio_test
