@@ -39,8 +39,12 @@ TEST(Errors, BadRequest) {
     EchoServer server;
     auto result = server.run_script("errors", "bad_request");
     ASSERT_TRUE(result.ok()) << result.describe();
-    // Only the polling session of the transport-mismatch check was created.
-    EXPECT_EQ(server.connected(), reported_sids(result));
+    // Only the two sessions of the transport-mismatch checks were created, and the mismatched
+    // requests did not end them.
+    auto sids = reported_sids(result);
+    EXPECT_EQ(server.connected(), sids);
+    ASSERT_EQ(sids.size(), 2u);
+    EXPECT_EQ(server.record(sids[1]).messages, std::vector{text("still-open")});
 }
 
 TEST(Errors, ForbiddenWhenOnConnectRefuses) {

@@ -26,6 +26,25 @@ TEST(Handshake, PollingOpenPacketHasDefaults) {
     EXPECT_EQ(first.request.header("HOST"), "127.0.0.1:" + std::to_string(server.port()));
 }
 
+TEST(Handshake, QueryParametersArePercentDecoded) {
+    EchoServer server;
+    auto result = server.run_script("handshake", "query");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    auto sids = reported_sids(result);
+    ASSERT_EQ(sids.size(), 1u);
+    engineio::Request request = server.record(sids[0]).request;
+    EXPECT_EQ(request.query_param("token"), "a b+c&d") << "the first of two, decoded";
+    EXPECT_EQ(request.query_param("empty"), "");
+    EXPECT_EQ(request.query_param("missing"), std::nullopt);
+    std::vector<std::pair<std::string, std::string>> expected{{"EIO", "4"},
+                                                              {"transport", "polling"},
+                                                              {"token", "a b+c&d"},
+                                                              {"empty", ""},
+                                                              {"token", "second"}};
+    EXPECT_EQ(request.query, expected);
+    EXPECT_NE(request.target.find("token=a%20b%2Bc%26d"), std::string::npos) << request.target;
+}
+
 TEST(Handshake, PollingOpenPacketFollowsOptions) {
     EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms, .max_payload = 5000});
     auto result = server.run_script("handshake", "polling",

@@ -5,6 +5,7 @@ import {
     assert,
     assertError,
     openPolling,
+    openWebSocket,
     parseArgs,
     pollingUrl,
     refusedUpgradeStatus,
@@ -59,6 +60,14 @@ const scenarios = {
             3,
             "transport mismatch",
         );
+        // and the other way round: a polling request on a WebSocket session
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        assertError(await request(pollingUrl(base, `sid=${handshake.sid}`)), 3, "polling on a WebSocket sid");
+        socket.send("4still-open");
+        assert.equal(await socket.nextNonPing(), "4still-open");
+        socket.close();
+        await socket.waitClose();
     },
     // 4: on_connect refuses (query refuse=1), over polling and over WebSocket.
     async forbidden(base) {

@@ -31,6 +31,11 @@ const scenarios = {
         report("open", { sid: first.sid });
         report("open", { sid: second.sid });
     },
+    // Extra query parameters reach on_connect percent-decoded (checked by the C++ test).
+    async query(base) {
+        const { sid } = await openPolling(base, "token=a%20b%2Bc%26d&empty=&token=second");
+        report("open", { sid });
+    },
     async websocket(base, params) {
         const { socket, handshake } = await openWebSocket(base);
         checkOpen(handshake, params, []);

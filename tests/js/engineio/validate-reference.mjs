@@ -20,6 +20,7 @@ export const cases = [
     ["handshake", "polling", ["pingInterval=300", "pingTimeout=200", "maxPayload=5000"],
         [...fast, "--max-payload", "5000"]],
     ["handshake", "polling", ["upgrades=none"], ["--no-upgrades"]],
+    ["handshake", "query", [], []],
     ["handshake", "websocket", ["pingInterval=300", "pingTimeout=200"], fast],
     ["errors", "transport_unknown", [], []],
     ["errors", "transport_unknown", ["disabled=polling"], ["--transports", "websocket"]],
