@@ -57,6 +57,13 @@ TEST(Polling, MessagesSentBeforeAGetArriveInOneResponse) {
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
+TEST(Polling, KeepAliveConnectionCarriesTheSession) {
+    EchoServer server;
+    auto result = server.run_script("polling", "keep_alive");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_messages(only_sid(result), 5).size(), 5u);
+}
+
 TEST(Polling, PendingGetIsAnsweredWhenThereIsSomethingToSend) {
     EchoServer server;
     auto result = server.run_script("polling", "long_poll");

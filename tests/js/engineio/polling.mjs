@@ -1,3 +1,5 @@
+import http from "node:http";
+
 // HTTP long-polling: message exchange, batching, binary as "b"+base64, limits and the ways a
 // polling session ends. The server runs with the default ping interval (no PING gets in the way)
 // unless a scenario says otherwise.
@@ -55,6 +57,39 @@ const scenarios = {
         }
         const expected = Array.from({ length: count }, (_, i) => `4pushed-${i}`);
         assert.deepEqual(received, [...expected, "bBwcH"]);
+    },
+    // Requests of a session over one keep-alive connection, as browsers send them.
+    async keep_alive(base) {
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        const ports = new Set();
+        const send = (url, options = {}) =>
+            new Promise((resolve, reject) => {
+                const req = http.request(url, { agent, ...options }, (res) => {
+                    ports.add(res.socket.localPort);
+                    let body = "";
+                    res.on("data", (c) => (body += c));
+                    res.on("end", () => resolve({ status: res.statusCode, body, headers: res.headers }));
+                });
+                req.on("error", reject);
+                if (options.body !== undefined) req.write(options.body);
+                req.end();
+            });
+        const open = await send(`${base}?EIO=4&transport=polling`);
+        assert.equal(open.status, 200);
+        assert.notEqual(open.headers.connection, "close", "the server keeps the connection");
+        const sid = JSON.parse(open.body.slice(1)).sid;
+        report("open", { sid });
+        const url = `${base}?EIO=4&transport=polling&sid=${sid}`;
+        for (let i = 0; i < 5; i++) {
+            const p = await send(url, { method: "POST", body: `4keep-${i}` });
+            assert.equal(p.status, 200);
+            assert.equal(p.body, "ok");
+            const g = await send(url);
+            assert.equal(g.status, 200);
+            assert.equal(g.body, `4keep-${i}`);
+        }
+        assert.equal(ports.size, 1, `all requests on one connection (local ports ${[...ports]})`);
+        agent.destroy();
     },
     // A pending GET is answered as soon as the server has something to send.
     async long_poll(base) {

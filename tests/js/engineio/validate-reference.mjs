@@ -42,6 +42,7 @@ export const cases = [
     ["polling", "echo", [], []],
     ["polling", "batching", ["count=5"], []],
     ["polling", "long_poll", [], []],
+    ["polling", "keep_alive", [], []],
     ["polling", "await_push", ["count=3"], ["--push-on-connect", "3"]],
     ["websocket", "await_push", ["count=3"], ["--push-on-connect", "3"]],
     ["polling", "max_payload", ["maxPayload=1000"], ["--max-payload", "1000"]],
