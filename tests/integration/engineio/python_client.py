@@ -1,0 +1,50 @@
+"""Debian's python3-engineio client against our server: connect with one transport mode, echo
+text and binary both ways, then disconnect. Run with /usr/bin/python3 (the one that sees
+python3-engineio):
+
+    /usr/bin/python3 python_client.py <base-url> <polling|websocket|upgrade>
+
+Prints JSON lines ({"event": "open", "sid": ..., "transport": ...}); exits non-zero on failure.
+"""
+import json
+import queue
+import sys
+import time
+import urllib.parse
+
+import engineio
+
+
+def report(event, **fields):
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def main():
+    base, mode = sys.argv[1], sys.argv[2]
+    url = urllib.parse.urlsplit(base)
+    transports = {"polling": ["polling"], "websocket": ["websocket"],
+                  "upgrade": ["polling", "websocket"]}[mode]
+    received = queue.Queue()
+    client = engineio.Client()
+    client.on("message", lambda data: received.put(data))
+    client.connect(f"{url.scheme}://{url.netloc}", transports=transports,
+                   engineio_path=url.path)
+    if mode == "upgrade":
+        deadline = time.monotonic() + 5
+        while client.transport() != "websocket" and time.monotonic() < deadline:
+            time.sleep(0.05)
+    expected_transport = "polling" if mode == "polling" else "websocket"
+    assert client.transport() == expected_transport, client.transport()
+    report("open", sid=client.sid, transport=client.transport())
+
+    # (ASCII text only: python-engineio 4.3.4 sends polling bodies as Latin-1.)
+    for message in ["hello", "a=1&b=2 {}", b"\x00\x01\xfe\xff", "x" * 3000]:
+        client.send(message)
+        echoed = received.get(timeout=5)
+        assert echoed == message, f"sent {message!r}, got back {echoed!r}"
+    client.disconnect()
+    report("closed")
+
+
+if __name__ == "__main__":
+    main()
