@@ -2,7 +2,8 @@
 // reference-server.mjs) with the options the C++ tests give our server, so that a script failing
 // against engineio::Server points at our server, not at the test. Exit 0 = all passed.
 //
-//   node engineio/validate-reference.mjs [filter]     (filter: substring of "script scenario")
+//   node engineio/validate-reference.mjs [filter]
+//     filter: a script name ("polling": its cases only) or a substring of "script scenario params"
 //
 // Keep this table in step with the C++ tests in tests/integration/engineio/.
 
@@ -131,8 +132,12 @@ async function runCase([script, scenario, params, flags, options = {}], tls) {
 
 async function main() {
     const filter = process.argv[2] ?? "";
+    // A script name selects that script's cases; anything else is a substring of the case name.
+    const scripts = new Set(cases.map(([script]) => script));
     const selected = cases.filter(([script, scenario, params]) =>
-        `${script} ${scenario} ${params.join(" ")}`.includes(filter),
+        scripts.has(filter)
+            ? script === filter
+            : `${script} ${scenario} ${params.join(" ")}`.includes(filter),
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sio-ref-"));
     const tls = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
