@@ -313,13 +313,48 @@ class HttpConnection final : public HttpResponder,
             core_->is_engine_path(path_of(req.target()))) {
             return payload_too_large();
         }
+        if (req.method() == http::verb::post && core_->is_engine_path(path_of(req.target()))) {
+            if (!claim_post(req)) return;
+        }
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](const boost::system::error_code& ec,
                                                            std::size_t) { self->on_body(ec); });
     }
 
+    /// At most one POST in flight per session (engine.io's "data request overlap"): a second
+    /// one while the first body is still being read gets 400 and the session closes.
+    bool claim_post(const StringRequest& req) {
+        const std::string_view target = req.target();
+        const auto q = target.find('?');
+        if (q == std::string_view::npos) return true;
+        for (const auto& [key, value] : parse_query(target.substr(q + 1))) {
+            if (key != "sid") continue;
+            auto session = core_->sessions.find(value);
+            if (!session) return true;  // answered with "Session ID unknown" after the body
+            if (session->begin_post()) {
+                posting_ = std::move(session);
+                return true;
+            }
+            logger()->info("session {}: overlapping polling POST; closing", session->sid());
+            session->close_with(protocol::CloseReason::transport_error);
+            reading_ = false;
+            ResponseContext ctx;
+            ctx.version = req.version();
+            ctx.keep_alive = false;
+            ctx.cors_headers = check_cors(core_->options, req, peer_.secure).headers;
+            draining_ = true;
+            write_response(make_error_response(ctx, error::bad_request));
+            return false;
+        }
+        return true;
+    }
+
     void on_body(const boost::system::error_code& ec) {
         reading_ = false;
+        if (posting_) {
+            posting_->end_post();
+            posting_.reset();
+        }
         if (ec == http::error::body_limit) return payload_too_large();
         if (ec) return close_socket();
         beast::get_lowest_layer(stream_).expires_never();  // a long-poll may wait ping_interval
@@ -491,8 +526,9 @@ class HttpConnection final : public HttpResponder,
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     bool reading_ = false;
-    bool moved_ = false;     // the stream went to a WebSocket transport
-    bool draining_ = false;  // the request body was refused unread
+    bool moved_ = false;                    // the stream went to a WebSocket transport
+    bool draining_ = false;                 // the request body was refused unread
+    std::shared_ptr<SessionImpl> posting_;  // the session whose POST body is being read
     std::vector<char> drain_buffer_;
 };
 

@@ -155,6 +155,13 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_post(std::string body, std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
     /// A POST body over max_payload: the session closes.
     void on_payload_too_large();
+    /// A POST for this session started (its body is being read; any thread). False if another
+    /// one is already in flight: the caller refuses it and the session closes (transport_error).
+    bool begin_post() noexcept {
+        return !post_in_flight_.exchange(true, std::memory_order_acq_rel);
+    }
+    /// That POST's body was read (or its connection failed).
+    void end_post() noexcept { post_in_flight_.store(false, std::memory_order_release); }
     void attach_websocket(std::shared_ptr<WsTransport> ws);  ///< direct WebSocket session
     void attach_probe(std::shared_ptr<WsTransport> ws);      ///< upgrade from polling
 
@@ -190,6 +197,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
 
     std::atomic<bool> closed_{false};
     std::atomic<bool> websocket_{false};
+    std::atomic<bool> post_in_flight_{false};
 
     protocol::SessionMachine machine_;
     std::optional<boost::asio::steady_timer> timer_;  // reset once the session is done

@@ -156,7 +156,8 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
             v.failure = error::unknown_sid;
             return v;
         }
-        if (upgrade ? !v.websocket || !options.allow_upgrades : v.session->transport() != transport) {
+        if (upgrade ? !v.websocket || !options.allow_upgrades
+                    : v.session->transport() != transport) {
             v.failure = error::bad_request;
             return v;
         }
