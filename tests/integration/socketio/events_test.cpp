@@ -50,10 +50,10 @@ TEST_P(Events, BinaryArgumentsBothWays) {
     const json& args = echoes[0].args;
     ASSERT_EQ(args.size(), 3u);
     ASSERT_TRUE(args[0].is_binary()) << args.dump();
-    EXPECT_EQ(args[0].get_binary(), (json::binary_t::container_type{0, 1, 2, 255}));
+    EXPECT_EQ(bytes_of(args[0]), (std::vector<std::uint8_t>{0, 1, 2, 255}));
     ASSERT_TRUE(args[1]["file"].is_binary());
-    EXPECT_EQ(std::string(args[1]["file"].get_binary().begin(), args[1]["file"].get_binary().end()),
-              "hello");
+    auto file = bytes_of(args[1]["file"]);
+    EXPECT_EQ(std::string(file.begin(), file.end()), "hello");
     const json& parts = args[1]["meta"]["parts"];
     ASSERT_EQ(parts.size(), 3u);
     EXPECT_TRUE(parts[1].is_binary());

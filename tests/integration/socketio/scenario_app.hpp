@@ -133,6 +133,12 @@ class ScenarioServer {
     std::thread ticker_;
 };
 
+/// The bytes of a binary JSON value.
+inline std::vector<std::uint8_t> bytes_of(const json& value) {
+    const auto& b = value.get_binary();
+    return {b.begin(), b.end()};
+}
+
 /// The {"event": name} lines of a script's stdout.
 std::vector<json> reported(const ProcessResult& result, const std::string& event);
 

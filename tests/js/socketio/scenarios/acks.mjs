@@ -3,8 +3,9 @@
 // ack timeout; the awaitable form from a coroutine handler.
 import { assert, call, connect, next, parseArgs, plain, report, runScenario } from "./lib.mjs";
 
-function answerAcks(socket) {
-    socket.on("please-ack", (payload, ack) => ack("got", payload, Buffer.from([9])));
+// The client's ack carries a binary argument unless textOnly (then it is the number 9).
+function answerAcks(socket, textOnly = false) {
+    socket.on("please-ack", (payload, ack) => ack("got", payload, textOnly ? 9 : Buffer.from([9])));
 }
 
 const scenarios = {
@@ -50,11 +51,12 @@ const scenarios = {
         report("ok", { sid: socket.id, elapsed_ms: elapsed });
         socket.disconnect();
     },
-    async coroutine_ack(url, { transport }) {
+    async coroutine_ack(url, { transport, textOnly = 0 }) {
         const socket = await connect(url, "/", transport);
-        answerAcks(socket);
+        answerAcks(socket, textOnly === 1);
         const [outcome] = await call(socket, "ask-co", "please-ack", { n: 2 });
-        assert.deepEqual(plain(outcome), { ok: true, args: ["got", { n: 2 }, { binary: [9] }] });
+        const third = textOnly === 1 ? 9 : { binary: [9] };
+        assert.deepEqual(plain(outcome), { ok: true, args: ["got", { n: 2 }, third] });
         report("ok", { sid: socket.id });
         socket.disconnect();
     },

@@ -86,6 +86,7 @@ const scenarios = {
         await settle([b]);
         assert.deepEqual(roomMessages(b), ["only-b"]);
         b.disconnect();
+        await sleep(300);  // let the DISCONNECT packet leave before the process exits
     },
 };
 
