@@ -98,6 +98,18 @@ TEST(WebSocket, ServerCloseSendsCloseThenClosesTheSocket) {
     EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::server_close);
 }
 
+TEST(WebSocket, StopClosesEverySession) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "server_stop_many", {"count=3"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_TRUE(server.wait_for_stopped());
+    auto sids = reported_sids(result);
+    ASSERT_EQ(sids.size(), 4u);
+    for (const auto& sid : sids) {
+        EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::server_shutdown) << sid;
+    }
+}
+
 TEST(WebSocket, StopClosesClientsWithGoingAway) {
     EchoServer server;
     auto result = server.run_script("websocket", "server_stop");

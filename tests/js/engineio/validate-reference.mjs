@@ -60,6 +60,9 @@ export const cases = [
     ["websocket", "parse_error", [], []],
     ["websocket", "server_close", [], []],
     ["websocket", "server_stop", [], []],
+    ["websocket", "server_stop_many", ["count=3"], []],
+    // limits.mjs slow_request is ours only: Node's engine.io has no HTTP read timeout option
+    ["limits", "huge_headers", ["size=40000"], []],
     ["upgrade", "upgrade", [], []],
     ["upgrade", "upgrade_then_poll", [], []],
     ["upgrade", "messages_during_upgrade", [], []],

@@ -1,5 +1,5 @@
 // WebSocket transport opened directly (no polling first).
-import { STRICT, assert, openWebSocket, parseArgs, report, runScenario, sleep } from "./lib.mjs";
+import { STRICT, assert, openPolling, openWebSocket, poll, parseArgs, report, runScenario, sleep } from "./lib.mjs";
 
 const scenarios = {
     // Text and binary frames are echoed exactly; binary goes as a binary frame without prefix.
@@ -97,6 +97,23 @@ const scenarios = {
         if (STRICT) assert.equal(await socket.nextNonPing(), "1");
         const closed = await socket.waitClose();
         report("closed", closed);
+    },
+    // stop() closes every session: several WebSockets and a polling session with a pending GET.
+    async server_stop_many(base, { count = 3 }) {
+        const sockets = [];
+        for (let i = 0; i < count; i++) {
+            const { socket, handshake } = await openWebSocket(base);
+            report("open", { sid: handshake.sid });
+            sockets.push(socket);
+        }
+        const polling = await openPolling(base);
+        report("open", { sid: polling.sid });
+        const pending = poll(base, polling.sid);
+        await sleep(100);  // the GET must be waiting at the server when it stops
+        sockets[0].send("4cmd:stop");
+        for (const socket of sockets) await socket.waitClose();
+        const last = await pending;
+        assert.equal(last.text.split("\x1e").at(-1), "1", `polling session gets CLOSE: ${last.text}`);
     },
     // The server stops: the WebSocket is closed (CLOSE packet, close code 1001 going away).
     async server_stop(base) {
