@@ -222,6 +222,9 @@ class Harness {
     /// loops' pending work is dropped, not run (tests of shutdown call io->stop() themselves).
     ~Harness() {
         stop_threads();
+        // Without the shutdown, a session and its Socket.IO client keep each other alive
+        // (Session::user_data); break that as the engine does on disconnect.
+        for (auto& session : sessions_) session->user_data.reset();
         io.reset();
     }
 
@@ -232,6 +235,7 @@ class Harness {
         auto session = std::make_shared<FakeSession>("eio" + std::to_string(next_++), *loops_[loop],
                                                      loop, handler);
         session->self_ = session;
+        sessions_.push_back(session);
         if (edit_request) edit_request(session->mutable_request());
         FakeClient client{session, handler};
         bool accepted = false;
@@ -294,6 +298,7 @@ class Harness {
     std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
     std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
     std::vector<std::thread> threads_;
+    std::vector<std::shared_ptr<FakeSession>> sessions_;
     int next_ = 0;
 };
 
