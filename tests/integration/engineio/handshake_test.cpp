@@ -58,6 +58,12 @@ TEST(Handshake, NoUpgradesOfferedWhenUpgradesAreOff) {
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
+TEST(Handshake, NoUpgradesOfferedWhenWebSocketIsNotATransport) {
+    EchoServer server({.transports = {"polling"}});
+    auto result = server.run_script("handshake", "polling", {"upgrades=none"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
+
 TEST(Handshake, WebSocketOpenPacketOffersNoUpgrades) {
     EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
     auto result =

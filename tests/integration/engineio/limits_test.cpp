@@ -14,6 +14,14 @@ TEST(Limits, IncompleteRequestIsDroppedAfterTheReadTimeout) {
     EXPECT_EQ(server.connected(), reported_sids(result)) << "only the follow-up handshake";
 }
 
+TEST(Limits, SendQueueOverItsBoundClosesTheSession) {
+    EchoServer server({.max_send_queue_messages = 10});
+    auto result = server.run_script("limits", "send_queue", {"burst=50"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(reported_sids(result).at(0)),
+              engineio::DisconnectReason::send_queue_full);
+}
+
 TEST(Limits, OversizedHeadersAreRefused) {
     EchoServer server;  // max_header_size 16 KiB
     auto result = server.run_script("limits", "huge_headers", {"size=40000"});

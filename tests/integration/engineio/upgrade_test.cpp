@@ -58,6 +58,28 @@ TEST(Upgrade, NoneOfferedWhenUpgradesAreOff) {
     EXPECT_EQ(server.record(only_sid(result)).messages, expected);
 }
 
+TEST(Upgrade, ProbeWithoutUpgradeTimesOutAndPollingCarriesOn) {
+    EchoServer server({.upgrade_timeout = 500ms});
+    auto result = server.run_script("upgrade", "upgrade_timeout", {"upgradeTimeout=500"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    EXPECT_EQ(server.wait_for_messages(sid, 1), std::vector{text("still-polling")});
+    EXPECT_FALSE(server.record(sid).reason.has_value()) << "the failed upgrade ends no session";
+    auto session = server.server().find(sid);
+    ASSERT_NE(session, nullptr);
+    EXPECT_EQ(session->transport(), "polling");
+}
+
+TEST(Upgrade, HeartbeatRunsOverTheWebSocketAfterTheUpgrade) {
+    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    auto result = server.run_script("upgrade", "heartbeat_after_upgrade",
+                                    {"pingInterval=300", "pingTimeout=200"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    EXPECT_EQ(server.wait_for_messages(sid, 1), std::vector{text("alive")});
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
+}
+
 TEST(Upgrade, UnknownSidIsRefused) {
     EchoServer server;
     auto result = server.run_script("upgrade", "unknown_sid");

@@ -48,6 +48,13 @@ TEST(WebSocket, EchoesTextAndBinaryFrames) {
     EXPECT_EQ(server.record(sid).transport_at_connect, "websocket");
 }
 
+TEST(WebSocket, WorksOnAWebSocketOnlyServer) {
+    EchoServer server({.transports = {"websocket"}});
+    auto result = server.run_script("websocket", "echo");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_messages(only_sid(result), 6).size(), 6u);
+}
+
 TEST(WebSocket, ServerPingsAndAnsweringClientStays) {
     EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
     auto result = server.run_script("websocket", "heartbeat",

@@ -4,7 +4,7 @@
 //
 //   node engineio/reference-server.mjs [--path /engine.io/] [--ping-interval 300]
 //        [--ping-timeout 200] [--max-payload 1000000] [--transports polling,websocket]
-//        [--no-upgrades] [--cors a,b|*] [--no-cors-credentials] [--cookie name,path]
+//        [--no-upgrades] [--upgrade-timeout ms] [--cors a,b|*] [--no-cors-credentials] [--cookie name,path]
 //        [--no-compression] [--tls-cert cert.pem --tls-key key.pem] [--push-on-connect N]
 //
 // --push-on-connect N stands in for the C++ test pushing with Server::send(): 300 ms after a
@@ -34,6 +34,7 @@ const options = {
     maxHttpBufferSize: Number(flag("--max-payload", 1e6)),
     transports: flag("--transports", "polling,websocket").split(","),
     allowUpgrades: !has("--no-upgrades"),
+    upgradeTimeout: Number(flag("--upgrade-timeout", 10000)),
     httpCompression: has("--no-compression") ? false : { threshold: 1024 },
     allowRequest: (req, callback) => {
         const refused = new URL(req.url, "http://x").searchParams.get("refuse") === "1";

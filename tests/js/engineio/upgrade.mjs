@@ -108,6 +108,43 @@ const scenarios = {
             assert.equal((await poll(base, sid)).text, `4poll-${i}`);
         }
     },
+    // A probe that is never followed by UPGRADE: after the upgrade timeout the WebSocket is closed
+    // and the session carries on over polling.
+    async upgrade_timeout(base, { upgradeTimeout }) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const socket = await probe(base, sid);
+        const started = Date.now();
+        await socket.waitClose(upgradeTimeout + 5000);
+        const after = Date.now() - started;
+        report("probe_closed", { after_ms: after });
+        assert.ok(after >= upgradeTimeout - 100, `WebSocket closed after ${after} ms`);
+        assert.equal((await post(base, sid, "4still-polling")).status, 200);
+        const get = await poll(base, sid);
+        assert.equal(get.status, 200);
+        assert.deepEqual(get.text.split("\x1e").filter((p) => p !== "6"), ["4still-polling"]);
+    },
+    // After the upgrade the heartbeat runs over the WebSocket; answering keeps the session.
+    async heartbeat_after_upgrade(base, { pingInterval, pingTimeout }) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const socket = await probe(base, sid);
+        socket.send("5");
+        const started = Date.now();
+        let pings = 0;
+        while (Date.now() - started < 2 * (pingInterval + pingTimeout)) {
+            const message = await socket.next(pingInterval + pingTimeout + 2000);
+            if (message === "2") {
+                pings++;
+                socket.send("3");
+            }
+        }
+        assert.ok(pings >= 2, `PINGs over the WebSocket: ${pings}`);
+        socket.send("4alive");
+        assert.equal(await socket.nextNonPing(), "4alive");
+        socket.close();
+        await socket.waitClose();
+    },
     // Unknown sid on the upgrade: refused.
     async unknown_sid(base) {
         const status = await refusedUpgradeStatus(websocketUrl(base, "sid=doesnotexist"));
