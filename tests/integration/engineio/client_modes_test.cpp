@@ -42,6 +42,25 @@ TEST_P(ClientModes, ExchangeAndClose) {
     EXPECT_EQ(record.transport_at_disconnect, mode.transport);
 }
 
+TEST(ManyClients, EachGetsItsOwnEchoesInOrder) {
+    EchoServer server;  // two loops: sessions are spread over both
+    auto result = server.run_script("client_modes", "many", {"clients=30", "messages=20"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    auto opens = siotest::json_events(result.out, "open");
+    ASSERT_EQ(opens.size(), 30u);
+    for (const auto& open : opens) {
+        std::string sid = open["sid"];
+        int client = open["client"];
+        std::vector<Received> expected;
+        for (int i = 0; i < 20; ++i) {
+            expected.push_back(text("c" + std::to_string(client) + "-" + std::to_string(i)));
+        }
+        EXPECT_EQ(server.wait_for_messages(sid, expected.size()), expected) << "client " << client;
+        EXPECT_TRUE(server.wait_for_disconnect(sid).has_value()) << "client " << client;
+    }
+    EXPECT_EQ(server.connected().size(), 30u);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     EngineIoClient, ClientModes,
     ::testing::Combine(

@@ -84,8 +84,32 @@ async function exchange(base, mode, { close }) {
     }
 }
 
+// Many clients at once (mixed modes), each sending `messages` messages and expecting its own echoes
+// back in order: sessions spread over the server's loops must not mix or lose anything.
+async function many(base, { clients = 30, messages = 20 }) {
+    const url = new URL(base);
+    const modes = Object.keys(transportsOf);
+    await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+            const mode = modes[c % modes.length];
+            const socket = new Socket(url.origin, { path: url.pathname, transports: transportsOf[mode] });
+            const next = messageQueue(socket);
+            await new Promise((resolve, reject) => {
+                socket.once("open", resolve);
+                socket.once("error", reject);
+            });
+            report("open", { sid: socket.id, client: c, mode });
+            for (let i = 0; i < messages; i++) socket.send(`c${c}-${i}`);
+            for (let i = 0; i < messages; i++) assert.equal(await next(), `c${c}-${i}`, `client ${c}`);
+            socket.close();
+        }),
+    );
+    await sleep(500);  // let the CLOSE packets / closing handshakes reach the server
+}
+
 runScenario(
     {
+        many: (base, params) => many(base, params),
         polling: (base, params) => exchange(base, "polling", params),
         websocket: (base, params) => exchange(base, "websocket", params),
         upgrade: (base, params) => exchange(base, "upgrade", params),

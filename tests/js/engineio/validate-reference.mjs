@@ -90,6 +90,7 @@ export const cases = [
     ["client_modes", "websocket", ["close=server"], []],
     ["client_modes", "upgrade", ["close=client"], []],
     ["client_modes", "upgrade", ["close=server"], []],
+    ["client_modes", "many", ["clients=30", "messages=20"], []],
     ["official_suite", "all", [], fast],
 ];
 
