@@ -32,6 +32,11 @@ TEST_P(Disconnect, ServerDisconnectsAndClosesTheConnection) {
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
               DisconnectReason::server_namespace_disconnect);
+    // The client learns it from the DISCONNECT packet, not from a ping timeout (4 s here).
+    auto disconnect = reported(result, "disconnect");
+    ASSERT_EQ(disconnect.size(), 1u);
+    EXPECT_LT(disconnect[0]["elapsed_ms"].get<int>(), 2500) << result.out;
+
 }
 
 TEST_P(Disconnect, ClientDisconnects) {

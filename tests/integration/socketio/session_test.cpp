@@ -20,9 +20,14 @@ TEST_P(Session, TransportBySid) {
     ASSERT_TRUE(result.ok()) << result.describe();
     auto reports = reported(result, "transport");
     ASSERT_EQ(reports.size(), 1u);
-    // Gone after the client left.
+    // Gone once the client left (the disconnect handler runs before the socket is removed).
     std::string sid = reports[0]["sid"];
-    ASSERT_TRUE(server.wait_for_disconnect(sid));
+    ASSERT_EQ(server.wait_for_disconnect(sid),
+              socketio::DisconnectReason::client_namespace_disconnect);
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!server.io().transport(sid).empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+    }
     EXPECT_EQ(server.io().transport(sid), "");
 }
 

@@ -42,8 +42,10 @@ const scenarios = {
         const socket = await connect(url, "/", transport);
         report("connected", { sid: socket.id });
         const reason = disconnected(socket);
+        const started = Date.now();
         socket.emit("close-me");
         assert.equal(await reason, "io server disconnect");
+        report("disconnect", { reason: "io server disconnect", elapsed_ms: Date.now() - started });
     },
     async client_disconnect(url, { transport }) {
         const socket = await connect(url, "/", transport);

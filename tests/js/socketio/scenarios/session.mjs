@@ -1,5 +1,5 @@
 // Session data persists across events of one socket (and only that socket); transport(sid).
-import { assert, call, connect, parseArgs, report, runScenario } from "./lib.mjs";
+import { assert, call, connect, parseArgs, report, runScenario, sleep } from "./lib.mjs";
 
 const scenarios = {
     async persist(url, { transport }) {
@@ -21,6 +21,7 @@ const scenarios = {
         assert.deepEqual(await call(socket, "transport"), [expected]);
         report("transport", { sid: socket.id, name: expected });
         socket.disconnect();
+        await sleep(300);  // let the DISCONNECT packet leave before the process exits
     },
 };
 

@@ -1,0 +1,52 @@
+// The official Socket.IO v5 protocol test suite (ported by sio-protocol to
+// tests/js/socketio/protocol-suite.mjs) against our server, set up exactly like its reference
+// (tests/js/socketio/reference-server.mjs): pingInterval 300 ms, pingTimeout 200 ms, maxPayload
+// 1e6, CORS "*", namespaces "/" and "/custom"; on connect emit "auth" with the CONNECT payload;
+// on "/": "message" (...args) -> emit "message-back" ...args, "message-with-ack" (...args) ->
+// ack(...args). Each case of the suite is checked on its own.
+#include <gtest/gtest.h>
+
+#include "support/environment.hpp"
+#include "support/json_lines.hpp"
+
+#include "socketio/socketio.hpp"
+
+namespace siotest {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+TEST(ProtocolSuite, EveryCasePasses) {
+    socketio::ServerOptions options;
+    options.ping_interval = 300ms;
+    options.ping_timeout = 200ms;
+    options.max_http_buffer_size = 1'000'000;
+    options.cors_allowed_origins = {"*"};
+    options.threads = 2;
+    socketio::Server io(options);
+    for (const char* name : {"/", "/custom"}) {
+        io.of(name).on("connect", [](socketio::Socket& s, const json& auth) { s.emit("auth", auth); });
+    }
+    io.of("/").on("*", [](socketio::Socket& s, const std::string& event, json& args) {
+        if (event == "message") s.emit_args("message-back", args);
+        // message-with-ack: the arguments are the ack (ignored when no ack was asked for).
+        return socketio::Ack::from_array(event == "message-with-ack" ? args : json::array());
+    });
+    io.listen("127.0.0.1", 0);
+    io.start();
+
+    auto result = run_node_script("socketio/protocol-suite.mjs",
+                                  {"http://127.0.0.1:" + std::to_string(io.port())}, 90s);
+    auto cases = json_events(result.out, "case");
+    EXPECT_GE(cases.size(), 20u) << result.describe();
+    for (const auto& c : cases) {
+        EXPECT_TRUE(c.value("ok", false))
+            << c.value("name", std::string{}) << ": " << c.value("error", std::string{});
+    }
+    EXPECT_TRUE(result.ok()) << result.describe();
+    io.stop();
+}
+
+}  // namespace
+}  // namespace siotest
