@@ -87,6 +87,15 @@ TEST(Polling, OverlappingGetClosesTheSession) {
     EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::transport_error);
 }
 
+TEST(Polling, OverlappingPostClosesTheSession) {
+    EchoServer server;
+    auto result = server.run_script("polling", "overlapping_post");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_error);
+    EXPECT_TRUE(server.record(sid).messages.empty()) << "neither POST delivered a message";
+}
+
 TEST(Polling, InvalidPacketClosesTheSession) {
     EchoServer server;
     auto result = server.run_script("polling", "parse_error");

@@ -50,7 +50,7 @@ TEST(Upgrade, SecondWebSocketForAnUpgradedSessionIsRefused) {
     EXPECT_EQ(server.connected().size(), 1u);
 }
 
-TEST(Upgrade, NoneOfferedWhenUpgradesAreOff) {
+TEST(Upgrade, NoneOfferedAndRefusedWhenUpgradesAreOff) {
     EchoServer server({.allow_upgrades = false});
     auto result = server.run_script("upgrade", "upgrades_disabled");
     ASSERT_TRUE(result.ok()) << result.describe();

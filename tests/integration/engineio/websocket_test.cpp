@@ -91,6 +91,13 @@ TEST(WebSocket, DroppedConnectionIsATransportClose) {
     EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::transport_close);
 }
 
+TEST(WebSocket, CloseFrameThenExitIsATransportClose) {
+    EchoServer server;
+    auto result = server.run_script("websocket", "close_then_exit");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::transport_close);
+}
+
 TEST(WebSocket, InvalidPacketClosesTheSession) {
     EchoServer server;
     auto result = server.run_script("websocket", "parse_error");

@@ -3,7 +3,18 @@ import http from "node:http";
 // HTTP long-polling: message exchange, batching, binary as "b"+base64, limits and the ways a
 // polling session ends. The server runs with the default ping interval (no PING gets in the way)
 // unless a scenario says otherwise.
-import { assert, assertError, openPolling, parseArgs, poll, post, report, runScenario, sleep } from "./lib.mjs";
+import {
+    assert,
+    assertError,
+    openPolling,
+    parseArgs,
+    poll,
+    pollingUrl,
+    post,
+    report,
+    runScenario,
+    sleep,
+} from "./lib.mjs";
 
 const RS = "\x1e";
 
@@ -131,6 +142,26 @@ const scenarios = {
         const firstResponse = await first;
         assert.equal(firstResponse.status, 200);
         assert.equal(firstResponse.text, "1", "first GET gets CLOSE");
+        assertError(await poll(base, sid), 1, "GET after the overlap");
+    },
+    // Two POSTs at once on one sid: the second gets 400 and the session is closed.
+    async overlapping_post(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        // A POST whose body never completes keeps the first request in flight.
+        const url = new URL(pollingUrl(base, `sid=${sid}`));
+        const slow = http.request(url, {
+            method: "POST",
+            agent: false,
+            headers: { "content-type": "text/plain", "content-length": "100" },
+        });
+        slow.on("error", () => {});
+        slow.write("4partial");
+        await sleep(100);
+        const second = await post(base, sid, "4second");
+        assert.equal(second.status, 400, `second POST (body: ${second.text})`);
+        slow.destroy();
+        await sleep(50);
         assertError(await poll(base, sid), 1, "GET after the overlap");
     },
     // An invalid packet closes the session.

@@ -1,5 +1,6 @@
 // The upgrade from polling to WebSocket, step by step as the spec describes it.
 import {
+    STRICT,
     assert,
     assertError,
     openPolling,
@@ -96,13 +97,18 @@ const scenarios = {
         socket.close();
         await socket.waitClose();
     },
-    // With upgrades disabled the handshake offers none and polling goes on working. (Whether a
-    // client that upgrades anyway is refused is left open: Node's engine.io and python-engineio
-    // both still complete such an upgrade; allow_upgrades only changes what the handshake offers.)
+    // With upgrades disabled the handshake offers none and polling goes on working. Our server
+    // also refuses a WebSocket for the sid; Node's engine.io and python-engineio still complete
+    // such an upgrade (allow_upgrades only changes what their handshake offers).
     async upgrades_disabled(base) {
         const { sid, handshake } = await openPolling(base);
         report("open", { sid });
         assert.deepEqual(handshake.upgrades, []);
+        if (STRICT) {
+            // Ours refuses the WebSocket outright (documented in ServerOptions::allow_upgrades).
+            const status = await refusedUpgradeStatus(websocketUrl(base, `sid=${sid}`));
+            assert.equal(status, 400, "WebSocket upgrade when upgrades are off");
+        }
         for (let i = 0; i < 3; i++) {
             assert.equal((await post(base, sid, `4poll-${i}`)).status, 200);
             assert.equal((await poll(base, sid)).text, `4poll-${i}`);

@@ -81,6 +81,16 @@ const scenarios = {
         await socket.waitClose();
         await sleep(100);
     },
+    // The client sends a WebSocket close frame and exits at once, before the server's reply:
+    // still a clean close by the client (transport close), not a transport error.
+    async close_then_exit(base) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        socket.ws.close(1000);
+        await sleep(20);
+        report("done", { scenario: "close_then_exit" });
+        process.exit(0);
+    },
     // An invalid packet closes the session.
     async parse_error(base) {
         const { socket, handshake } = await openWebSocket(base);
