@@ -63,11 +63,12 @@ class AdapterHost {
     virtual void send(std::size_t loop, const std::vector<std::string>& sids,
                       const EncodedPacket& packet) = 0;
     /// On loop `loop`: sends the packet and waits for each socket's ACK with id `ack_id`;
-    /// `on_ack(args)` runs for each ack that arrives (on that loop). Returns how many sockets got
+    /// `on_ack(ec, args)` runs once per socket that got it (on that loop): with the socket's ack
+    /// arguments, or with error::socket_disconnected when it left first. Returns how many got
     /// it (sockets over their pending-ack bound are skipped).
     virtual std::size_t send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
                                       const EncodedPacket& packet, std::uint64_t ack_id,
-                                      std::function<void(json args)> on_ack) = 0;
+                                      AckCallback on_ack) = 0;
     /// On loop `loop`: disconnects these sockets ("server namespace disconnect").
     virtual void disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) = 0;
 };
@@ -150,7 +151,7 @@ class InMemoryAdapter : public Adapter {
     /// locally, then `on_local_count(n)` tells how many local sockets got it.
     void broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
                                   std::function<void(std::size_t)> on_local_count,
-                                  std::function<void(json args)> on_ack);
+                                  AckCallback on_ack);
 
   private:
     struct Impl;

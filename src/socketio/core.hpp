@@ -122,7 +122,7 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
               const EncodedPacket& packet) override;
     std::size_t send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
                               const EncodedPacket& packet, std::uint64_t ack_id,
-                              std::function<void(json args)> on_ack) override;
+                              AckCallback on_ack) override;
     void disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) override;
 
     ServerCore& server;

@@ -97,6 +97,7 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
     std::mutex mutex;
     std::size_t loops_left = 0;
     std::size_t expected = 0;
+    std::size_t failed = 0;  // recipients that disconnected before acknowledging
     std::vector<json> responses;
     BroadcastAckCallback callback;
     bool done = false;
@@ -105,7 +106,7 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
 
     /// Completes once, outside the mutex.
     void finish_if(std::unique_lock<std::mutex>& lock, std::error_code ec, bool force) {
-        if (done || (!force && (loops_left > 0 || responses.size() < expected))) return;
+        if (done || (!force && (loops_left > 0 || responses.size() + failed < expected))) return;
         done = true;
         auto cb = std::move(callback);
         auto result = std::move(responses);
@@ -117,10 +118,14 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
         }
         if (cb) cb(ec, std::move(result));
     }
-    void add_response(json args) {
+    void add_response(std::error_code ec, json args) {
         std::unique_lock lock(mutex);
         if (done) return;
-        responses.push_back(std::move(args));
+        if (ec) {
+            ++failed;
+        } else {
+            responses.push_back(std::move(args));
+        }
         finish_if(lock, {}, false);
     }
     void add_count(std::size_t count) {
@@ -185,7 +190,7 @@ void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& option
 
 void InMemoryAdapter::broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
                                                std::function<void(std::size_t)> on_local_count,
-                                               std::function<void(json args)> on_ack) {
+                                               AckCallback on_ack) {
     const auto id = host_.next_ack_id();
     auto packet = host_.encode_event(data, id);
     auto shared_options = std::make_shared<const BroadcastOptions>(options);
@@ -229,7 +234,9 @@ void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOption
     }
     broadcast_with_ack_local(
         data, options, [collector](std::size_t count) { collector->add_count(count); },
-        [collector](json args) { collector->add_response(std::move(args)); });
+        [collector](std::error_code ec, json args) {
+            collector->add_response(ec, std::move(args));
+        });
 }
 
 std::vector<std::string> InMemoryAdapter::sockets(const BroadcastOptions& options) const {

@@ -64,19 +64,14 @@ void NamespaceImpl::send(std::size_t loop, const std::vector<std::string>& sids,
 
 std::size_t NamespaceImpl::send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
                                          const EncodedPacket& packet, std::uint64_t ack_id,
-                                         std::function<void(json args)> on_ack) {
+                                         AckCallback on_ack) {
     auto& sockets = local_.at(loop);
     std::size_t sent = 0;
     for (const auto& sid : sids) {
         auto it = sockets.find(sid);
         if (it == sockets.end()) continue;
         auto& socket = it->second;
-        const bool added = socket->add_pending_ack(
-            ack_id,
-            [on_ack](std::error_code ec, json args) {
-                if (!ec) on_ack(std::move(args));
-            },
-            std::nullopt);
+        const bool added = socket->add_pending_ack(ack_id, on_ack, std::nullopt);
         if (!added) continue;
         socket->send(packet);
         ++sent;

@@ -133,7 +133,7 @@ void SocketImpl::send_raw(const EncodedPacket& packet) {
 
 void SocketImpl::send(const EncodedPacket& packet) {
     if (!connected.load(std::memory_order_acquire)) return;
-    if (buffering && running_in(executor)) {
+    if (running_in(executor) && buffering) {  // `buffering` is loop-only: test the thread first
         connect_buffer.push_back(packet);
         return;
     }

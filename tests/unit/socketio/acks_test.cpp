@@ -217,6 +217,25 @@ TEST(Acks, BroadcastWithAckTimesOutWithPartialResponses) {
     EXPECT_EQ(responses, std::vector<json>{json({"a"})});
 }
 
+TEST(Acks, BroadcastWithAckCompletesWhenARecipientLeaves) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    std::optional<std::error_code> ec;
+    std::vector<json> responses;
+    h.io->of("/").broadcast().emit_with_ack("poll", [&](std::error_code e, std::vector<json> r) {
+        ec = e;
+        responses = std::move(r);
+    });
+    h.poll();
+    a.ack(*event_packets(a, "poll")[0].id, {"a"});
+    b.disconnect();
+    h.poll();
+    ASSERT_TRUE(ec);
+    EXPECT_FALSE(*ec);
+    EXPECT_EQ(responses, std::vector<json>{json({"a"})});
+}
+
 TEST(Acks, BroadcastWithAckToNobodyCompletesAtOnce) {
     Harness h;
     std::optional<std::error_code> ec;
