@@ -56,7 +56,8 @@ TEST_P(Auth, RefusedByThrowingConnectionRefusedWithData) {
     EXPECT_TRUE(server.io().of("/").sockets().empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, Auth, ::testing::Values(Mode::polling, Mode::websocket, Mode::upgrade),
+INSTANTIATE_TEST_SUITE_P(Modes, Auth,
+                         ::testing::Values(Mode::polling, Mode::websocket, Mode::upgrade),
                          [](const auto& info) { return to_string(info.param); });
 
 }  // namespace

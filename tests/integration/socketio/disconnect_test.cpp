@@ -36,7 +36,6 @@ TEST_P(Disconnect, ServerDisconnectsAndClosesTheConnection) {
     auto disconnect = reported(result, "disconnect");
     ASSERT_EQ(disconnect.size(), 1u);
     EXPECT_LT(disconnect[0]["elapsed_ms"].get<int>(), 2500) << result.out;
-
 }
 
 TEST_P(Disconnect, ClientDisconnects) {
@@ -55,8 +54,7 @@ TEST(DisconnectTransport, DroppedWebSocketIsATransportClose) {
     ScenarioServer server;
     auto result = server.node("disconnect", "transport_close", Mode::websocket);
     ASSERT_TRUE(result.ok()) << result.describe();
-    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
-              DisconnectReason::transport_close);
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)), DisconnectReason::transport_close);
 }
 
 ScenarioServer::Options short_connect_timeout() {

@@ -26,7 +26,8 @@ TEST(ProtocolSuite, EveryCasePasses) {
     options.threads = 2;
     socketio::Server io(options);
     for (const char* name : {"/", "/custom"}) {
-        io.of(name).on("connect", [](socketio::Socket& s, const json& auth) { s.emit("auth", auth); });
+        io.of(name).on("connect",
+                       [](socketio::Socket& s, const json& auth) { s.emit("auth", auth); });
     }
     io.of("/").on("*", [](socketio::Socket& s, const std::string& event, json& args) {
         if (event == "message") s.emit_args("message-back", args);

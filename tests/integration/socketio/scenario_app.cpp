@@ -139,8 +139,8 @@ void ScenarioServer::install(const std::string& name) {
         }
         {
             std::lock_guard lock(mutex_);
-            connects_.push_back(
-                {s.nsp(), s.sid(), s.engine_sid(), s.handshake(), auth, std::string(s.transport())});
+            connects_.push_back({s.nsp(), s.sid(), s.engine_sid(), s.handshake(), auth,
+                                 std::string(s.transport())});
         }
         changed_.notify_all();
         return true;
@@ -159,13 +159,13 @@ void ScenarioServer::install(const std::string& name) {
             return v ? json(std::string(*v)) : json(nullptr);
         };
         return json{{"sid", s.sid()},
-                     {"nsp", s.nsp()},
-                     {"auth", h.auth},
-                     {"token", opt(h.query_param("token"))},
-                     {"custom", opt(h.header("x-custom"))},
-                     {"flavor", opt(h.cookie("flavor"))},
-                     {"address", h.address},
-                     {"transport", std::string(s.transport())}};
+                    {"nsp", s.nsp()},
+                    {"auth", h.auth},
+                    {"token", opt(h.query_param("token"))},
+                    {"custom", opt(h.header("x-custom"))},
+                    {"flavor", opt(h.cookie("flavor"))},
+                    {"address", h.address},
+                    {"transport", std::string(s.transport())}};
     });
     // Variadic events and unknown names go to the catch-all.
     ns.on("*", [this](Socket& s, const std::string& event, json& args) {
@@ -227,9 +227,8 @@ void ScenarioServer::install(const std::string& name) {
                     if (ec == socketio::error::ack_timeout) {
                         s.emit("ask-result", json{{"ok", false}, {"error", "timeout"}});
                     } else {
-                        s.emit("ask-result", json{{"ok", !ec},
-                                                  {"error", ec.message()},
-                                                  {"args", args}});
+                        s.emit("ask-result",
+                               json{{"ok", !ec}, {"error", ec.message()}, {"args", args}});
                     }
                 },
                 "please ack");
@@ -267,7 +266,8 @@ void ScenarioServer::install(const std::string& name) {
         s.to(room).emit("room-msg", payload);
     });
     ns.on("to-all", [ns](Socket&, const json& payload) { ns.emit("room-msg", payload); });
-    ns.on("broadcast", [](Socket& s, const json& payload) { s.broadcast().emit("room-msg", payload); });
+    ns.on("broadcast",
+          [](Socket& s, const json& payload) { s.broadcast().emit("room-msg", payload); });
     ns.on("close-room", [ns](Socket&, const std::string& room) { ns.close_room(room); });
     ns.on("disconnect-me", [](Socket& s) { s.disconnect(); });
     ns.on("close-me", [](Socket& s) { s.disconnect(true); });
@@ -312,9 +312,9 @@ ProcessResult ScenarioServer::node(const std::string& script, const std::string&
 ProcessResult ScenarioServer::python(const std::string& scenario, Mode mode,
                                      std::chrono::milliseconds timeout) const {
     std::string script = js_dir() + "/../py/client.py";
-    return run_process({.argv = {python_executable(), script, url(), scenario,
-                                 "transport=" + to_string(mode)}},
-                       timeout);
+    return run_process(
+        {.argv = {python_executable(), script, url(), scenario, "transport=" + to_string(mode)}},
+        timeout);
 }
 
 std::vector<ConnectRecord> ScenarioServer::connects() const {

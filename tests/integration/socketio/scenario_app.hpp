@@ -30,7 +30,9 @@ using json = nlohmann::json;
 /// How a client connects (the scenarios' transport=… parameter).
 enum class Mode { polling, websocket, upgrade };
 std::string to_string(Mode mode);
-inline void PrintTo(Mode mode, std::ostream* os) { *os << to_string(mode); }
+inline void PrintTo(Mode mode, std::ostream* os) {
+    *os << to_string(mode);
+}
 
 /// One socket the connect handler accepted.
 struct ConnectRecord {
@@ -145,5 +147,7 @@ std::vector<json> reported(const ProcessResult& result, const std::string& event
 }  // namespace siotest
 
 namespace socketio {
-inline void PrintTo(DisconnectReason reason, std::ostream* os) { *os << to_string(reason); }
+inline void PrintTo(DisconnectReason reason, std::ostream* os) {
+    *os << to_string(reason);
+}
 }  // namespace socketio

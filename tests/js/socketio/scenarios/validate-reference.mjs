@@ -21,26 +21,27 @@ const two = ["polling", "websocket"];
 export const cases = [
     ["connect", "root", all, [], []],
     ["connect", "namespaces", all, [], []],
-    ["connect", "invalid_namespace", two, [], []],
-    ["connect", "any_namespace", two, [], ["--any-namespace"]],
+    ["connect", "invalid_namespace", all, [], []],
+    ["connect", "any_namespace", all, [], ["--any-namespace"]],
     ["auth", "accepted", all, [], []],
-    ["auth", "refused_false", two, [], []],
-    ["auth", "refused_throw", two, [], []],
+    ["auth", "refused_false", all, [], []],
+    ["auth", "refused_throw", all, [], []],
     ["events", "args", all, [], []],
     ["events", "binary", all, [], []],
-    ["events", "message", two, [], []],
-    ["events", "catch_all", two, [], []],
-    ["events", "typed", two, [], []],
+    ["events", "message", all, [], []],
+    ["events", "catch_all", all, [], []],
+    ["events", "typed", all, [], []],
     ["acks", "client_acks", all, [], []],
     ["acks", "server_acks", all, [], []],
-    ["acks", "server_ack_timeout", two, [], []],
-    ["acks", "coroutine_ack", two, [], []],
-    ["rooms", "membership", ["websocket"], [], []],
+    ["acks", "server_ack_timeout", all, [], []],
+    ["acks", "coroutine_ack", all, [], []],
+    ["acks", "coroutine_ack", all, ["textOnly=1"], []],
+    ["rooms", "membership", all, [], []],
     ["rooms", "broadcasts", all, [], []],
-    ["rooms", "close_room", two, [], []],
-    ["rooms", "cleanup", two, [], []],
+    ["rooms", "close_room", all, [], []],
+    ["rooms", "cleanup", all, [], []],
     ["disconnect", "server_disconnect", all, [], []],
-    ["disconnect", "server_close", two, [], []],
+    ["disconnect", "server_close", all, [], []],
     ["disconnect", "client_disconnect", all, [], []],
     ["disconnect", "transport_close", ["websocket"], [], []],
     ["disconnect", "connect_timeout_polling", ["polling"], ["connectTimeout=600"],
@@ -50,7 +51,7 @@ export const cases = [
     ["disconnect", "invalid_packet", ["websocket"], [], []],
     ["errors", "namespace_handler", two, [], []],
     ["errors", "default_handler", two, [], []],
-    ["session", "persist", two, [], []],
+    ["session", "persist", all, [], []],
     ["session", "transport", all, [], []],
     ["background", "burst", two, ["count=200"], []],
     ["background", "ticks", two, ["count=100"], ["--ticks", "100"]],
@@ -92,7 +93,7 @@ let failed = 0;
 let passed = 0;
 for (const [script, scenario, transports, params, flags] of cases) {
     for (const transport of transports) {
-        const name = `${script} ${scenario} ${transport}`;
+        const name = `${script} ${scenario} ${transport}${params.length ? " " + params.join(" ") : ""}`;
         if (!name.includes(filter)) continue;
         const { child, url } = await startReference(flags);
         const started = Date.now();
