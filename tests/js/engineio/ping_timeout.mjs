@@ -18,8 +18,9 @@ const SLACK_MS = 3000;  // generous: a loaded 2-core CI box
 
 const scenarios = {
     async websocket_silent(base, { pingInterval, pingTimeout }) {
-        const { socket, handshake } = await openWebSocket(base);
+        // Measured from before the connection starts, so a late OPEN cannot make it look early.
         const opened = Date.now();
+        const { socket, handshake } = await openWebSocket(base);
         report("open", { sid: handshake.sid });
         const pings = [];
         socket.ws.on("message", (data) => pings.push(data.toString()));
