@@ -46,6 +46,17 @@ TEST_P(Disconnect, ClientDisconnects) {
               DisconnectReason::client_namespace_disconnect);
 }
 
+// The same over raw polling: the DISCONNECT packet reaches the client before the session ends.
+TEST(DisconnectRawPolling, ServerCloseDeliversDisconnectFirst) {
+    ScenarioServer server;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto result = server.node("disconnect", "server_close_raw_polling", Mode::polling);
+        ASSERT_TRUE(result.ok()) << "attempt " << attempt << ": " << result.describe();
+        EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+                  DisconnectReason::server_namespace_disconnect);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, Disconnect,
                          ::testing::Values(Mode::polling, Mode::websocket, Mode::upgrade),
                          [](const auto& info) { return to_string(info.param); });

@@ -99,6 +99,35 @@ const scenarios = {
         assert.ok(elapsed >= connectTimeout * 0.8, `closed after ${elapsed} ms`);
         report("closed", { elapsed_ms: elapsed });
     },
+    // disconnect(true) over raw polling: the DISCONNECT packet ("41") must reach the client
+    // before the session closes (Engine.IO flushes its buffer before CLOSE).
+    async server_close_raw_polling(url) {
+        const base = `${url}/socket.io/?EIO=4&transport=polling`;
+        const open = await fetch(base);
+        const { sid } = JSON.parse((await open.text()).slice(1));
+        const q = `${base}&sid=${sid}`;
+        await fetch(q, { method: "POST", body: "40" });
+        const connected = await (await fetch(q)).text();
+        assert.match(connected, /^40\{"sid":"[^"]+"\}$/);
+        report("connected", { sid: JSON.parse(connected.slice(2)).sid });
+        const pending = fetch(q).then(async (r) => ({ status: r.status, body: await r.text() }));
+        await sleep(50);
+        // The POST that carries the event is answered normally, even though its handler closes
+        // the session (the client would otherwise see a transport error).
+        const posted = await fetch(q, { method: "POST", body: '42["close-me"]' });
+        const postBody = await posted.text();
+        report("post", { status: posted.status, body: postBody });
+        const responses = [await pending];
+        while (responses.at(-1).status === 200 && !responses.at(-1).body.split("\x1e").includes("1")) {
+            const r = await fetch(q);
+            responses.push({ status: r.status, body: await r.text() });
+            if (responses.length > 5) break;
+        }
+        report("responses", { responses });
+        const packets = responses.filter((r) => r.status === 200).flatMap((r) => r.body.split("\x1e"));
+        assert.ok(packets.includes("41"), `DISCONNECT delivered: ${JSON.stringify(responses)}`);
+        assert.deepEqual([posted.status, postBody], [200, "ok"], "the POST's own response");
+    },
     // An invalid Socket.IO packet (unterminated JSON) closes the whole connection.
     async invalid_packet(url) {
         const raw = rawWebSocket(url);
