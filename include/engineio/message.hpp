@@ -15,7 +15,7 @@ namespace engineio {
 ///
 /// Thread safety: a Message may be read from any number of threads at once.
 class Message {
-public:
+  public:
     Message() : Message(std::string{}, false) {}
 
     static Message text(std::string data) { return Message(std::move(data), false); }
@@ -27,7 +27,7 @@ public:
     /// The shared buffer itself, for transports that hand it to an async write.
     const std::shared_ptr<const std::string>& buffer() const noexcept { return buffer_; }
 
-private:
+  private:
     Message(std::string data, bool binary)
         : buffer_(std::make_shared<const std::string>(std::move(data))), binary_(binary) {}
 

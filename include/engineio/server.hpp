@@ -28,7 +28,7 @@ namespace engineio {
 ///
 /// Thread safety: set_handler()/on_*() before listen(); every other member is safe from any thread.
 class Server {
-public:
+  public:
     explicit Server(ServerOptions options = {});
     ~Server();  ///< stops the server if it runs
     Server(const Server&) = delete;
@@ -66,7 +66,7 @@ public:
     std::size_t loop_count() const noexcept;
     boost::asio::any_io_executor loop(std::size_t index) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

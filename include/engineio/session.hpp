@@ -33,12 +33,12 @@ std::string_view to_string(DisconnectReason reason) noexcept;
 ///
 /// Thread safety: sid(), request() and executor() are safe from any thread. send() and close()
 /// are safe from any thread: called on the session's loop they act at once, from elsewhere they
-/// are posted to it. transport() and loop_index() are safe from any thread. `user_data` belongs to the Handler and
-/// may be touched only on the session's loop.
+/// are posted to it. transport() and loop_index() are safe from any thread. `user_data` belongs to
+/// the Handler and may be touched only on the session's loop.
 ///
 /// It is an interface so that an in-process test client can stand in for a real connection.
 class Session {
-public:
+  public:
     virtual ~Session() = default;
 
     virtual const std::string& sid() const noexcept = 0;
@@ -70,7 +70,7 @@ using SessionPtr = std::shared_ptr<Session>;
 /// The seam between Engine.IO and its user. Every callback runs on the session's loop; a callback
 /// must not block it. Exceptions escaping a callback are caught and logged, and close the session.
 class Handler {
-public:
+  public:
     virtual ~Handler() = default;
     /// A new session passed the handshake checks. Return false to refuse it: the client gets
     /// HTTP 403 {"code":4,"message":"Forbidden"} and no session is created.
