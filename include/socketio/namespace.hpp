@@ -148,7 +148,9 @@ class Namespace {
     std::optional<Socket> socket(std::string_view sid) const;
     /// Sids of the sockets of this process (all, or those in `room`).
     std::vector<std::string> sockets(std::optional<std::string> room = std::nullopt) const;
-    /// False when there is no such connected socket.
+    /// False when there is no such connected socket. Room changes run on the socket's loop: at
+    /// once when called there (in its handlers), else posted — in order with later emits from
+    /// the same thread, so `enter_room(sid, r); to(r).emit(…)` reaches the socket.
     bool enter_room(std::string_view sid, std::string room) const;
     bool leave_room(std::string_view sid, const std::string& room) const;
     void close_room(const std::string& room) const;

@@ -202,7 +202,8 @@ class Socket {
     }
 
     /// Room membership. Every socket is in its own room named by its sid; rooms are left
-    /// automatically on disconnect.
+    /// automatically on disconnect. Changes run on the socket's loop (at once in its handlers,
+    /// else posted there).
     void join(std::string room) const;
     void join(const std::vector<std::string>& rooms) const;
     void leave(const std::string& room) const;

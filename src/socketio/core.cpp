@@ -108,6 +108,7 @@ ServerCore::~ServerCore() {
     begin_stop();
     join_background_tasks();
     if (workers) workers->join();
+    for (auto& ns : all_namespaces()) ns->drop_sockets();
 }
 
 std::shared_ptr<NamespaceImpl> ServerCore::find_namespace(std::string_view name) const {

@@ -141,6 +141,9 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// Loop: registers / unregisters a socket (registry, loop map, personal room).
     void add_socket(const std::shared_ptr<SocketImpl>& socket);
     void remove_socket(const std::shared_ptr<SocketImpl>& socket);
+    /// At server destruction (loops stopped): forget every socket, so that sockets held by
+    /// dropped tasks and this namespace do not keep each other alive.
+    void drop_sockets();
     /// Every connected socket (any thread; a snapshot).
     std::vector<std::shared_ptr<SocketImpl>> all_sockets() const;
 

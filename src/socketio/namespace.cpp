@@ -117,6 +117,15 @@ void NamespaceImpl::remove_socket(const std::shared_ptr<SocketImpl>& socket) {
     registry_.erase(socket->sid);
 }
 
+void NamespaceImpl::drop_sockets() {
+    StringMap<std::shared_ptr<SocketImpl>> registry;
+    {
+        std::lock_guard lock(registry_mutex_);
+        registry.swap(registry_);
+    }
+    for (auto& sockets : local_) sockets.clear();
+}
+
 std::vector<std::shared_ptr<SocketImpl>> NamespaceImpl::all_sockets() const {
     std::lock_guard lock(registry_mutex_);
     std::vector<std::shared_ptr<SocketImpl>> result;

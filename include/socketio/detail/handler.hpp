@@ -293,10 +293,16 @@ ConnectHandler make_connect_handler(F f) {
     };
 }
 
-/// F(Socket&) or F(Socket&, DisconnectReason).
+/// F(Socket&) or F(Socket&, DisconnectReason), returning void.
 template <class F>
 constexpr bool is_disconnect_handler() {
-    return std::is_invocable_v<F&, Socket&, DisconnectReason> || std::is_invocable_v<F&, Socket&>;
+    if constexpr (std::is_invocable_v<F&, Socket&, DisconnectReason>) {
+        return std::is_void_v<std::invoke_result_t<F&, Socket&, DisconnectReason>>;
+    } else if constexpr (std::is_invocable_v<F&, Socket&>) {
+        return std::is_void_v<std::invoke_result_t<F&, Socket&>>;
+    } else {
+        return false;
+    }
 }
 template <class F>
 DisconnectHandler make_disconnect_handler(F f) {

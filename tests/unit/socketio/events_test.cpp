@@ -208,6 +208,10 @@ TEST(Events, HandlerSignatureMismatchIsRefusedAtRegistration) {
     Harness h;
     EXPECT_THROW(h.io->on("connect", [](socketio::Socket&, int, int) {}), std::system_error);
     EXPECT_THROW(h.io->on("*", [](socketio::Socket&, int) {}), std::system_error);
+    // A coroutine cannot be a disconnect handler (it would never run).
+    EXPECT_THROW(h.io->on("disconnect",
+                          [](socketio::Socket&) -> boost::asio::awaitable<void> { co_return; }),
+                 std::system_error);
 }
 
 struct Chat : socketio::NamespaceHandler {

@@ -226,6 +226,9 @@ class Harness {
         // (Session::user_data); break that as the engine does on disconnect.
         for (auto& session : sessions_) session->user_data.reset();
         io.reset();
+        // Dropped tasks may own objects with timers on loop 0 (broadcast ack collectors): destroy
+        // the other loops first, while loop 0 still exists.
+        while (!loops_.empty()) loops_.pop_back();
     }
 
     /// A new connection on loop `loop` (as if the engine accepted it).
@@ -237,7 +240,9 @@ class Harness {
         session->self_ = session;
         sessions_.push_back(session);
         if (edit_request) edit_request(session->mutable_request());
-        FakeClient client{session, handler};
+        FakeClient client;
+        client.session = session;
+        client.handler = handler;
         bool accepted = false;
         boost::asio::post(*loops_[loop], [&] { accepted = handler->on_connect(session); });
         poll();
