@@ -44,15 +44,18 @@ TEST(Events, TypedArgumentsConvertWithFromJson) {
     Harness h;
     int sum = 0;
     std::string name;
-    h.io->on("typed", [&](socketio::Socket&, Point p, const std::string& n, int z) {
+    h.io->on("typed", [&](socketio::Socket& s, Point p, const std::string& n, int z) {
         sum = p.x + p.y + z;
         name = n;
+        s.emit("point", Point{p.y, p.x});  // to_json on the way out
     });
     auto c = h.connected();
     c.emit("typed", {{{"x", 1}, {"y", 2}}, "pt", 3});
     h.poll();
     EXPECT_EQ(sum, 6);
     EXPECT_EQ(name, "pt");
+    ASSERT_EQ(c.events("point").size(), 1u);
+    EXPECT_EQ(c.events("point")[0], json({{{"x", 2}, {"y", 1}}}));
 }
 
 TEST(Events, MissingArgumentsAreNull) {
