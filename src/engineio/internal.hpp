@@ -187,6 +187,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_timer();
     void unregister();
     void drop_timer();
+    /// Until when a session closed by the server stays known for the GET that collects the CLOSE.
+    std::chrono::steady_clock::time_point close_linger_deadline() const;
 
     std::shared_ptr<Core> core_;
     const std::string sid_;

@@ -261,13 +261,18 @@ void SessionImpl::respond_poll(std::string body) {
 
 void SessionImpl::on_poll(std::shared_ptr<HttpResponder> responder, ResponseContext ctx) {
     if (is_closed()) {
-        if (linger_until_) {
-            // Closed by the server while no GET was waiting: this GET carries the CLOSE.
-            std::string body = take_queue_payload();
-            if (!body.empty()) body.push_back(protocol::kRecordSeparator);
-            body.push_back(protocol::type_char(PacketType::close));
+        if (linger_until_ && !queue_.empty()) {
+            // Closed by the server with messages still queued: this GET takes them, the next one
+            // the CLOSE (see finish()).
             responder->respond(make_response(ctx, http::status::ok, "text/plain; charset=UTF-8",
-                                             std::move(body), true));
+                                             take_queue_payload(), true));
+            linger_until_ = close_linger_deadline();
+            rearm_timer();
+        } else if (linger_until_) {
+            // Closed by the server while no GET was waiting: this GET carries the CLOSE.
+            responder->respond(make_response(ctx, http::status::ok, "text/plain; charset=UTF-8",
+                                             std::string(1, protocol::type_char(PacketType::close)),
+                                             true));
             linger_until_.reset();
             drop_timer();
             unregister();
@@ -479,6 +484,15 @@ void SessionImpl::finish(CloseReason reason, bool send_close_packet) {
         ws_.reset();
         queue_.clear();
         queued_bytes_ = 0;
+    } else if (reason == CloseReason::server_close && (!pending_get_ || !queue_.empty())) {
+        // What was sent before close() is delivered first, and the CLOSE comes alone in a later
+        // response, as engine.io does (its close() waits for "drain"): socket.io-client handles
+        // the packets of a payload one tick late but a CLOSE at once, so a DISCONNECT sharing
+        // the CLOSE's payload would be lost to it ("transport close" instead of "io server
+        // disconnect"). The sid stays known until the GET that takes the CLOSE (or until the
+        // client would have timed out anyway).
+        if (pending_get_) respond_poll(take_queue_payload());
+        linger_until_ = close_linger_deadline();
     } else if (pending_get_) {
         // engine.io answers a waiting GET with CLOSE (NOOP when the client itself closed).
         std::string body =
@@ -489,11 +503,6 @@ void SessionImpl::finish(CloseReason reason, bool send_close_packet) {
         queue_.clear();
         queued_bytes_ = 0;
         respond_poll(std::move(body));
-    } else if (reason == CloseReason::server_close) {
-        // No GET waiting: keep the sid known until the client's next GET, which gets the CLOSE
-        // (or until it would have timed out anyway).
-        linger_until_ = std::chrono::steady_clock::now() + core_->machine_config.ping_interval +
-                        core_->machine_config.ping_timeout;
     } else {
         queue_.clear();
         queued_bytes_ = 0;
@@ -564,6 +573,11 @@ void SessionImpl::drop_timer() {
     // a closed session then holds nothing that outlives its loop.
     armed_.reset();
     timer_.reset();
+}
+
+std::chrono::steady_clock::time_point SessionImpl::close_linger_deadline() const {
+    return std::chrono::steady_clock::now() + core_->machine_config.ping_interval +
+           core_->machine_config.ping_timeout;
 }
 
 void SessionImpl::abandon() {
