@@ -171,6 +171,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_ws_write_done(WsTransport* ws, bool ok);
     /// The handler refused the session: it ends without on_disconnect.
     void abandon();
+    /// Server::stop(): closes the session (server_shutdown), or, if it is already closed and
+    /// lingers until a GET collects its CLOSE, forgets it at once (any thread).
+    void shutdown();
 
   private:
     bool on_loop() const;

@@ -368,7 +368,7 @@ struct Server::Impl {
             // Close every session (CLOSE packet / WebSocket close 1001), then idle connections, and
             // give the goodbyes a moment to be written.
             for (const auto& session : core->sessions.all()) {
-                session->close_with(protocol::CloseReason::server_shutdown);
+                session->shutdown();
             }
             for (std::size_t i = 0; i < loops.size(); ++i) {
                 net::post(*loops[i], [core = core, i] {

@@ -580,6 +580,26 @@ std::chrono::steady_clock::time_point SessionImpl::close_linger_deadline() const
            core_->machine_config.ping_timeout;
 }
 
+void SessionImpl::shutdown() {
+    if (!on_loop()) {
+        boost::asio::post(executor_, [self = shared_from_this()] { self->shutdown(); });
+        return;
+    }
+    if (!is_closed()) {
+        close_with(CloseReason::server_shutdown);
+        return;
+    }
+    if (linger_until_) {
+        // Closed earlier and waiting for a GET to collect the CLOSE: the server is going away, so
+        // that GET would find nothing; stop() must not wait for it.
+        linger_until_.reset();
+        queue_.clear();
+        queued_bytes_ = 0;
+        drop_timer();
+        unregister();
+    }
+}
+
 void SessionImpl::abandon() {
     closed_.store(true, std::memory_order_release);
     queue_.clear();

@@ -1,5 +1,6 @@
 // Closing a session from the server (Session::close() / Server::close()) right after sending:
-// every message sent before the close reaches the client, in order, before the CLOSE packet.
+// every message sent before the close reaches the client, in order, before the CLOSE packet; and
+// Server::stop() does not wait for such a closed session or for idle keep-alive connections.
 //
 // Driven by a raw HTTP/WebSocket client (Beast, synchronous) so the order of the requests is
 // exactly the one each test needs.
@@ -191,6 +192,28 @@ TEST(WebSocketServerClose, MessagesSentBeforeCloseArriveFirst) {
         ASSERT_LT(messages.size(), 10u);
     }
     EXPECT_EQ(messages, kBurst);
+}
+
+// stop() with an idle keep-alive polling connection and a session closed by the server that no
+// GET has collected yet returns promptly: neither is waited for (a hang check with a generous
+// bound, not a performance test).
+TEST(PollingServerClose, StopDoesNotWaitForALingeringSessionOrAnIdleConnection) {
+    EchoServer server({.ping_interval = 20s, .ping_timeout = 10s, .threads = 2});
+    HttpClient keep_alive(server.port());
+    const Reply open = keep_alive.request(http::verb::get, kPath);
+    ASSERT_EQ(open.status, 200u);
+    const auto sid = nlohmann::json::parse(open.body.substr(1)).at("sid").get<std::string>();
+    const Reply posted = keep_alive.request(http::verb::post, kPath + "&sid=" + sid,
+                                            "4cmd:burst:2\x1e"
+                                            "4cmd:close");
+    ASSERT_EQ(posted.status, 200u);
+    ASSERT_EQ(server.wait_for_disconnect(sid), engineio::DisconnectReason::server_close);
+    // keep_alive stays open and idle; the closed session waits for a GET that never comes.
+    const auto started = std::chrono::steady_clock::now();
+    server.server().stop();
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                        << " ms";
 }
 
 }  // namespace
