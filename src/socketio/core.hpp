@@ -165,6 +165,11 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
   private:
     void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, json args,
                    std::optional<std::uint64_t> ack_id);
+    /// Runs a coroutine handler detached on the socket's loop; acks or reports its exception.
+    /// `args` is a copy for the error handler.
+    void spawn_handler(const std::shared_ptr<SocketImpl>& socket,
+                       boost::asio::awaitable<json> handler, std::string event, json args,
+                       std::optional<std::uint64_t> ack_id);
 
     std::string name_;
     std::atomic<std::uint64_t> next_ack_id_{0};

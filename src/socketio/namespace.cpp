@@ -198,16 +198,8 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
     try {
         if (it != events.end() && it->second.coroutine) {
             json args_copy = args;  // for the error handler: the coroutine owns `args`
-            boost::asio::co_spawn(socket->executor, it->second.coroutine(handle, std::move(args)),
-                                  [socket, event, args_copy = std::move(args_copy), ack_id](
-                                      std::exception_ptr error, json ack) {
-                                      if (error) {
-                                          Socket h(socket);
-                                          socket->ns->handle_error(h, event, args_copy, error);
-                                      } else if (ack_id) {
-                                          socket->send_ack(*ack_id, std::move(ack));
-                                      }
-                                  });
+            spawn_handler(socket, it->second.coroutine(handle, std::move(args)), std::move(event),
+                          std::move(args_copy), ack_id);
             return;
         }
         json ack;
@@ -215,6 +207,11 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
         if (it != events.end()) {
             ack = it->second.sync(handle, args);
         } else if (class_handler && class_handler->dispatch(handle, event, args, ack)) {
+        } else if (catch_all.coroutine) {
+            // Built before spawn_handler's arguments, which move `event` and `args` away.
+            auto coroutine = catch_all.coroutine(handle, event, args);
+            spawn_handler(socket, std::move(coroutine), std::move(event), std::move(args), ack_id);
+            return;
         } else if (catch_all) {
             ack = catch_all.sync(handle, event, args);
         } else {
@@ -228,6 +225,21 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
     } catch (...) {
         handle_error(handle, event, args, std::current_exception());
     }
+}
+
+void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
+                                  boost::asio::awaitable<json> handler, std::string event,
+                                  json args, std::optional<std::uint64_t> ack_id) {
+    boost::asio::co_spawn(socket->executor, std::move(handler),
+                          [socket, event = std::move(event), args = std::move(args), ack_id](
+                              std::exception_ptr error, json ack) {
+                              if (error) {
+                                  Socket h(socket);
+                                  socket->ns->handle_error(h, event, args, error);
+                              } else if (ack_id) {
+                                  socket->send_ack(*ack_id, std::move(ack));
+                              }
+                          });
 }
 
 void NamespaceImpl::handle_error(Socket& socket, const std::string& event, const json& args,

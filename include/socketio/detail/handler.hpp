@@ -33,10 +33,11 @@ struct EventHandler {
     std::function<boost::asio::awaitable<json>(Socket, json args)> coroutine;
     explicit operator bool() const noexcept { return sync || coroutine; }
 };
-/// A catch-all handler: also gets the event name.
+/// A catch-all handler: also gets the event name. Exactly one of the two is set.
 struct CatchAllHandler {
     std::function<json(Socket&, const std::string& event, json& args)> sync;
-    explicit operator bool() const noexcept { return static_cast<bool>(sync); }
+    std::function<boost::asio::awaitable<json>(Socket, std::string event, json args)> coroutine;
+    explicit operator bool() const noexcept { return sync || coroutine; }
 };
 /// Returns false (or throws ConnectionRefused) to refuse.
 using ConnectHandler = std::function<bool(Socket&, const json& auth)>;
@@ -238,24 +239,63 @@ EventHandler make_event_handler(F f) {
     return handler;
 }
 
-/// F(Socket&, std::string_view or const std::string& event, const json& args) → ack.
+/// A value a handler may return: void, Ack, a tuple, or anything json can be built from.
+template <class R>
+constexpr bool is_ack_result() {
+    using D = std::decay_t<R>;
+    return std::is_void_v<D> || std::is_same_v<D, Ack> || is_tuple<D>::value ||
+           std::is_constructible_v<json, D>;
+}
+
+/// F(Socket&, const std::string& event, json& args) returning an ack result, or an awaitable of
+/// one (a coroutine catch-all). True exactly when make_catch_all_handler<F> compiles, so that
+/// Namespace::on(), which instantiates every branch, never picks this path for an event handler
+/// whose parameters happen to fit this shape.
 template <class F>
 constexpr bool is_catch_all_handler() {
-    return std::is_invocable_v<F&, Socket&, const std::string&, json&>;
+    if constexpr (!std::is_invocable_v<F&, Socket&, const std::string&, json&>) {
+        return false;
+    } else {
+        using R = std::invoke_result_t<F&, Socket&, const std::string&, json&>;
+        if constexpr (is_awaitable<R>::value) {
+            return is_ack_result<typename is_awaitable<R>::value_type>();
+        } else {
+            return is_ack_result<R>();
+        }
+    }
 }
 template <class F>
 CatchAllHandler make_catch_all_handler(F f) {
+    static_assert(
+        is_catch_all_handler<F>(),
+        "a catch-all handler is callable as (socketio::Socket&, const std::string& event, "
+        "json& args) and returns void, an ack value, or an awaitable of one");
+    using R = std::invoke_result_t<F&, Socket&, const std::string&, json&>;
     CatchAllHandler handler;
-    handler.sync = [f = std::move(f)](Socket& socket, const std::string& event,
-                                      json& args) mutable -> json {
-        using R = std::invoke_result_t<F&, Socket&, const std::string&, json&>;
-        if constexpr (std::is_void_v<R>) {
-            f(socket, event, args);
-            return json::array();
-        } else {
-            return to_ack_args(f(socket, event, args));
-        }
-    };
+    if constexpr (is_awaitable<R>::value) {
+        using T = typename is_awaitable<R>::value_type;
+        // The frame owns the event name and the arguments: the user's coroutine may refer to them
+        // until it finishes. `auto` keeps Socket (incomplete here) dependent.
+        handler.coroutine = [f = std::move(f)](auto socket, std::string event,
+                                               json args) -> boost::asio::awaitable<json> {
+            if constexpr (std::is_void_v<T>) {
+                co_await f(socket, std::as_const(event), args);
+                co_return json::array();
+            } else {
+                co_return to_ack_args(co_await f(socket, std::as_const(event), args));
+            }
+        };
+    } else {
+        handler.sync = [f = std::move(f)](Socket& socket, const std::string& event,
+                                          json& args) mutable -> json {
+            if constexpr (std::is_void_v<R>) {
+                f(socket, event, args);
+                return json::array();
+            } else {
+                return to_ack_args(f(socket, event, args));
+            }
+        };
+    }
     return handler;
 }
 

@@ -233,16 +233,11 @@ void ScenarioServer::install(const std::string& name) {
                 },
                 "please ack");
     });
-    // The unused 4th parameter works around a header bug: Namespace::on() instantiates
-    // make_catch_all_handler for every lambda callable as (Socket&, const std::string&, json&),
-    // and for a coroutine that does not compile (reported to sio-server).
-    ns.on("ask-co",
-          [](Socket& s, std::string event, json payload,
-             json /*unused*/) -> boost::asio::awaitable<json> {
-              socketio::AckResult r = co_await s.emit_with_ack(event, payload);
-              if (r.ec) co_return json{{"ok", false}, {"error", r.ec.message()}};
-              co_return json{{"ok", true}, {"args", r.args}};
-          });
+    ns.on("ask-co", [](Socket& s, std::string event, json payload) -> boost::asio::awaitable<json> {
+        socketio::AckResult r = co_await s.emit_with_ack(event, payload);
+        if (r.ec) co_return json{{"ok", false}, {"error", r.ec.message()}};
+        co_return json{{"ok", true}, {"args", r.args}};
+    });
 
     ns.on("join", [](Socket& s, const std::string& room) {
         s.join(room);

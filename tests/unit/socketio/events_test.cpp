@@ -275,6 +275,36 @@ TEST(Events, CoroutineHandlerAcks) {
     EXPECT_EQ(ack_args(c, 7), json({42}));
 }
 
+// A coroutine event handler whose parameters also fit the catch-all shape
+// (Socket&, string, json) must register as an event handler (it once failed to compile).
+TEST(Events, CoroutineHandlerWithCatchAllShapeIsAnEventHandler) {
+    Harness h;
+    h.io->on("co", [](socketio::Socket&, std::string s, json j) -> boost::asio::awaitable<json> {
+        co_return json{{"s", s}, {"j", j}};
+    });
+    auto c = h.connected();
+    c.emit("co", {"a", 2}, "/", 4);
+    EXPECT_TRUE(h.poll_until([&] { return !ack_args(c, 4).is_null(); }));
+    EXPECT_EQ(ack_args(c, 4), json::array({json{{"s", "a"}, {"j", 2}}}));
+}
+
+TEST(Events, CoroutineCatchAllHandlerAcks) {
+    Harness h;
+    h.io->on("*",
+             [](socketio::Socket& s, const std::string& event,
+                json& args) -> boost::asio::awaitable<std::string> {
+                 std::string name = event;  // copied before the first suspension
+                 json copy = args;
+                 boost::asio::steady_timer timer(s.executor(), 5ms);
+                 co_await timer.async_wait(boost::asio::use_awaitable);
+                 co_return name + ":" + copy.dump();
+             });
+    auto c = h.connected();
+    c.emit("anything", {1, 2}, "/", 6);
+    EXPECT_TRUE(h.poll_until([&] { return !ack_args(c, 6).is_null(); }));
+    EXPECT_EQ(ack_args(c, 6), json({"anything:[1,2]"}));
+}
+
 TEST(Events, NamespacesHaveSeparateHandlers) {
     Harness h;
     std::vector<std::string> calls;
