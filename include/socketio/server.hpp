@@ -57,7 +57,9 @@ class Server {
     const ServerOptions& options() const noexcept;
 
     // --- handlers ------------------------------------------------------------------------------
-    /// The namespace with this name, created if needed ("/" always exists).
+    /// The namespace with this name, created if needed ("/" always exists). A name without a
+    /// leading '/' gets one. Throws std::invalid_argument if the name contains ',' (the wire
+    /// format ends a namespace there; no client could reach it).
     Namespace of(std::string_view nsp);
     /// Handlers of "/" (see Namespace::on for the signatures).
     template <class F>

@@ -3,6 +3,7 @@
 
 #include "socketio/server.hpp"
 
+#include <stdexcept>
 #include <thread>
 
 #include "core.hpp"
@@ -26,6 +27,12 @@ const ServerOptions& Server::options() const noexcept {
 }
 
 Namespace Server::of(std::string_view nsp) {
+    // The wire format ends a namespace at the first ',': such a name would encode into packets
+    // no client can decode, and no client CONNECT can name it.
+    if (nsp.find(',') != std::string_view::npos) {
+        throw std::invalid_argument("socketio: namespace name \"" + std::string(nsp) +
+                                    "\" contains ','");
+    }
     if (nsp.empty() || nsp.front() != '/')
         return Namespace(core_->get_namespace("/" + std::string(nsp)));
     return Namespace(core_->get_namespace(nsp));

@@ -245,5 +245,23 @@ TEST(Connect, InvalidFrameClosesWithParseError) {
     EXPECT_EQ(reason, socketio::DisconnectReason::parse_error);
 }
 
+// A ',' ends the namespace in the wire format: such a name could never be reached or encoded.
+TEST(Connect, NamespaceNameWithCommaRefusedByOf) {
+    Harness h;
+    EXPECT_THROW(h.io->of("/a,b"), std::invalid_argument);
+    EXPECT_THROW(h.io->of("a,b"), std::invalid_argument);
+    EXPECT_THROW(h.io->register_namespace("/x,", nullptr), std::invalid_argument);
+    EXPECT_EQ(h.io->of("chat").name(), "/chat");  // a missing leading '/' is added
+}
+
+// A client CONNECT to such a name does not decode: the connection is closed as a parse error.
+TEST(Connect, ConnectToNamespaceWithCommaIsAParseError) {
+    Harness h;
+    auto c = h.accept();
+    c.raw("0/a,b,{}");
+    h.poll();
+    EXPECT_TRUE(c.session->closed());
+}
+
 }  // namespace
 }  // namespace sio_test
