@@ -175,8 +175,13 @@ void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason rea
 void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
                                    std::optional<std::uint64_t> ack_id) {
     if (!data.is_array() || data.empty()) return;  // the parser rejects these already
-    std::string event = data[0].is_string() ? data[0].get<std::string>() : data[0].dump();
-    data.erase(data.begin());
+    // The name is moved out, and the arguments are moved into a fresh array rather than shifted
+    // down one by one with erase(begin()).
+    auto& elements = data.get_ref<json::array_t&>();
+    std::string event = elements[0].is_string() ? std::move(elements[0].get_ref<std::string&>())
+                                                : elements[0].dump();
+    data = json::array_t(std::make_move_iterator(elements.begin() + 1),
+                         std::make_move_iterator(elements.end()));
     if (server.workers) {
         auto it = events.find(event);
         if (it == events.end() || !it->second.coroutine) {
