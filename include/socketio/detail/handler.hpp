@@ -216,6 +216,11 @@ EventHandler make_event_handler(F f) {
         // `auto` keeps Socket (incomplete here) a dependent type until the user's call site.
         handler.coroutine = [f = std::move(f)](auto socket,
                                                json args) -> boost::asio::awaitable<json> {
+            // Missing arguments become nulls in this frame's own array: arg_at's thread_local
+            // stand-in must not be referred to across a suspension (another handler on this
+            // thread resets it).
+            if (!args.is_array()) args = json::array();
+            while (args.size() < std::tuple_size_v<Params>) args.push_back(nullptr);
             auto params = convert_all<Params>(args);
             if constexpr (std::is_void_v<T>) {
                 co_await std::apply([&](auto&... p) { return f(socket, p...); }, params);

@@ -305,6 +305,26 @@ TEST(Events, CoroutineCatchAllHandlerAcks) {
     EXPECT_EQ(ack_args(c, 6), json({"anything:[1,2]"}));
 }
 
+// A missing argument of a suspended coroutine handler stays its own: another handler run on the
+// same loop meanwhile (also missing an argument) must not reset it.
+TEST(Events, CoroutineHandlerMissingArgumentSurvivesSuspension) {
+    Harness h;
+    h.io->on("co", [](socketio::Socket& s, json& extra) -> boost::asio::awaitable<json> {
+        extra = "mine";
+        boost::asio::steady_timer timer(s.executor(), 20ms);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        co_return extra;
+    });
+    h.io->on("sync", [](socketio::Socket&, const json& missing) { return missing.is_null(); });
+    auto c = h.connected();
+    c.emit("co", json::array(), "/", 1);
+    h.poll();
+    c.emit("sync", json::array(), "/", 2);
+    EXPECT_TRUE(h.poll_until([&] { return !ack_args(c, 1).is_null(); }));
+    EXPECT_EQ(ack_args(c, 2), json({true}));
+    EXPECT_EQ(ack_args(c, 1), json({"mine"}));
+}
+
 TEST(Events, NamespacesHaveSeparateHandlers) {
     Harness h;
     std::vector<std::string> calls;
