@@ -12,7 +12,7 @@ int main() {
     io.on("join", [](socketio::Socket& s, std::string room) { s.join(room); });
     io.on("chat", [](socketio::Socket& s, const json& msg) {
         s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except the sender
-        return json{{"ok", 1}};                                   // the client's ack argument
+        return json{{"ok", 1}};                                  // the client's ack argument
     });
     io.run("127.0.0.1", 5000);  // until io.stop() or a signal handler calls it
 }
