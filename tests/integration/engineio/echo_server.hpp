@@ -3,6 +3,8 @@
 // with an echo handler that follows the message convention of tests/js/engineio/lib.mjs, and a
 // thread-safe record of what its callbacks saw.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -133,6 +135,30 @@ inline const std::string kUnicode = "\xc3\xa9\xe2\x9c\x93 unicode";
 
 /// The sids a script reported with {"event":"open","sid":...}, in order.
 std::vector<std::string> reported_sids(const siotest::ProcessResult& result);
+
+// Shared by the polling and WebSocket tests.
+inline std::string only_sid(const siotest::ProcessResult& result) {
+    auto sids = reported_sids(result);
+    return sids.size() == 1 ? sids[0] : std::string{};
+}
+
+// Server::send() from a thread that is not a loop (the application's) reaches the client in
+// order; send() to an unknown sid reports false.
+inline void push_from_test_thread(const std::string& script) {
+    EchoServer server;
+    auto process = server.start_script(script, "await_push", {"count=3"});
+    std::string sid = server.wait_for_connect();
+    ASSERT_FALSE(sid.empty()) << process->wait(1s).describe();
+    ASSERT_NE(server.server().find(sid), nullptr);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(
+            server.server().send(sid, engineio::Message::text("pushed-" + std::to_string(i))));
+    }
+    EXPECT_TRUE(server.server().send(sid, engineio::Message::binary("\x07\x07\x07")));
+    EXPECT_FALSE(server.server().send("no-such-sid", engineio::Message::text("lost")));
+    auto result = process->wait(20s);
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
 
 }  // namespace enginetest
 

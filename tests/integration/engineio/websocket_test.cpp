@@ -9,29 +9,6 @@ namespace {
 
 using engineio::DisconnectReason;
 
-std::string only_sid(const siotest::ProcessResult& result) {
-    auto sids = reported_sids(result);
-    return sids.size() == 1 ? sids[0] : std::string{};
-}
-
-// Server::send() from a thread that is not a loop (the application's) reaches the client in
-// order; send() to an unknown sid reports false.
-void push_from_test_thread(const std::string& script) {
-    EchoServer server;
-    auto process = server.start_script(script, "await_push", {"count=3"});
-    std::string sid = server.wait_for_connect();
-    ASSERT_FALSE(sid.empty()) << process->wait(1s).describe();
-    ASSERT_NE(server.server().find(sid), nullptr);
-    for (int i = 0; i < 3; ++i) {
-        EXPECT_TRUE(
-            server.server().send(sid, engineio::Message::text("pushed-" + std::to_string(i))));
-    }
-    EXPECT_TRUE(server.server().send(sid, engineio::Message::binary("\x07\x07\x07")));
-    EXPECT_FALSE(server.server().send("no-such-sid", engineio::Message::text("lost")));
-    auto result = process->wait(20s);
-    ASSERT_TRUE(result.ok()) << result.describe();
-}
-
 TEST(WebSocket, ServerSendFromAnotherThreadArrivesInOrder) {
     push_from_test_thread("websocket");
 }
