@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,7 +29,6 @@
 #include "engineio/protocol/packet.hpp"
 #include "engineio/protocol/session_machine.hpp"
 #include "engineio/request.hpp"
-#include "engineio/server.hpp"
 #include "engineio/session.hpp"
 
 namespace engineio::detail {
@@ -104,12 +104,23 @@ struct OutPacket {
 
 class SessionImpl;
 
+/// A tracked connection on a loop, closed by stop().
+class Closable {
+  public:
+    virtual ~Closable() = default;
+    virtual void shutdown() = 0;  ///< on the connection's loop
+};
+
 /// A WebSocket connection that carries a session (its primary transport, or the probe of an
 /// upgrade). It runs on its own executor; calls from the session are posted there, and it reports
-/// to the session on the session's executor.
-class WsTransport {
+/// to the session on the session's executor. Made by make_ws_transport() (ws_transport.hpp).
+class WsTransport : public Closable {
   public:
-    virtual ~WsTransport() = default;
+    /// The loop the connection runs on (the session's, unless a TLS stream could not move).
+    virtual Executor executor() = 0;
+    /// Completes the WebSocket handshake of `req` (call on executor()); `done(ec)` runs there.
+    virtual void accept(std::shared_ptr<const StringRequest> req, std::string set_cookie,
+                        std::function<void(const boost::system::error_code&)> done) = 0;
     /// Writes the packets in order (one frame each), then reports on_ws_write_done to the
     /// session. Jobs are serialised: a job written while another is in flight waits for it.
     virtual void write(std::vector<OutPacket> packets) = 0;
@@ -246,13 +257,6 @@ struct Peer {
     bool secure = false;
     std::size_t loop_index = 0;
     boost::asio::io_context* context = nullptr;
-};
-
-/// A tracked connection on a loop, closed by stop().
-class Closable {
-  public:
-    virtual ~Closable() = default;
-    virtual void shutdown() = 0;  ///< on the connection's loop
 };
 
 /// State shared by the server, its connections and its sessions.

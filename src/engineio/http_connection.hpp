@@ -1,5 +1,5 @@
 #pragma once
-// Entry point of the connection layer (connection.cpp).
+// Entry point of the HTTP connection (http_connection.cpp).
 
 #include <memory>
 

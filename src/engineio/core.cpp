@@ -1,0 +1,241 @@
+// The engine's request handling: the checks of an Engine.IO request (engine.io's verify()), the
+// polling requests of a session, the handshake, and the logger.
+#include <algorithm>
+#include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+
+#include "engineio/protocol/sid.hpp"
+#include "internal.hpp"
+
+namespace engineio::detail {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static const std::shared_ptr<spdlog::logger> instance = [] {
+        if (auto existing = spdlog::get("engineio")) return existing;
+        try {
+            auto created = spdlog::stderr_color_mt("engineio");
+            created->set_level(spdlog::level::warn);
+            return created;
+        } catch (const spdlog::spdlog_ex&) {
+            return spdlog::get("engineio");  // created by another thread meanwhile
+        }
+    }();
+    return instance;
+}
+
+namespace {
+
+ServerOptions normalize(ServerOptions options) {
+    if (options.path.empty() || options.path.front() != '/') options.path.insert(0, "/");
+    if (options.path.back() != '/') options.path.push_back('/');
+    if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+    return options;
+}
+
+bool accepts(std::string_view accept_encoding, std::string_view coding) {
+    // "gzip, deflate;q=0.5, br" — a coding listed with q=0 is refused.
+    while (!accept_encoding.empty()) {
+        const auto comma = accept_encoding.find(',');
+        std::string_view item = accept_encoding.substr(0, comma);
+        accept_encoding = comma == std::string_view::npos ? std::string_view{}
+                                                          : accept_encoding.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        const auto semi = item.find(';');
+        std::string_view name = item.substr(0, semi);
+        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        if (name != coding) continue;
+        if (semi != std::string_view::npos) {
+            std::string_view params = item.substr(semi + 1);
+            const auto q = params.find("q=");
+            if (q != std::string_view::npos) {
+                const std::string_view value = params.substr(q + 2);
+                if (value.starts_with("0") &&
+                    value.find_first_of("123456789") == std::string_view::npos)
+                    return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
+    machine_config = {.ping_interval = options.ping_interval,
+                      .ping_timeout = options.ping_timeout,
+                      .upgrade_timeout = options.upgrade_timeout,
+                      .max_payload = options.max_payload};
+    handler = std::make_shared<Handler>();
+}
+
+void Core::track(std::size_t loop, std::weak_ptr<Closable> connection) {
+    auto& list = loop_states[loop]->connections;
+    if (list.size() >= 64 && (list.size() & (list.size() - 1)) == 0) {
+        std::erase_if(list, [](const auto& weak) { return weak.expired(); });
+    }
+    list.push_back(std::move(connection));
+}
+
+bool Core::is_engine_path(std::string_view path) const {
+    return path == options.path ||
+           (path.size() + 1 == options.path.size() && options.path.starts_with(path));
+}
+
+Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) {
+    Verdict v;
+    v.ctx.version = req.version();
+    v.ctx.keep_alive = req.keep_alive();
+    v.ctx.compress = options.http_compression;
+    v.ctx.compression_threshold = options.compression_threshold;
+    if (const auto it = req.find(http::field::accept_encoding); it != req.end()) {
+        v.ctx.accepts_gzip = accepts(it->value(), "gzip");
+        v.ctx.accepts_deflate = accepts(it->value(), "deflate");
+    }
+    CorsVerdict cors = check_cors(options, req, secure);
+    v.ctx.cors_headers = std::move(cors.headers);
+    if (!cors.allowed) {
+        logger()->warn("refused request from origin '{}' (allowed: {})", req[http::field::origin],
+                       options.cors_allowed_origins.empty()
+                           ? std::string("same origin only")
+                           : fmt::format("{}", fmt::join(options.cors_allowed_origins, ", ")));
+        v.failure = error::forbidden;
+        return v;
+    }
+
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    const auto query = q == std::string_view::npos ? decltype(parse_query({})){}
+                                                   : parse_query(target.substr(q + 1));
+    const auto param = [&](std::string_view name) -> std::optional<std::string_view> {
+        for (const auto& [key, value] : query) {
+            if (key == name) return std::string_view(value);
+        }
+        return std::nullopt;
+    };
+
+    const std::string transport(param("transport").value_or(""));
+    if (std::find(options.transports.begin(), options.transports.end(), transport) ==
+            options.transports.end() ||
+        (transport != "polling" && transport != "websocket")) {
+        v.failure = error::transport_unknown;
+        return v;
+    }
+    v.websocket = transport == "websocket";
+
+    const std::string_view sid = param("sid").value_or("");
+    if (!sid.empty()) {
+        v.session = sessions.find(sid);
+        if (!v.session) {
+            v.failure = error::unknown_sid;
+            return v;
+        }
+        if (upgrade ? !v.websocket || !options.allow_upgrades
+                    : v.session->transport() != transport) {
+            v.failure = error::bad_request;
+            return v;
+        }
+        return v;
+    }
+    if (req.method() != http::verb::get) {
+        v.failure = error::bad_handshake_method;
+        return v;
+    }
+    if (v.websocket != upgrade) {
+        v.failure = error::bad_request;
+        return v;
+    }
+    if (param("EIO") != std::optional<std::string_view>("4")) {
+        v.failure = error::unsupported_protocol_version;
+        return v;
+    }
+    return v;
+}
+
+void Core::handle_http(StringRequest&& req, const Peer& peer,
+                       std::shared_ptr<HttpResponder> responder) {
+    if (req.method() == http::verb::options) {
+        // CORS preflight.
+        CorsVerdict cors = check_cors(options, req, peer.secure);
+        ResponseContext ctx;
+        ctx.version = req.version();
+        ctx.keep_alive = req.keep_alive();
+        ctx.cors_headers = std::move(cors.headers);
+        if (!cors.allowed) {
+            logger()->warn("refused preflight from origin '{}'", req[http::field::origin]);
+            return responder->respond(make_error_response(ctx, error::forbidden));
+        }
+        ctx.cors_headers.emplace_back("Access-Control-Allow-Methods",
+                                      "GET,HEAD,PUT,PATCH,POST,DELETE");
+        if (const auto it = req.find(http::field::access_control_request_headers);
+            it != req.end()) {
+            ctx.cors_headers.emplace_back("Access-Control-Allow-Headers", std::string(it->value()));
+            ctx.cors_headers.emplace_back("Vary", "Access-Control-Request-Headers");
+        }
+        return responder->respond(make_response(ctx, http::status::no_content, {}, {}));
+    }
+
+    Verdict verdict = verify(req, false, peer.secure);
+    if (verdict.failure)
+        return responder->respond(make_error_response(verdict.ctx, *verdict.failure));
+
+    if (auto session = verdict.session) {
+        if (req.method() == http::verb::get) {
+            boost::asio::dispatch(session->executor(), [session, responder = std::move(responder),
+                                                        ctx = std::move(verdict.ctx)]() mutable {
+                session->on_poll(std::move(responder), std::move(ctx));
+            });
+        } else if (req.method() == http::verb::post) {
+            boost::asio::dispatch(session->executor(), [session, body = std::move(req.body()),
+                                                        responder = std::move(responder),
+                                                        ctx = std::move(verdict.ctx)]() mutable {
+                session->on_post(std::move(body), std::move(responder), std::move(ctx));
+            });
+        } else {
+            responder->respond(make_error_response(verdict.ctx, error::bad_request));
+        }
+        return;
+    }
+
+    auto session = open_session(req, peer, false);
+    if (!session) return responder->respond(make_error_response(verdict.ctx, error::forbidden));
+    std::string body(1, protocol::type_char(protocol::PacketType::open));
+    body += session->open_packet_data();
+    StringResponse res =
+        make_response(verdict.ctx, http::status::ok, "text/plain; charset=UTF-8", std::move(body));
+    if (options.cookie)
+        res.set(http::field::set_cookie, make_cookie(*options.cookie, session->sid()));
+    responder->respond(std::move(res));
+}
+
+bool Core::call_on_connect(const SessionPtr& session) {
+    try {
+        return handler->on_connect(session);
+    } catch (const std::exception& e) {
+        logger()->error("on_connect threw: {}; refusing the session", e.what());
+    } catch (...) {
+        logger()->error("on_connect threw; refusing the session");
+    }
+    return false;
+}
+
+std::shared_ptr<SessionImpl> Core::open_session(const StringRequest& req, const Peer& peer,
+                                                bool websocket) {
+    if (stopping) return nullptr;
+    auto session =
+        std::make_shared<SessionImpl>(shared_from_this(), protocol::generate_sid(),
+                                      make_request(req, peer.address, peer.port, peer.secure),
+                                      *peer.context, peer.loop_index, websocket);
+    sessions.insert(session);
+    if (!call_on_connect(session)) {
+        session->abandon();
+        return nullptr;
+    }
+    session->start();
+    return session;
+}
+
+}  // namespace engineio::detail
