@@ -51,6 +51,13 @@ struct ServerOptions {
     /// header does not match its Host is refused with 403; requests without Origin are allowed.
     /// {"*"}: any origin. Otherwise the exact origins allowed ("https://example.com").
     std::vector<std::string> cors_allowed_origins = {};
+    /// Host names this server answers to, checked against each request's Host header (without
+    /// the port) before anything else; a request for another host gets 400 {"code":3}. Empty (the
+    /// default): any host. Set it when the server is reachable by name: the same-origin check
+    /// compares Origin with Host, so without it a DNS-rebinding page (evil.example resolving to
+    /// this server) passes as same-origin. A leading dot matches subdomains (".example.com"), as
+    /// Django's ALLOWED_HOSTS does; "localhost" and IP literals are listed like any name.
+    std::vector<std::string> allowed_hosts = {};
     /// Send Access-Control-Allow-Credentials: true.
     bool cors_credentials = true;
     /// The `io` cookie; none by default.
@@ -74,6 +81,12 @@ struct ServerOptions {
     std::size_t max_send_queue_bytes = 16 * 1024 * 1024;
     /// Bound of a session's send queue, in messages not yet written.
     std::size_t max_send_queue_messages = 65'536;
+    /// Most TCP connections open at once (HTTP and WebSocket). A connection over it is answered
+    /// 503 at once and closed, unread. 0 = no bound (the process's open-files limit still is one).
+    std::size_t max_connections = 0;
+    /// Most sessions open at once. A handshake over it gets HTTP 503
+    /// {"code":4,"message":"Too many sessions"}. 0 = no bound.
+    std::size_t max_sessions = 0;
 
     /// Engine.IO-level logs (the spdlog logger "engineio") at info; otherwise warnings only.
     bool logger = false;

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 #include "engineio/protocol/sid.hpp"
 #include "internal.hpp"
@@ -65,10 +66,18 @@ bool accepts(std::string_view accept_encoding, std::string_view coding) {
 }  // namespace
 
 Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
-    machine_config = {.ping_interval = options.ping_interval,
-                      .ping_timeout = options.ping_timeout,
-                      .upgrade_timeout = options.upgrade_timeout,
-                      .max_payload = options.max_payload};
+    session_config = {
+        .machine = {.ping_interval = options.ping_interval,
+                    .ping_timeout = options.ping_timeout,
+                    .upgrade_timeout = options.upgrade_timeout,
+                    .max_payload = options.max_payload},
+        .max_queue_bytes = options.max_send_queue_bytes,
+        .max_queue_packets = options.max_send_queue_messages,
+        // A polling client re-polls within a round trip of each response; a client that has not
+        // come back within this bound is gone, and its session need not be kept.
+        .close_linger = std::min<std::chrono::milliseconds>(
+            options.ping_interval + options.ping_timeout, std::chrono::seconds(5)),
+    };
     handler = std::make_shared<Handler>();
 }
 
@@ -78,6 +87,74 @@ void Core::track(std::size_t loop, std::weak_ptr<Closable> connection) {
         std::erase_if(list, [](const auto& weak) { return weak.expired(); });
     }
     list.push_back(std::move(connection));
+}
+
+bool Core::host_allowed(const StringRequest& req) const {
+    if (options.allowed_hosts.empty()) return true;
+    // Host is "name", "name:port", "[v6]" or "[v6]:port"; names compare case-insensitively.
+    std::string_view host = req[http::field::host];
+    const auto colon = host.rfind(':');
+    if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
+        host = host.substr(0, colon);
+    if (host.empty()) return false;
+    std::string name(host);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name.back() == '.') name.pop_back();  // "example.com." is "example.com"
+    for (std::string allowed : options.allowed_hosts) {
+        std::transform(allowed.begin(), allowed.end(), allowed.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (allowed == "*" || allowed == name) return true;
+        if (allowed.starts_with('.') &&
+            (name == std::string_view(allowed).substr(1) || name.ends_with(allowed)))
+            return true;
+    }
+    return false;
+}
+
+bool Core::sessions_full() const {
+    return options.max_sessions != 0 && open_sessions.load() >= options.max_sessions;
+}
+
+namespace {
+/// Runs `then` after `hops` trips through `loop`'s queue. Each trip lets the loop poll its
+/// sockets once (Asio's scheduler runs its reactor between two handlers posted one after the
+/// other), so what had arrived is read and handed on before `then`.
+void after_hops(const Executor& loop, int hops, std::function<void()> then) {
+    if (hops == 0) return then();
+    boost::asio::post(loop, [loop, hops, then = std::move(then)]() mutable {
+        after_hops(loop, hops - 1, std::move(then));
+    });
+}
+
+struct FenceState {
+    Executor home;
+    std::function<void()> done;
+    std::vector<Executor> loops;
+    std::size_t waiting = 0;  // loops of this round not yet through; touched only on `home`
+    int rounds_left = 2;
+};
+
+void fence_round(const std::shared_ptr<FenceState>& state) {
+    state->waiting = state->loops.size();
+    for (const Executor& loop : state->loops) {
+        after_hops(loop, 3, [state] {
+            boost::asio::post(state->home, [state] {
+                if (--state->waiting > 0) return;
+                if (--state->rounds_left > 0) return fence_round(state);
+                state->done();
+            });
+        });
+    }
+}
+}  // namespace
+
+void Core::fence(const Executor& home, std::function<void()> done) {
+    auto state = std::make_shared<FenceState>();
+    state->home = home;
+    state->done = std::move(done);
+    state->loops = loop_executors;
+    fence_round(state);
 }
 
 bool Core::is_engine_path(std::string_view path) const {
@@ -95,13 +172,21 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
         v.ctx.accepts_gzip = accepts(it->value(), "gzip");
         v.ctx.accepts_deflate = accepts(it->value(), "deflate");
     }
+    if (!host_allowed(req)) {
+        refused_host_log.info("refused request for host '{}' (not in allowed_hosts)",
+                              sio::detail::printable(req[http::field::host]));
+        v.failure = error::bad_request;
+        return v;
+    }
     CorsVerdict cors = check_cors(options, req, secure);
     v.ctx.cors_headers = std::move(cors.headers);
     if (!cors.allowed) {
-        logger()->warn("refused request from origin '{}' (allowed: {})", req[http::field::origin],
-                       options.cors_allowed_origins.empty()
-                           ? std::string("same origin only")
-                           : fmt::format("{}", fmt::join(options.cors_allowed_origins, ", ")));
+        refused_origin_log.info(
+            "refused request from origin '{}' (allowed: {})",
+            sio::detail::printable(req[http::field::origin]),
+            options.cors_allowed_origins.empty()
+                ? std::string("same origin only")
+                : fmt::format("{}", fmt::join(options.cors_allowed_origins, ", ")));
         v.failure = error::forbidden;
         return v;
     }
@@ -133,8 +218,9 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
             v.failure = error::unknown_sid;
             return v;
         }
-        if (upgrade ? !v.websocket || !options.allow_upgrades
-                    : v.session->transport() != transport) {
+        // Whether a polling request fits the session's transport is for the session to say, on
+        // its loop, in order with the upgrade (SessionCore::on_get / on_post).
+        if (upgrade ? !v.websocket || !options.allow_upgrades : v.websocket) {
             v.failure = error::bad_request;
             return v;
         }
@@ -159,13 +245,22 @@ void Core::handle_http(StringRequest&& req, const Peer& peer,
                        std::shared_ptr<HttpResponder> responder) {
     if (req.method() == http::verb::options) {
         // CORS preflight.
+        if (!host_allowed(req)) {
+            refused_host_log.info("refused preflight for host '{}' (not in allowed_hosts)",
+                                  sio::detail::printable(req[http::field::host]));
+            ResponseContext ctx;
+            ctx.version = req.version();
+            ctx.keep_alive = req.keep_alive();
+            return responder->respond(make_error_response(ctx, error::bad_request));
+        }
         CorsVerdict cors = check_cors(options, req, peer.secure);
         ResponseContext ctx;
         ctx.version = req.version();
         ctx.keep_alive = req.keep_alive();
         ctx.cors_headers = std::move(cors.headers);
         if (!cors.allowed) {
-            logger()->warn("refused preflight from origin '{}'", req[http::field::origin]);
+            refused_origin_log.info("refused preflight from origin '{}'",
+                                    sio::detail::printable(req[http::field::origin]));
             return responder->respond(make_error_response(ctx, error::forbidden));
         }
         ctx.cors_headers.emplace_back("Access-Control-Allow-Methods",
@@ -186,7 +281,7 @@ void Core::handle_http(StringRequest&& req, const Peer& peer,
         if (req.method() == http::verb::get) {
             boost::asio::dispatch(session->executor(), [session, responder = std::move(responder),
                                                         ctx = std::move(verdict.ctx)]() mutable {
-                session->on_poll(std::move(responder), std::move(ctx));
+                session->on_get(std::move(responder), std::move(ctx));
             });
         } else if (req.method() == http::verb::post) {
             boost::asio::dispatch(session->executor(), [session, body = std::move(req.body()),
@@ -200,6 +295,9 @@ void Core::handle_http(StringRequest&& req, const Peer& peer,
         return;
     }
 
+    if (sessions_full()) {
+        return responder->respond(make_error_response(verdict.ctx, error::too_many_sessions));
+    }
     auto session = open_session(req, peer, false);
     if (!session) return responder->respond(make_error_response(verdict.ctx, error::forbidden));
     std::string body(1, protocol::type_char(protocol::PacketType::open));

@@ -117,11 +117,16 @@ StringResponse make_error_response(const ResponseContext& ctx, error code) {
         return make_response(closing, http::status::payload_too_large, "text/plain",
                              "Payload Too Large");
     }
-    const int number =
-        is_protocol_error(code) ? static_cast<int>(code) : static_cast<int>(error::bad_request);
-    const std::string message = make_error_code(static_cast<error>(number)).message();
-    const auto status =
-        code == error::forbidden ? http::status::forbidden : http::status::bad_request;
+    // Local errors go out as the protocol error they amount to, with that error's message, except
+    // a full server, which says so (503).
+    const int number = wire_code(code);
+    const bool full = code == error::too_many_sessions;
+    const std::string message = full || code <= error::unsupported_protocol_version
+                                    ? make_error_code(code).message()
+                                    : make_error_code(error::bad_request).message();
+    const auto status = full                       ? http::status::service_unavailable
+                        : code == error::forbidden ? http::status::forbidden
+                                                   : http::status::bad_request;
     return make_response(
         ctx, status, "application/json",
         R"({"code":)" + std::to_string(number) + R"(,"message":")" + message + R"("})");

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -117,6 +118,11 @@ class HttpConnection final : public HttpResponder,
         if (req.method() == http::verb::post && core_->is_engine_path(path_of(req.target()))) {
             if (!claim_post(req)) return;
         }
+        if (parser_->is_done()) {
+            // No body: hand the request on now, in this handler, not one loop turn later — a
+            // session's fence (Core::fence) counts on requests being handed on promptly.
+            return on_body({});
+        }
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](const boost::system::error_code& ec,
                                                            std::size_t) { self->on_body(ec); });
@@ -136,8 +142,9 @@ class HttpConnection final : public HttpResponder,
                 posting_ = std::move(session);
                 return true;
             }
-            logger()->info("session {}: overlapping polling POST; closing", session->sid());
-            session->close_with(protocol::CloseReason::transport_error);
+            core_->client_error_log.info("session {}: overlapping polling POST; closing",
+                                         session->sid());
+            session->on_bad_post();
             reading_ = false;
             ResponseContext ctx;
             ctx.version = req.version();
@@ -187,10 +194,7 @@ class HttpConnection final : public HttpResponder,
         if (q != std::string_view::npos) {
             for (const auto& [key, value] : parse_query(target.substr(q + 1))) {
                 if (key != "sid") continue;
-                if (auto session = core_->sessions.find(value)) {
-                    net::dispatch(session->executor(),
-                                  [session] { session->on_payload_too_large(); });
-                }
+                if (auto session = core_->sessions.find(value)) session->on_bad_post();
                 break;
             }
         }
@@ -251,6 +255,10 @@ class HttpConnection final : public HttpResponder,
                 });
             });
             return;
+        }
+        if (core_->sessions_full()) {
+            verdict.ctx.keep_alive = false;
+            return write_response(make_error_response(verdict.ctx, error::too_many_sessions));
         }
         auto session = core_->open_session(req, peer_, true);
         if (!session) {
@@ -336,6 +344,23 @@ class HttpConnection final : public HttpResponder,
 void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
                       Peer peer) {
     boost::system::error_code ec;
+    if (core->options.max_connections != 0 &&
+        core->live_connections.load() >= core->options.max_connections) {
+        // Over the bound: a 503 written at once (the request is not read) and the socket closed.
+        core->client_error_log.warn("refused a connection from {}: max_connections ({}) reached",
+                                    peer.address, core->options.max_connections);
+        static const std::string refusal =
+            "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: "
+            "text/plain\r\nContent-Length: 19\r\n\r\nService Unavailable";
+        auto refused = std::make_shared<tcp::socket>(std::move(socket));
+        net::async_write(*refused, net::buffer(refusal),
+                         [refused](const boost::system::error_code&, std::size_t) {
+                             boost::system::error_code ignored;
+                             refused->shutdown(tcp::socket::shutdown_both, ignored);
+                             refused->close(ignored);
+                         });
+        return;
+    }
     socket.set_option(tcp::no_delay(true), ec);
     const std::size_t loop = peer.loop_index;
     std::shared_ptr<Closable> tracked;

@@ -24,10 +24,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "common/rate_limited_log.hpp"
 #include "engineio/error.hpp"
 #include "engineio/options.hpp"
 #include "engineio/protocol/packet.hpp"
-#include "engineio/protocol/session_machine.hpp"
+#include "engineio/protocol/session_core.hpp"
 #include "engineio/request.hpp"
 #include "engineio/session.hpp"
 
@@ -95,12 +96,7 @@ class HttpResponder {
     virtual void respond(StringResponse response) = 0;
 };
 
-/// One packet on its way out: the bytes are shared (a broadcast Message is not copied).
-struct OutPacket {
-    protocol::PacketType type = protocol::PacketType::message;
-    std::shared_ptr<const std::string> data;
-    bool binary = false;
-};
+using protocol::OutPacket;
 
 class SessionImpl;
 
@@ -134,8 +130,10 @@ class WsTransport : public Closable {
 
 class Core;
 
-/// The Session implementation: the protocol state machine plus its I/O. All mutable state is
-/// touched only on executor().
+/// The Session implementation: a thin executor of protocol::SessionCore, which holds every rule.
+/// It keeps the responders of the session's HTTP requests, its WebSockets and its timer, feeds the
+/// core events and carries out the effects it yields. All mutable state is touched only on
+/// executor().
 class SessionImpl final : public Session, public std::enable_shared_from_this<SessionImpl> {
   public:
     SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
@@ -151,7 +149,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void send(std::vector<Message> messages) override;
     void close() override;
 
-    // --- on the session's loop ---
     /// The data of the OPEN packet.
     std::string open_packet_data() const;
     /// Arms the heartbeat timer; called once the session is registered.
@@ -162,12 +159,14 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     /// The session's transport is a WebSocket (direct, or upgraded from polling).
     bool on_websocket() const noexcept { return websocket_.load(std::memory_order_acquire); }
 
-    void on_poll(std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
+    // --- on the session's loop ---
+    void on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
     void on_post(std::string body, std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
-    /// A POST body over max_payload: the session closes.
-    void on_payload_too_large();
+    /// A POST body over max_payload, or a second POST while one is read: the session closes
+    /// (any thread).
+    void on_bad_post();
     /// A POST for this session started (its body is being read; any thread). False if another
-    /// one is already in flight: the caller refuses it and the session closes (transport_error).
+    /// one is already in flight: the caller refuses it and calls on_bad_post().
     bool begin_post() noexcept {
         return !post_in_flight_.exchange(true, std::memory_order_acq_rel);
     }
@@ -182,27 +181,22 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_ws_write_done(WsTransport* ws, bool ok);
     /// The handler refused the session: it ends without on_disconnect.
     void abandon();
-    /// Server::stop(): closes the session (server_shutdown), or, if it is already closed and
-    /// lingers until a GET collects its CLOSE, forgets it at once (any thread).
+    /// Server::stop(): closes the session (server_shutdown), or forgets it at once if it was
+    /// closed and lingers until a GET collects its CLOSE (any thread).
     void shutdown();
 
   private:
     bool on_loop() const;
-    void enqueue(protocol::PacketType type, std::shared_ptr<const std::string> data, bool binary);
-    bool over_bounds() const;
-    void flush();
-    void flush_poll();
-    void respond_poll(std::string body);
-    std::string take_queue_payload();
-    void process_actions();
-    void handle(protocol::Action& action);
-    void finish(protocol::CloseReason reason, bool send_close_packet);
+    std::optional<protocol::Channel> channel_of(WsTransport* ws) const;
+    /// Carries out the core's effects, then arms the timer for its next deadline.
+    void run();
+    void execute(protocol::Effect& effect, bool closed_before);
+    void answer(protocol::Effect& effect);
+    void deliver(const protocol::Packet& packet);
+    void on_closed(protocol::CloseReason reason);
     void rearm_timer();
-    void on_timer();
-    void unregister();
     void drop_timer();
-    /// Until when a session closed by the server stays known for the GET that collects the CLOSE.
-    std::chrono::steady_clock::time_point close_linger_deadline() const;
+    void forget();
 
     std::shared_ptr<Core> core_;
     const std::string sid_;
@@ -214,22 +208,22 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::atomic<bool> closed_{false};
     std::atomic<bool> websocket_{false};
     std::atomic<bool> post_in_flight_{false};
+    bool counted_ = true;  // counted in Core::open_sessions until closed
 
-    protocol::SessionMachine machine_;
-    std::optional<boost::asio::steady_timer> timer_;  // reset once the session is done
+    protocol::SessionCore state_;
+    std::optional<boost::asio::steady_timer> timer_;  // reset once the session is forgotten
     std::optional<std::chrono::steady_clock::time_point> armed_;
-    std::optional<std::chrono::steady_clock::time_point> linger_until_;
 
-    std::deque<OutPacket> queue_;
-    std::size_t queued_bytes_ = 0;
-
-    std::shared_ptr<HttpResponder> pending_get_;
-    ResponseContext pending_ctx_;
-    bool release_poll_ = false;  // upgrade probed: answer GETs with NOOP
+    struct PendingRequest {
+        std::shared_ptr<HttpResponder> responder;
+        ResponseContext ctx;
+    };
+    PendingRequest incoming_get_;
+    PendingRequest held_get_;
+    PendingRequest incoming_post_;
 
     std::shared_ptr<WsTransport> ws_;     // primary WebSocket (direct or upgraded)
     std::shared_ptr<WsTransport> probe_;  // WebSocket being probed
-    bool ws_write_in_flight_ = false;
 };
 
 /// The sid → session map, sharded so lookups from many threads rarely contend.
@@ -265,12 +259,12 @@ class Core : public std::enable_shared_from_this<Core> {
     explicit Core(ServerOptions options);
 
     ServerOptions options;
-    protocol::SessionMachine::Config machine_config;
     std::shared_ptr<Handler> handler;
     std::optional<boost::asio::ssl::context> tls;
     SessionMap sessions;
     std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> live_connections{0};
+    std::atomic<std::size_t> live_connections{0};  ///< TCP connections (HTTP and WebSocket)
+    std::atomic<std::size_t> open_sessions{0};     ///< sessions not yet closed
 
     /// Per-loop registries of open connections (touched only on their loop).
     struct LoopState {
@@ -303,6 +297,26 @@ class Core : public std::enable_shared_from_this<Core> {
 
     /// Calls the handler's on_connect; false if it refused or threw.
     bool call_on_connect(const SessionPtr& session);
+
+    /// A request's Host is in options.allowed_hosts (or that list is empty).
+    bool host_allowed(const StringRequest& req) const;
+    /// max_sessions is reached.
+    bool sessions_full() const;
+
+    /// Lines a client can cause, each kind rate-limited (and below error level).
+    sio::detail::RateLimitedLog refused_host_log{logger(), "refused host"};
+    sio::detail::RateLimitedLog refused_origin_log{logger(), "refused origin"};
+    sio::detail::RateLimitedLog client_error_log{logger(), "client error"};
+
+    /// The SessionCore configuration of every session.
+    protocol::SessionCore::Config session_config;
+
+    /// Calls `done` on `home` once every loop has handed on whatever it had already received: each
+    /// loop polls its sockets and runs what was queued, twice (an accept on one loop can queue the
+    /// read on another), and the last loop's answer reaches `home` after anything those loops
+    /// posted there before. Requests of one session that arrived on several connections thus
+    /// reach the session in arrival order when it matters (SessionCore's fences).
+    void fence(const Executor& home, std::function<void()> done);
 };
 
 }  // namespace engineio::detail

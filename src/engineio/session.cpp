@@ -62,18 +62,12 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
 
 namespace engineio::detail {
 
-using protocol::Action;
 using protocol::Channel;
 using protocol::CloseReason;
+using protocol::Effect;
+using protocol::HttpSlot;
 using protocol::PacketType;
 namespace websocket = boost::beast::websocket;
-
-namespace {
-const std::shared_ptr<const std::string>& empty_data() {
-    static const auto empty = std::make_shared<const std::string>();
-    return empty;
-}
-}  // namespace
 
 // --- SessionMap -------------------------------------------------------------------------------
 
@@ -121,6 +115,32 @@ std::size_t SessionMap::size() const {
 
 // --- SessionImpl ------------------------------------------------------------------------------
 
+namespace {
+using Clock = std::chrono::steady_clock;
+
+DisconnectReason public_reason(CloseReason reason) {
+    switch (reason) {
+        case CloseReason::client_close:
+            return DisconnectReason::client_close;
+        case CloseReason::transport_close:
+            return DisconnectReason::transport_close;
+        case CloseReason::transport_error:
+            return DisconnectReason::transport_error;
+        case CloseReason::ping_timeout:
+            return DisconnectReason::ping_timeout;
+        case CloseReason::parse_error:
+            return DisconnectReason::parse_error;
+        case CloseReason::server_close:
+            return DisconnectReason::server_close;
+        case CloseReason::server_shutdown:
+            return DisconnectReason::server_shutdown;
+        case CloseReason::send_queue_full:
+            return DisconnectReason::send_queue_full;
+    }
+    return DisconnectReason::transport_error;
+}
+}  // namespace
+
 SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
                          boost::asio::io_context& loop, std::size_t loop_index, bool websocket)
     : core_(std::move(core)),
@@ -130,10 +150,14 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
       executor_(loop.get_executor()),
       loop_index_(loop_index),
       websocket_(websocket),
-      machine_(core_->machine_config, std::chrono::steady_clock::now()),
-      timer_(std::in_place, loop) {}
+      state_(core_->session_config, Clock::now(), websocket),
+      timer_(std::in_place, loop) {
+    ++core_->open_sessions;
+}
 
-SessionImpl::~SessionImpl() = default;
+SessionImpl::~SessionImpl() {
+    if (counted_) --core_->open_sessions;
+}
 
 std::string_view SessionImpl::transport() const noexcept {
     return on_websocket() ? "websocket" : "polling";
@@ -151,8 +175,9 @@ void SessionImpl::send(Message message) {
         });
         return;
     }
-    enqueue(PacketType::message, message.buffer(), message.is_binary());
-    if (!is_closed()) flush();
+    state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()},
+                Clock::now());
+    run();
 }
 
 void SessionImpl::send(std::vector<Message> messages) {
@@ -164,11 +189,11 @@ void SessionImpl::send(std::vector<Message> messages) {
                           });
         return;
     }
+    const auto now = Clock::now();
     for (const Message& message : messages) {
-        enqueue(PacketType::message, message.buffer(), message.is_binary());
-        if (is_closed()) return;
+        state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, now);
     }
-    flush();
+    run();
 }
 
 void SessionImpl::close() {
@@ -182,8 +207,8 @@ void SessionImpl::close_with(CloseReason reason) {
                           [self = shared_from_this(), reason] { self->close_with(reason); });
         return;
     }
-    machine_.close(reason);
-    process_actions();
+    state_.close(reason, Clock::now());
+    run();
 }
 
 std::string SessionImpl::open_packet_data() const {
@@ -191,337 +216,196 @@ std::string SessionImpl::open_packet_data() const {
         !on_websocket() && core_->options.allow_upgrades &&
         std::find(core_->options.transports.begin(), core_->options.transports.end(),
                   "websocket") != core_->options.transports.end();
-    return protocol::SessionMachine::open_packet_data(sid_, offer_upgrade, core_->machine_config);
+    return protocol::SessionMachine::open_packet_data(sid_, offer_upgrade,
+                                                      core_->session_config.machine);
 }
 
 void SessionImpl::start() {
     rearm_timer();
 }
 
-void SessionImpl::enqueue(PacketType type, std::shared_ptr<const std::string> data, bool binary) {
-    if (is_closed()) return;
-    queued_bytes_ += data->size() + 1;
-    queue_.push_back(OutPacket{type, std::move(data), binary});
-    if (over_bounds()) {
-        logger()->warn("session {}: send queue over its bound ({} messages, {} bytes); closing",
-                       sid_, queue_.size(), queued_bytes_);
-        machine_.close(CloseReason::send_queue_full);
-        process_actions();
-    }
-}
-
-bool SessionImpl::over_bounds() const {
-    return queued_bytes_ > core_->options.max_send_queue_bytes ||
-           queue_.size() > core_->options.max_send_queue_messages;
-}
-
-void SessionImpl::flush() {
-    if (is_closed()) return;
-    if (ws_) {
-        if (ws_write_in_flight_ || queue_.empty()) return;
-        std::vector<OutPacket> batch(std::make_move_iterator(queue_.begin()),
-                                     std::make_move_iterator(queue_.end()));
-        queue_.clear();
-        queued_bytes_ = 0;
-        ws_write_in_flight_ = true;
-        ws_->write(std::move(batch));
-        return;
-    }
-    flush_poll();
-}
-
-std::string SessionImpl::take_queue_payload() {
-    std::string body;
-    bool first = true;
-    for (const OutPacket& packet : queue_) {
-        if (!first) body.push_back(protocol::kRecordSeparator);
-        first = false;
-        protocol::encode_packet(packet.type, *packet.data, packet.binary, body);
-    }
-    queue_.clear();
-    queued_bytes_ = 0;
-    return body;
-}
-
-void SessionImpl::flush_poll() {
-    if (!pending_get_) return;
-    if (!queue_.empty()) {
-        respond_poll(take_queue_payload());
-    } else if (release_poll_) {
-        respond_poll(std::string(1, protocol::type_char(PacketType::noop)));
-    }
-}
-
-void SessionImpl::respond_poll(std::string body) {
-    auto responder = std::move(pending_get_);
-    pending_get_.reset();
-    responder->respond(make_response(pending_ctx_, http::status::ok, "text/plain; charset=UTF-8",
-                                     std::move(body), true));
-}
-
-void SessionImpl::on_poll(std::shared_ptr<HttpResponder> responder, ResponseContext ctx) {
-    if (is_closed()) {
-        if (linger_until_ && !queue_.empty()) {
-            // Closed by the server with messages still queued: this GET takes them, the next one
-            // the CLOSE (see finish()).
-            responder->respond(make_response(ctx, http::status::ok, "text/plain; charset=UTF-8",
-                                             take_queue_payload(), true));
-            linger_until_ = close_linger_deadline();
-            rearm_timer();
-        } else if (linger_until_) {
-            // Closed by the server while no GET was waiting: this GET carries the CLOSE.
-            responder->respond(make_response(ctx, http::status::ok, "text/plain; charset=UTF-8",
-                                             std::string(1, protocol::type_char(PacketType::close)),
-                                             true));
-            linger_until_.reset();
-            drop_timer();
-            unregister();
-        } else {
-            responder->respond(make_error_response(ctx, error::unknown_sid));
-        }
-        return;
-    }
-    if (on_websocket()) {
-        responder->respond(make_error_response(ctx, error::bad_request));
-        return;
-    }
-    if (pending_get_) {
-        logger()->info("session {}: overlapping polling GET; closing", sid_);
-        responder->respond(make_error_response(ctx, error::bad_request));
-        machine_.close(CloseReason::transport_error);
-        process_actions();
-        return;
-    }
-    pending_get_ = std::move(responder);
-    pending_ctx_ = std::move(ctx);
-    flush_poll();
+void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx) {
+    incoming_get_ = {std::move(responder), std::move(ctx)};
+    state_.on_get(Clock::now());
+    run();
 }
 
 void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> responder,
                           ResponseContext ctx) {
-    if (is_closed()) {
-        responder->respond(make_error_response(ctx, error::unknown_sid));
-        return;
-    }
-    if (on_websocket()) {
-        responder->respond(make_error_response(ctx, error::bad_request));
-        return;
-    }
-    std::vector<protocol::Packet> packets;
-    const std::error_code ec = protocol::decode_payload(body, core_->options.max_payload, packets);
-    if (ec == error::payload_too_large) {
-        responder->respond(make_error_response(ctx, error::payload_too_large));
-        logger()->info("session {}: POST body over max_payload; closing", sid_);
-        machine_.close(CloseReason::transport_error);
-        process_actions();
-        return;
-    }
-    if (ec) {
-        responder->respond(make_error_response(ctx, error::bad_request));
-        logger()->info("session {}: invalid packet in POST body; closing", sid_);
-        machine_.on_invalid_packet(Channel::primary);
-        process_actions();
-        return;
-    }
-    responder->respond(make_response(ctx, http::status::ok, "text/html", "ok"));
-    const auto now = std::chrono::steady_clock::now();
-    for (auto& packet : packets) {
-        machine_.on_packet(std::move(packet), Channel::primary, now);
-        process_actions();
-        if (is_closed()) break;
-    }
+    incoming_post_ = {std::move(responder), std::move(ctx)};
+    state_.on_post(body, Clock::now());
+    run();
 }
 
-void SessionImpl::on_payload_too_large() {
-    if (is_closed()) return;
-    logger()->info("session {}: POST body over max_payload; closing", sid_);
-    machine_.close(CloseReason::transport_error);
-    process_actions();
+void SessionImpl::on_bad_post() {
+    if (!on_loop()) {
+        boost::asio::post(executor_, [self = shared_from_this()] { self->on_bad_post(); });
+        return;
+    }
+    if (state_.closed()) return;
+    logger()->info("session {}: bad polling POST (over max_payload, or overlapping); closing",
+                   sid_);
+    state_.on_bad_post(Clock::now());
+    run();
 }
 
 void SessionImpl::attach_websocket(std::shared_ptr<WsTransport> ws) {
+    if (state_.closed()) return ws->close(websocket::close_code::normal);
     ws_ = std::move(ws);
-    websocket_.store(true, std::memory_order_release);
-    queue_.push_front(OutPacket{PacketType::open,
-                                std::make_shared<const std::string>(open_packet_data()), false});
     ws_->start(shared_from_this());
-    flush();
+    state_.on_ws_opened(open_packet_data(), Clock::now());
+    run();
 }
 
 void SessionImpl::attach_probe(std::shared_ptr<WsTransport> ws) {
-    if (is_closed() || on_websocket() || probe_ ||
-        !machine_.on_probe_attached(std::chrono::steady_clock::now())) {
+    if (probe_ || !state_.on_probe_attached(Clock::now())) {
         ws->close(websocket::close_code::normal);
         return;
     }
     probe_ = std::move(ws);
     probe_->start(shared_from_this());
-    rearm_timer();
+    run();
+}
+
+std::optional<Channel> SessionImpl::channel_of(WsTransport* ws) const {
+    if (ws_ && ws == ws_.get()) return Channel::primary;
+    if (probe_ && ws == probe_.get()) return Channel::probe;
+    return std::nullopt;
 }
 
 void SessionImpl::on_ws_packet(WsTransport* ws, protocol::Packet packet) {
-    if (is_closed()) return;
-    Channel channel;
-    if (ws_ && ws == ws_.get()) {
-        channel = Channel::primary;
-    } else if (probe_ && ws == probe_.get()) {
-        channel = Channel::probe;
-    } else {
-        return;
-    }
-    machine_.on_packet(std::move(packet), channel, std::chrono::steady_clock::now());
-    process_actions();
+    const auto channel = channel_of(ws);
+    if (!channel) return;
+    state_.on_ws_packet(std::move(packet), *channel, Clock::now());
+    run();
 }
 
 void SessionImpl::on_ws_invalid(WsTransport* ws) {
-    if (is_closed()) return;
-    if (ws_ && ws == ws_.get()) {
+    const auto channel = channel_of(ws);
+    if (!channel) return;
+    if (*channel == Channel::primary && !state_.closed())
         logger()->info("session {}: invalid WebSocket frame; closing", sid_);
-        machine_.on_invalid_packet(Channel::primary);
-    } else if (probe_ && ws == probe_.get()) {
-        machine_.on_invalid_packet(Channel::probe);
-    }
-    process_actions();
+    state_.on_ws_invalid(*channel, Clock::now());
+    run();
 }
 
 void SessionImpl::on_ws_closed(WsTransport* ws, bool error) {
-    if (is_closed()) return;
-    if (ws_ && ws == ws_.get()) {
-        machine_.on_transport_closed(Channel::primary, error);
-    } else if (probe_ && ws == probe_.get()) {
-        machine_.on_transport_closed(Channel::probe, error);
-    }
-    process_actions();
+    const auto channel = channel_of(ws);
+    if (!channel) return;
+    state_.on_ws_closed(*channel, error, Clock::now());
+    run();
 }
 
 void SessionImpl::on_ws_write_done(WsTransport* ws, bool ok) {
     if (!ws_ || ws != ws_.get()) return;
-    ws_write_in_flight_ = false;
-    if (!ok) {
-        machine_.on_transport_closed(Channel::primary, true);
-        process_actions();
-        return;
-    }
-    flush();
+    state_.on_ws_write_done(ok, Clock::now());
+    run();
 }
 
-void SessionImpl::process_actions() {
-    std::vector<Action> actions;
-    while (!machine_.actions().empty()) {
-        actions.swap(machine_.actions());
-        for (Action& action : actions) handle(action);
-        actions.clear();
+void SessionImpl::run() {
+    // A packet that arrived before the session was closed by the client is still delivered; one
+    // left undelivered when the user (or the server) closed it meanwhile is not.
+    const bool closed_before = state_.closed();
+    std::vector<Effect> effects;
+    while (!state_.effects().empty()) {
+        effects.swap(state_.effects());
+        for (Effect& effect : effects) execute(effect, closed_before);
+        effects.clear();
     }
     rearm_timer();
 }
 
-void SessionImpl::handle(Action& action) {
-    switch (action.kind) {
-        case Action::Kind::send: {
-            auto data = action.packet.data.empty()
-                            ? empty_data()
-                            : std::make_shared<const std::string>(std::move(action.packet.data));
-            if (action.channel == Channel::probe) {
-                if (probe_) probe_->write({OutPacket{action.packet.type, std::move(data), false}});
-            } else {
-                enqueue(action.packet.type, std::move(data), false);
-                flush();
+void SessionImpl::execute(Effect& effect, bool closed_before) {
+    switch (effect.kind) {
+        case Effect::Kind::answer:
+            return answer(effect);
+        case Effect::Kind::hold_get:
+            held_get_ = std::move(incoming_get_);
+            incoming_get_ = {};
+            return;
+        case Effect::Kind::write_ws:
+            if (effect.channel == Channel::probe) {
+                if (probe_) probe_->write(std::move(effect.packets));
+            } else if (ws_) {
+                ws_->write(std::move(effect.packets));
             }
             return;
-        }
-        case Action::Kind::deliver: {
-            if (is_closed()) return;
-            try {
-                core_->handler->on_message(shared_from_this(), action.packet.data,
-                                           action.packet.binary);
-            } catch (const std::exception& e) {
-                logger()->error("session {}: on_message threw: {}; closing", sid_, e.what());
-                machine_.close(CloseReason::server_close);
-            } catch (...) {
-                logger()->error("session {}: on_message threw; closing", sid_);
-                machine_.close(CloseReason::server_close);
-            }
+        case Effect::Kind::deliver:
+            if (closed_before || !state_.closed()) deliver(effect.packet);
             return;
-        }
-        case Action::Kind::release_poll:
-            release_poll_ = true;
-            flush_poll();
-            return;
-        case Action::Kind::upgrade_complete:
+        case Effect::Kind::upgrade_complete:
             ws_ = std::move(probe_);
             probe_.reset();
             websocket_.store(true, std::memory_order_release);
-            release_poll_ = false;
-            // The client paused polling; a GET still waiting is released with a NOOP.
-            if (pending_get_) respond_poll(std::string(1, protocol::type_char(PacketType::noop)));
-            ws_write_in_flight_ = false;
             logger()->debug("session {}: upgraded to websocket", sid_);
-            flush();
             return;
-        case Action::Kind::upgrade_abort:
-            if (probe_) probe_->close(websocket::close_code::normal);
-            probe_.reset();
-            release_poll_ = false;
+        case Effect::Kind::close_ws: {
+            auto& ws = effect.channel == Channel::probe ? probe_ : ws_;
+            if (ws) {
+                ws->close(effect.going_away ? websocket::close_code::going_away
+                                            : websocket::close_code::normal);
+                ws.reset();
+            }
             return;
-        case Action::Kind::close:
-            finish(action.reason, action.send_close_packet);
+        }
+        case Effect::Kind::fence:
+            core_->fence(executor_, [self = shared_from_this()] {
+                self->state_.on_fence_passed(Clock::now());
+                self->run();
+            });
             return;
+        case Effect::Kind::closed:
+            return on_closed(effect.reason);
+        case Effect::Kind::forget:
+            return forget();
     }
 }
 
-void SessionImpl::finish(CloseReason reason, bool send_close_packet) {
-    closed_.store(true, std::memory_order_release);
-    auto self = shared_from_this();
-    if (ws_) {
-        if (send_close_packet) {
-            queue_.push_back(OutPacket{PacketType::close, empty_data(), false});
-            std::vector<OutPacket> batch(std::make_move_iterator(queue_.begin()),
-                                         std::make_move_iterator(queue_.end()));
-            ws_->write(std::move(batch));
-        }
-        ws_->close(reason == CloseReason::server_shutdown ? websocket::close_code::going_away
-                                                          : websocket::close_code::normal);
-        ws_.reset();
-        queue_.clear();
-        queued_bytes_ = 0;
-    } else if (reason == CloseReason::server_close && (!pending_get_ || !queue_.empty())) {
-        // What was sent before close() is delivered first, and the CLOSE comes alone in a later
-        // response, as engine.io does (its close() waits for "drain"): socket.io-client handles
-        // the packets of a payload one tick late but a CLOSE at once, so a DISCONNECT sharing
-        // the CLOSE's payload would be lost to it ("transport close" instead of "io server
-        // disconnect"). The sid stays known until the GET that takes the CLOSE (or until the
-        // client would have timed out anyway).
-        if (pending_get_) respond_poll(take_queue_payload());
-        linger_until_ = close_linger_deadline();
-    } else if (pending_get_) {
-        // engine.io answers a waiting GET with CLOSE (NOOP when the client itself closed).
-        std::string body =
-            reason == CloseReason::client_close ? std::string{} : take_queue_payload();
-        if (!body.empty()) body.push_back(protocol::kRecordSeparator);
-        body.push_back(protocol::type_char(
-            reason == CloseReason::client_close ? PacketType::noop : PacketType::close));
-        queue_.clear();
-        queued_bytes_ = 0;
-        respond_poll(std::move(body));
+void SessionImpl::answer(Effect& effect) {
+    PendingRequest& request = effect.slot == HttpSlot::held_get        ? held_get_
+                              : effect.slot == HttpSlot::incoming_post ? incoming_post_
+                                                                       : incoming_get_;
+    auto responder = std::move(request.responder);
+    request.responder.reset();
+    if (!responder) return;
+    if (effect.error) {
+        responder->respond(make_error_response(request.ctx, *effect.error));
+    } else if (effect.slot == HttpSlot::incoming_post) {
+        responder->respond(
+            make_response(request.ctx, http::status::ok, "text/html", std::move(effect.body)));
     } else {
-        queue_.clear();
-        queued_bytes_ = 0;
+        responder->respond(make_response(request.ctx, http::status::ok, "text/plain; charset=UTF-8",
+                                         std::move(effect.body), true));
     }
-    if (probe_) {
-        probe_->close(websocket::close_code::normal);
-        probe_.reset();
-    }
-    if (linger_until_) {
-        armed_.reset();
-        rearm_timer();
-    } else {
-        drop_timer();
-        unregister();
-    }
-    const auto public_reason = static_cast<DisconnectReason>(reason);
-    logger()->debug("session {}: closed ({})", sid_, to_string(public_reason));
+}
+
+void SessionImpl::deliver(const protocol::Packet& packet) {
     try {
-        core_->handler->on_disconnect(self, public_reason);
+        core_->handler->on_message(shared_from_this(), packet.data, packet.binary);
+    } catch (const std::exception& e) {
+        logger()->error("session {}: on_message threw: {}; closing", sid_, e.what());
+        state_.close(CloseReason::server_close, Clock::now());
+    } catch (...) {
+        logger()->error("session {}: on_message threw; closing", sid_);
+        state_.close(CloseReason::server_close, Clock::now());
+    }
+}
+
+void SessionImpl::on_closed(CloseReason reason) {
+    closed_.store(true, std::memory_order_release);
+    if (counted_) {
+        counted_ = false;
+        --core_->open_sessions;
+    }
+    const auto why = public_reason(reason);
+    if (reason == CloseReason::send_queue_full) {
+        logger()->warn("session {}: send queue over its bound ({} bytes / {} messages); closing",
+                       sid_, core_->options.max_send_queue_bytes,
+                       core_->options.max_send_queue_messages);
+    }
+    logger()->debug("session {}: closed ({})", sid_, to_string(why));
+    try {
+        core_->handler->on_disconnect(shared_from_this(), why);
     } catch (const std::exception& e) {
         logger()->error("session {}: on_disconnect threw: {}", sid_, e.what());
     } catch (...) {
@@ -530,9 +414,8 @@ void SessionImpl::finish(CloseReason reason, bool send_close_packet) {
 }
 
 void SessionImpl::rearm_timer() {
-    std::optional<std::chrono::steady_clock::time_point> deadline =
-        is_closed() ? linger_until_ : machine_.next_deadline();
     if (!timer_) return;
+    const auto deadline = state_.next_deadline();
     if (!deadline) {
         if (armed_) timer_->cancel();
         armed_.reset();
@@ -544,40 +427,21 @@ void SessionImpl::rearm_timer() {
     timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
         if (ec == boost::asio::error::operation_aborted) return;
         self->armed_.reset();
-        self->on_timer();
+        self->state_.on_timer(Clock::now());
+        self->run();
     });
-}
-
-void SessionImpl::on_timer() {
-    const auto now = std::chrono::steady_clock::now();
-    if (is_closed()) {
-        if (linger_until_ && now >= *linger_until_) {
-            linger_until_.reset();
-            drop_timer();
-            unregister();
-        } else {
-            rearm_timer();
-        }
-        return;
-    }
-    machine_.on_timer(now);
-    process_actions();
-}
-
-void SessionImpl::unregister() {
-    core_->sessions.erase(sid_, this);
 }
 
 void SessionImpl::drop_timer() {
     // Cancelled waits are already queued with their own state: destroying the timer is safe, and
-    // a closed session then holds nothing that outlives its loop.
+    // a forgotten session then holds nothing that outlives its loop.
     armed_.reset();
     timer_.reset();
 }
 
-std::chrono::steady_clock::time_point SessionImpl::close_linger_deadline() const {
-    return std::chrono::steady_clock::now() + core_->machine_config.ping_interval +
-           core_->machine_config.ping_timeout;
+void SessionImpl::forget() {
+    drop_timer();
+    core_->sessions.erase(sid_, this);
 }
 
 void SessionImpl::shutdown() {
@@ -585,27 +449,17 @@ void SessionImpl::shutdown() {
         boost::asio::post(executor_, [self = shared_from_this()] { self->shutdown(); });
         return;
     }
-    if (!is_closed()) {
-        close_with(CloseReason::server_shutdown);
-        return;
-    }
-    if (linger_until_) {
-        // Closed earlier and waiting for a GET to collect the CLOSE: the server is going away, so
-        // that GET would find nothing; stop() must not wait for it.
-        linger_until_.reset();
-        queue_.clear();
-        queued_bytes_ = 0;
-        drop_timer();
-        unregister();
-    }
+    state_.shutdown(Clock::now());
+    run();
 }
 
 void SessionImpl::abandon() {
     closed_.store(true, std::memory_order_release);
-    queue_.clear();
-    queued_bytes_ = 0;
-    drop_timer();
-    unregister();
+    if (counted_) {
+        counted_ = false;
+        --core_->open_sessions;
+    }
+    forget();
 }
 
 }  // namespace engineio::detail

@@ -24,8 +24,8 @@ class Category final : public std::error_category {
                 return "Invalid packet";
             case error::payload_too_large:
                 return "Payload too large";
-            case error::send_queue_full:
-                return "Send queue full";
+            case error::too_many_sessions:
+                return "Too many sessions";
         }
         return "Unknown engineio error";
     }

@@ -25,6 +25,8 @@ export const cases = [
     ["websocket", "echo", [], ["--transports", "websocket"]],
     ["handshake", "query", [], []],
     ["handshake", "websocket", ["pingInterval=300", "pingTimeout=200"], fast],
+    ["ordering", "close_race", ["tries=200"], []],
+    ["ordering", "upgrade_race", ["tries=100"], []],
     ["errors", "transport_unknown", [], []],
     ["errors", "transport_unknown", ["disabled=polling"], ["--transports", "websocket"]],
     ["errors", "session_unknown", [], []],

@@ -108,6 +108,23 @@ TEST(ErrorResponse, MapsEveryCodeToStatusAndJson) {
     const auto too_large = make_error_response(ctx, error::payload_too_large);
     EXPECT_EQ(too_large.result(), http::status::payload_too_large);
     EXPECT_FALSE(too_large.keep_alive());
+    const auto full = make_error_response(ctx, error::too_many_sessions);
+    EXPECT_EQ(full.result(), http::status::service_unavailable);
+    EXPECT_EQ(full.body(), R"({"code":4,"message":"Too many sessions"})");
+}
+
+TEST(ErrorCode, EveryEngineErrorReadsAsAFailure) {
+    // An error_code is true when its value is not 0: an enum value of 0 would read as success.
+    for (const error e :
+         {error::transport_unknown, error::unknown_sid, error::bad_handshake_method,
+          error::bad_request, error::forbidden, error::unsupported_protocol_version,
+          error::invalid_packet, error::payload_too_large, error::too_many_sessions}) {
+        const std::error_code ec = e;
+        EXPECT_TRUE(ec) << ec.message();
+        EXPECT_EQ(ec.category().name(), std::string("engineio"));
+    }
+    EXPECT_EQ(wire_code(error::transport_unknown), 0);
+    EXPECT_EQ(wire_code(error::unsupported_protocol_version), 5);
 }
 
 TEST(Cookie, AttributesFollowOptions) {

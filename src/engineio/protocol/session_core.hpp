@@ -1,0 +1,168 @@
+#pragma once
+// An Engine.IO v4 session without I/O: the heartbeat/upgrade machine (SessionMachine) plus every
+// rule about the send queue and the transports — what a long-polling GET or a POST is answered,
+// when the queue goes out, CLOSE sent alone after the queue, the linger of a closed session, the
+// overlap rules, the NOOPs of an upgrade, and the fences that keep requests of one session in
+// arrival order. The server (src/engineio/session.cpp) feeds it events and a clock and carries
+// out the effects it yields; it decides nothing itself.
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engineio/error.hpp"
+#include "engineio/protocol/packet.hpp"
+#include "engineio/protocol/session_machine.hpp"
+
+namespace engineio::protocol {
+
+/// One packet on its way out. The bytes are shared: a broadcast is not copied per recipient.
+struct OutPacket {
+    PacketType type = PacketType::message;
+    std::shared_ptr<const std::string> data;
+    bool binary = false;
+};
+
+/// The HTTP requests of a session an answer can be for. The I/O layer keeps one responder per
+/// slot: the GET being handled, the GET held as the long poll, the POST being handled.
+enum class HttpSlot { incoming_get, held_get, incoming_post };
+
+/// What the I/O layer must do, in order.
+struct Effect {
+    enum class Kind {
+        answer,            ///< answer the request in `slot`: `error` if set, else 200 with `body`
+                           ///< (a polling payload; for a POST the body is "ok")
+        hold_get,          ///< the incoming GET becomes the held long poll
+        write_ws,          ///< write `packets` on the WebSocket of `channel`; for the primary,
+                           ///< report on_ws_write_done() when they are written
+        deliver,           ///< hand `packet` (a MESSAGE) to the user, unless closed() by then
+        upgrade_complete,  ///< the probe WebSocket becomes the primary transport
+        close_ws,          ///< close the WebSocket of `channel` (1001 if `going_away`, else 1000)
+        fence,             ///< call on_fence_passed() once every request that reached the server
+                           ///< before now has been handed to this session (see on_fence_passed)
+        closed,            ///< the session ended with `reason`: tell the user, once
+        forget,            ///< drop the sid: nothing more will be answered for this session
+    };
+    Kind kind;
+    HttpSlot slot = HttpSlot::incoming_get;
+    std::optional<engineio::error> error{};
+    std::string body{};
+    Channel channel = Channel::primary;
+    std::vector<OutPacket> packets{};
+    Packet packet{};
+    CloseReason reason = CloseReason::server_close;
+    bool going_away = false;
+};
+
+class SessionCore {
+  public:
+    using Clock = SessionMachine::Clock;
+    using TimePoint = SessionMachine::TimePoint;
+
+    struct Config {
+        SessionMachine::Config machine{};
+        /// Bounds of the send queue (bytes and packets not yet handed to a transport); over
+        /// either the session closes with send_queue_full.
+        std::size_t max_queue_bytes = 16 * 1024 * 1024;
+        std::size_t max_queue_packets = 65'536;
+        /// How long a polling session closed by the server stays known so that the client's next
+        /// GET collects what was queued and then the CLOSE.
+        std::chrono::milliseconds close_linger{5'000};
+    };
+
+    /// A session opened at `now`; `websocket`: opened directly over WebSocket (its OPEN packet goes
+    /// out in on_ws_opened()), else over polling (the handshake response carried the OPEN).
+    SessionCore(Config config, TimePoint now, bool websocket);
+
+    // --- the user ------------------------------------------------------------------------------
+    /// Queues a packet; it goes out at once if a transport can take it.
+    void send(OutPacket packet, TimePoint now);
+    /// Closes from this side: server_close, server_shutdown (a CLOSE goes out first).
+    void close(CloseReason reason, TimePoint now);
+    /// Server::stop(): closes an open session (server_shutdown), or forgets one that lingers.
+    void shutdown(TimePoint now);
+
+    // --- polling -------------------------------------------------------------------------------
+    /// A GET arrived (its responder waits in HttpSlot::incoming_get).
+    void on_get(TimePoint now);
+    /// A POST arrived with `body` (its responder waits in HttpSlot::incoming_post).
+    void on_post(std::string_view body, TimePoint now);
+    /// A POST's body was over max_payload (the I/O layer answered it 413 unread), or a second POST
+    /// started while the body of another was being read: the session closes (transport error).
+    void on_bad_post(TimePoint now);
+
+    // --- WebSocket -----------------------------------------------------------------------------
+    /// The WebSocket of a session opened over WebSocket is up: `open_data` (the OPEN packet's
+    /// data) goes out first.
+    void on_ws_opened(std::string open_data, TimePoint now);
+    /// A WebSocket asks to take over this polling session. False: refuse it (close it).
+    bool on_probe_attached(TimePoint now);
+    void on_ws_packet(Packet packet, Channel channel, TimePoint now);
+    void on_ws_invalid(Channel channel, TimePoint now);
+    void on_ws_closed(Channel channel, bool error, TimePoint now);
+    /// The packets of the last write_ws on the primary channel were written (or failed).
+    void on_ws_write_done(bool ok, TimePoint now);
+
+    // --- time and order ------------------------------------------------------------------------
+    void on_timer(TimePoint now);
+    /// When on_timer() must next be called; nullopt when nothing is due.
+    std::optional<TimePoint> next_deadline() const;
+    /// The fence asked for has passed: every request that had reached the server when it was
+    /// asked has been handed to this session (and processed). Until then a CLOSE received by
+    /// POST with no GET held, and a GET received while the upgrade is probed, wait: a GET sent
+    /// before that CLOSE, or the UPGRADE sent before that GET, may still be on its way from
+    /// another event loop.
+    void on_fence_passed(TimePoint now);
+
+    bool closed() const noexcept { return closed_; }
+    /// The primary transport is (or will be, for a direct WebSocket session) a WebSocket.
+    bool on_websocket() const noexcept { return websocket_; }
+    std::size_t queued_packets() const noexcept { return queue_.size(); }
+    std::size_t queued_bytes() const noexcept { return queued_bytes_; }
+    const SessionMachine& machine() const noexcept { return machine_; }
+
+    /// The effects produced since the last call; the caller carries them out and clears them.
+    /// Effects may be appended while the caller carries them out (a user's send() in deliver).
+    std::vector<Effect>& effects() noexcept { return effects_; }
+
+  private:
+    void feed(std::vector<Packet>& packets, TimePoint now);
+    void pump(TimePoint now);
+    void enqueue(OutPacket packet, TimePoint now);
+    void flush();
+    void flush_poll();
+    std::string take_queue_payload();
+    void answer(HttpSlot slot, std::string body);
+    void refuse(HttpSlot slot, engineio::error error);
+    void request_fence();
+    void finish(CloseReason reason, bool send_close_packet, TimePoint now);
+    void forget();
+
+    Config config_;
+    SessionMachine machine_;
+    std::vector<Effect> effects_;
+    std::vector<Action> scratch_;  // the machine's actions being carried out
+
+    std::deque<OutPacket> queue_;
+    std::size_t queued_bytes_ = 0;
+
+    bool websocket_ = false;    // the primary transport is a WebSocket
+    bool ws_attached_ = false;  // ... and it is up
+    bool ws_write_in_flight_ = false;
+    bool get_held_ = false;         // a long-poll GET waits in HttpSlot::held_get
+    bool held_get_fenced_ = false;  // ... received while probed: answered after the fence
+    bool release_polls_ = false;    // probed: GETs are answered at once with NOOP
+    bool closed_ = false;
+    bool forgotten_ = false;
+    std::optional<TimePoint> linger_until_;
+
+    bool fence_pending_ = false;          // a fence was asked for and has not passed
+    bool fence_again_ = false;            // another was needed meanwhile
+    std::vector<Packet> fenced_packets_;  // POSTed packets waiting for the fence
+};
+
+}  // namespace engineio::protocol
