@@ -10,6 +10,10 @@
 
 namespace engineio {
 
+/// The first value of parameter `name` in a decoded query (exact, case-sensitive name).
+std::optional<std::string_view> find_query_param(
+    const std::vector<std::pair<std::string, std::string>>& query, std::string_view name);
+
 /// The handshake request of a session (the first polling GET or the WebSocket upgrade request).
 /// Header names are stored lower-case; query values are percent-decoded.
 struct Request {

@@ -61,7 +61,8 @@ class Session {
     /// on_disconnect follows with DisconnectReason::server_close.
     virtual void close() = 0;
 
-    /// For the Handler: state it attaches to the session (Socket.IO keeps its client here).
+    /// For the Handler: state it attaches to the session (Socket.IO keeps its client here). Reset
+    /// by the server right after on_disconnect.
     std::shared_ptr<void> user_data;
 };
 

@@ -162,7 +162,8 @@ bool Core::is_engine_path(std::string_view path) const {
            (path.size() + 1 == options.path.size() && options.path.starts_with(path));
 }
 
-Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) {
+Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool upgrade,
+                           bool secure) {
     Verdict v;
     v.ctx.version = req.version();
     v.ctx.keep_alive = req.keep_alive();
@@ -191,16 +192,7 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
         return v;
     }
 
-    const std::string_view target = req.target();
-    const auto q = target.find('?');
-    const auto query = q == std::string_view::npos ? decltype(parse_query({})){}
-                                                   : parse_query(target.substr(q + 1));
-    const auto param = [&](std::string_view name) -> std::optional<std::string_view> {
-        for (const auto& [key, value] : query) {
-            if (key == name) return std::string_view(value);
-        }
-        return std::nullopt;
-    };
+    const auto param = [&](std::string_view name) { return target.param(name); };
 
     const std::string transport(param("transport").value_or(""));
     if (std::find(options.transports.begin(), options.transports.end(), transport) ==
@@ -241,7 +233,7 @@ Core::Verdict Core::verify(const StringRequest& req, bool upgrade, bool secure) 
     return v;
 }
 
-void Core::handle_http(StringRequest&& req, const Peer& peer,
+void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
                        std::shared_ptr<HttpResponder> responder) {
     if (req.method() == http::verb::options) {
         // CORS preflight.
@@ -273,7 +265,7 @@ void Core::handle_http(StringRequest&& req, const Peer& peer,
         return responder->respond(make_response(ctx, http::status::no_content, {}, {}));
     }
 
-    Verdict verdict = verify(req, false, peer.secure);
+    Verdict verdict = verify(req, target, false, peer.secure);
     if (verdict.failure)
         return responder->respond(make_error_response(verdict.ctx, *verdict.failure));
 
@@ -298,7 +290,7 @@ void Core::handle_http(StringRequest&& req, const Peer& peer,
     if (sessions_full()) {
         return responder->respond(make_error_response(verdict.ctx, error::too_many_sessions));
     }
-    auto session = open_session(req, peer, false);
+    auto session = open_session(req, std::move(target), peer, false);
     if (!session) return responder->respond(make_error_response(verdict.ctx, error::forbidden));
     std::string body(1, protocol::type_char(protocol::PacketType::open));
     body += session->open_packet_data();
@@ -320,13 +312,13 @@ bool Core::call_on_connect(const SessionPtr& session) {
     return false;
 }
 
-std::shared_ptr<SessionImpl> Core::open_session(const StringRequest& req, const Peer& peer,
-                                                bool websocket) {
+std::shared_ptr<SessionImpl> Core::open_session(const StringRequest& req, Target&& target,
+                                                const Peer& peer, bool websocket) {
     if (stopping) return nullptr;
-    auto session =
-        std::make_shared<SessionImpl>(shared_from_this(), protocol::generate_sid(),
-                                      make_request(req, peer.address, peer.port, peer.secure),
-                                      *peer.context, peer.loop_index, websocket);
+    auto session = std::make_shared<SessionImpl>(
+        shared_from_this(), protocol::generate_sid(),
+        make_request(req, std::move(target), peer.address, peer.port, peer.secure), *peer.context,
+        peer.loop_index, websocket);
     sessions.insert(session);
     if (!call_on_connect(session)) {
         session->abandon();

@@ -75,14 +75,22 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     return out;
 }
 
-Request make_request(const StringRequest& req, std::string remote_address,
+Target parse_target(std::string_view target) {
+    Target out;
+    const std::size_t q = target.find('?');
+    out.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
+    return out;
+}
+
+Request make_request(const StringRequest& req, Target target, std::string remote_address,
                      std::uint16_t remote_port, bool secure) {
     Request r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
-    const std::size_t q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.query = parse_query(std::string_view(r.target).substr(q + 1));
+    r.path = std::move(target.path);
+    r.query = std::move(target.query);
+    r.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
     for (const auto& field : req) {
         r.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     }

@@ -97,6 +97,7 @@ class HttpConnection final : public HttpResponder,
     }
 
     void on_header(const boost::system::error_code& ec) {
+        if (!ec || ec == http::error::body_limit) target_ = parse_target(parser_->get().target());
         if (ec == http::error::body_limit) return payload_too_large();  // Content-Length too big
         if (ec) {
             reading_ = false;
@@ -111,11 +112,10 @@ class HttpConnection final : public HttpResponder,
         }
         const auto& req = parser_->get();
         const auto length = parser_->content_length();
-        if (length && *length > core_->options.max_payload &&
-            core_->is_engine_path(path_of(req.target()))) {
+        if (length && *length > core_->options.max_payload && core_->is_engine_path(target_.path)) {
             return payload_too_large();
         }
-        if (req.method() == http::verb::post && core_->is_engine_path(path_of(req.target()))) {
+        if (req.method() == http::verb::post && core_->is_engine_path(target_.path)) {
             if (!claim_post(req)) return;
         }
         if (parser_->is_done()) {
@@ -131,12 +131,8 @@ class HttpConnection final : public HttpResponder,
     /// At most one POST in flight per session (engine.io's "data request overlap"): a second
     /// one while the first body is still being read gets 400 and the session closes.
     bool claim_post(const StringRequest& req) {
-        const std::string_view target = req.target();
-        const auto q = target.find('?');
-        if (q == std::string_view::npos) return true;
-        for (const auto& [key, value] : parse_query(target.substr(q + 1))) {
-            if (key != "sid") continue;
-            auto session = core_->sessions.find(value);
+        if (const auto sid = target_.param("sid")) {
+            auto session = core_->sessions.find(*sid);
             if (!session) return true;  // answered with "Session ID unknown" after the body
             if (session->begin_post()) {
                 posting_ = std::move(session);
@@ -169,13 +165,9 @@ class HttpConnection final : public HttpResponder,
         route(parser_->release());
     }
 
-    static std::string_view path_of(std::string_view target) {
-        return target.substr(0, target.find('?'));
-    }
-
     /// The one place a request is routed: the Engine.IO path to the engine, the rest → 404.
     void route(StringRequest req) {
-        if (!core_->is_engine_path(path_of(req.target()))) {
+        if (!core_->is_engine_path(target_.path)) {
             ResponseContext ctx;
             ctx.version = req.version();
             ctx.keep_alive = req.keep_alive();
@@ -183,20 +175,14 @@ class HttpConnection final : public HttpResponder,
                 make_response(ctx, http::status::not_found, "text/plain", "Not Found"));
         }
         if (websocket::is_upgrade(req)) return upgrade(std::move(req));
-        core_->handle_http(std::move(req), peer_, this->shared_from_this());
+        core_->handle_http(std::move(req), std::move(target_), peer_, this->shared_from_this());
     }
 
     void payload_too_large() {
         reading_ = false;
         const auto& req = parser_->get();
-        const std::string_view target = req.target();
-        const auto q = target.find('?');
-        if (q != std::string_view::npos) {
-            for (const auto& [key, value] : parse_query(target.substr(q + 1))) {
-                if (key != "sid") continue;
-                if (auto session = core_->sessions.find(value)) session->on_bad_post();
-                break;
-            }
+        if (const auto sid = target_.param("sid")) {
+            if (auto session = core_->sessions.find(*sid)) session->on_bad_post();
         }
         ResponseContext ctx;
         ctx.keep_alive = false;
@@ -229,16 +215,12 @@ class HttpConnection final : public HttpResponder,
     }
 
     void upgrade(StringRequest req) {
-        Core::Verdict verdict = core_->verify(req, true, peer_.secure);
+        Core::Verdict verdict = core_->verify(req, target_, true, peer_.secure);
         if (verdict.failure) {
             verdict.ctx.keep_alive = false;
             return write_response(make_error_response(verdict.ctx, *verdict.failure));
         }
-        bool b64 = false;
-        const std::string_view target = req.target();
-        if (const auto q = target.find('?'); q != std::string_view::npos) {
-            for (const auto& [key, value] : parse_query(target.substr(q + 1))) b64 |= key == "b64";
-        }
+        const bool b64 = target_.param("b64").has_value();
         if (auto session = verdict.session) {
             // Upgrade of a polling session: the WebSocket joins the session's loop if it can.
             auto stream = rebind(stream_, session->executor());
@@ -260,7 +242,7 @@ class HttpConnection final : public HttpResponder,
             verdict.ctx.keep_alive = false;
             return write_response(make_error_response(verdict.ctx, error::too_many_sessions));
         }
-        auto session = core_->open_session(req, peer_, true);
+        auto session = core_->open_session(req, std::move(target_), peer_, true);
         if (!session) {
             ResponseContext ctx = verdict.ctx;
             ctx.keep_alive = false;
@@ -332,6 +314,7 @@ class HttpConnection final : public HttpResponder,
     Peer peer_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    Target target_;  // of the request being read
     bool reading_ = false;
     bool moved_ = false;                    // the stream went to a WebSocket transport
     bool draining_ = false;                 // the request body was refused unread

@@ -59,8 +59,20 @@ struct ResponseContext {
 /// Parses a target's query string ("a=1&b=%20x"), percent- and '+'-decoding.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
-/// Builds the engineio::Request of a Beast request.
-Request make_request(const StringRequest& req, std::string remote_address,
+/// A request target split once: the path and the decoded query. Every check of a request reads
+/// this; nothing parses the target again.
+struct Target {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+    /// The first query parameter with this name.
+    std::optional<std::string_view> param(std::string_view name) const {
+        return find_query_param(query, name);
+    }
+};
+Target parse_target(std::string_view target);
+
+/// Builds the engineio::Request of a Beast request whose target was parsed into `target`.
+Request make_request(const StringRequest& req, Target target, std::string remote_address,
                      std::uint16_t remote_port, bool secure);
 
 /// A response with the context's CORS headers, keep-alive and (if `compressible` and worth it)
@@ -211,6 +223,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool counted_ = true;  // counted in Core::open_sessions until closed
 
     protocol::SessionCore state_;
+    std::vector<protocol::Effect> scratch_;  // effects being carried out by the outermost run()
+    bool running_ = false;
     std::optional<boost::asio::steady_timer> timer_;  // reset once the session is forgotten
     std::optional<std::chrono::steady_clock::time_point> armed_;
 
@@ -221,6 +235,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     PendingRequest incoming_get_;
     PendingRequest held_get_;
     PendingRequest incoming_post_;
+    PendingRequest held_post_;
 
     std::shared_ptr<WsTransport> ws_;     // primary WebSocket (direct or upgraded)
     std::shared_ptr<WsTransport> probe_;  // WebSocket being probed
@@ -285,15 +300,15 @@ class Core : public std::enable_shared_from_this<Core> {
         std::string cors_origin_log;
     };
     /// Checks transport, origin, sid, method and protocol version (engine.io's verify()).
-    Verdict verify(const StringRequest& req, bool upgrade, bool secure);
+    Verdict verify(const StringRequest& req, const Target& target, bool upgrade, bool secure);
 
     /// A plain HTTP request on the Engine.IO path (not a WebSocket upgrade).
-    void handle_http(StringRequest&& req, const Peer& peer,
+    void handle_http(StringRequest&& req, Target&& target, const Peer& peer,
                      std::shared_ptr<HttpResponder> responder);
 
     /// Creates a session for a handshake and asks the handler. Null if refused.
-    std::shared_ptr<SessionImpl> open_session(const StringRequest& req, const Peer& peer,
-                                              bool websocket);
+    std::shared_ptr<SessionImpl> open_session(const StringRequest& req, Target&& target,
+                                              const Peer& peer, bool websocket);
 
     /// Calls the handler's on_connect; false if it refused or threw.
     bool call_on_connect(const SessionPtr& session);

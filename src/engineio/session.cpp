@@ -51,11 +51,16 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
     return std::nullopt;
 }
 
-std::optional<std::string_view> Request::query_param(std::string_view name) const {
+std::optional<std::string_view> find_query_param(
+    const std::vector<std::pair<std::string, std::string>>& query, std::string_view name) {
     for (const auto& [key, value] : query) {
         if (key == name) return std::string_view(value);
     }
     return std::nullopt;
+}
+
+std::optional<std::string_view> Request::query_param(std::string_view name) const {
+    return find_query_param(query, name);
 }
 
 }  // namespace engineio
@@ -243,8 +248,8 @@ void SessionImpl::on_bad_post() {
         return;
     }
     if (state_.closed()) return;
-    logger()->info("session {}: bad polling POST (over max_payload, or overlapping); closing",
-                   sid_);
+    core_->client_error_log.info(
+        "session {}: bad polling POST (over max_payload, or overlapping); closing", sid_);
     state_.on_bad_post(Clock::now());
     run();
 }
@@ -284,7 +289,7 @@ void SessionImpl::on_ws_invalid(WsTransport* ws) {
     const auto channel = channel_of(ws);
     if (!channel) return;
     if (*channel == Channel::primary && !state_.closed())
-        logger()->info("session {}: invalid WebSocket frame; closing", sid_);
+        core_->client_error_log.info("session {}: invalid WebSocket frame; closing", sid_);
     state_.on_ws_invalid(*channel, Clock::now());
     run();
 }
@@ -306,12 +311,18 @@ void SessionImpl::run() {
     // A packet that arrived before the session was closed by the client is still delivered; one
     // left undelivered when the user (or the server) closed it meanwhile is not.
     const bool closed_before = state_.closed();
-    std::vector<Effect> effects;
+    // The outermost run reuses one vector (no allocation per message); a run nested in it (a
+    // user's send() from on_message) takes its own.
+    std::vector<Effect> nested;
+    std::vector<Effect>& effects = running_ ? nested : scratch_;
+    const bool outermost = !running_;
+    running_ = true;
     while (!state_.effects().empty()) {
         effects.swap(state_.effects());
         for (Effect& effect : effects) execute(effect, closed_before);
         effects.clear();
     }
+    if (outermost) running_ = false;
     rearm_timer();
 }
 
@@ -322,6 +333,10 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
         case Effect::Kind::hold_get:
             held_get_ = std::move(incoming_get_);
             incoming_get_ = {};
+            return;
+        case Effect::Kind::hold_post:
+            held_post_ = std::move(incoming_post_);
+            incoming_post_ = {};
             return;
         case Effect::Kind::write_ws:
             if (effect.channel == Channel::probe) {
@@ -364,13 +379,14 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
 void SessionImpl::answer(Effect& effect) {
     PendingRequest& request = effect.slot == HttpSlot::held_get        ? held_get_
                               : effect.slot == HttpSlot::incoming_post ? incoming_post_
+                              : effect.slot == HttpSlot::held_post     ? held_post_
                                                                        : incoming_get_;
     auto responder = std::move(request.responder);
     request.responder.reset();
     if (!responder) return;
     if (effect.error) {
         responder->respond(make_error_response(request.ctx, *effect.error));
-    } else if (effect.slot == HttpSlot::incoming_post) {
+    } else if (effect.slot == HttpSlot::incoming_post || effect.slot == HttpSlot::held_post) {
         responder->respond(
             make_response(request.ctx, http::status::ok, "text/html", std::move(effect.body)));
     } else {
@@ -411,6 +427,9 @@ void SessionImpl::on_closed(CloseReason reason) {
     } catch (...) {
         logger()->error("session {}: on_disconnect threw", sid_);
     }
+    // on_disconnect was the handler's last callback: what it attached goes now, not when the
+    // session is forgotten (a session closed by the server lingers for the client's last GET).
+    user_data.reset();
 }
 
 void SessionImpl::rearm_timer() {

@@ -105,9 +105,9 @@ void SessionCore::on_post(std::string_view body, TimePoint now) {
         pump(now);
         return;
     }
-    answer(HttpSlot::incoming_post, "ok");
     if (!fenced_packets_.empty()) {
         // Behind packets that wait for a fence.
+        answer(HttpSlot::incoming_post, "ok");
         std::move(packets.begin(), packets.end(), std::back_inserter(fenced_packets_));
         return;
     }
@@ -115,11 +115,16 @@ void SessionCore::on_post(std::string_view body, TimePoint now) {
                                     [](const Packet& p) { return p.type == PacketType::close; });
     if (closes && !get_held_) {
         // A CLOSE with no GET held: a GET sent before it may still be on its way from another
-        // loop; it must find the session and be answered NOOP, as with a single event loop.
+        // loop; it must find the session and be answered NOOP, as with a single event loop. The
+        // POST is answered once its packets took effect, so a client that has its "ok" finds the
+        // session closed.
         fenced_packets_ = std::move(packets);
+        effects_.push_back(Effect{.kind = Effect::Kind::hold_post});
+        post_held_ = true;
         request_fence();
         return;
     }
+    answer(HttpSlot::incoming_post, "ok");
     feed(packets, now);
 }
 
@@ -204,7 +209,7 @@ void SessionCore::on_fence_passed(TimePoint now) {
     }
     std::vector<Packet> packets = std::move(fenced_packets_);
     fenced_packets_.clear();
-    if (closed_) return;  // finish() answered a fenced GET
+    if (closed_) return;  // finish() answered a fenced GET and POST
     if (held_get_fenced_) {
         held_get_fenced_ = false;
         if (websocket_) {
@@ -215,6 +220,7 @@ void SessionCore::on_fence_passed(TimePoint now) {
         }
     }
     feed(packets, now);
+    if (post_held_) answer(HttpSlot::held_post, "ok");
 }
 
 // --- internals ---------------------------------------------------------------------------------
@@ -336,6 +342,7 @@ void SessionCore::answer(HttpSlot slot, std::string body) {
         get_held_ = false;
         held_get_fenced_ = false;
     }
+    if (slot == HttpSlot::held_post) post_held_ = false;
     effects_.push_back(Effect{.kind = Effect::Kind::answer, .slot = slot, .body = std::move(body)});
 }
 
@@ -392,6 +399,7 @@ void SessionCore::finish(CloseReason reason, bool send_close_packet, TimePoint n
         queue_.clear();
         queued_bytes_ = 0;
     }
+    if (post_held_) answer(HttpSlot::held_post, "ok");  // its packets were valid, and taken
     effects_.push_back(Effect{.kind = Effect::Kind::closed, .reason = reason});
     if (!linger_until_) forget();
 }

@@ -28,8 +28,9 @@ struct OutPacket {
 };
 
 /// The HTTP requests of a session an answer can be for. The I/O layer keeps one responder per
-/// slot: the GET being handled, the GET held as the long poll, the POST being handled.
-enum class HttpSlot { incoming_get, held_get, incoming_post };
+/// slot: the GET being handled, the GET held as the long poll, the POST being handled, the POST
+/// held until a fence passes.
+enum class HttpSlot { incoming_get, held_get, incoming_post, held_post };
 
 /// What the I/O layer must do, in order.
 struct Effect {
@@ -37,6 +38,7 @@ struct Effect {
         answer,            ///< answer the request in `slot`: `error` if set, else 200 with `body`
                            ///< (a polling payload; for a POST the body is "ok")
         hold_get,          ///< the incoming GET becomes the held long poll
+        hold_post,         ///< the incoming POST waits (for a fence) in HttpSlot::held_post
         write_ws,          ///< write `packets` on the WebSocket of `channel`; for the primary,
                            ///< report on_ws_write_done() when they are written
         deliver,           ///< hand `packet` (a MESSAGE) to the user, unless closed() by then
@@ -155,6 +157,7 @@ class SessionCore {
     bool ws_write_in_flight_ = false;
     bool get_held_ = false;         // a long-poll GET waits in HttpSlot::held_get
     bool held_get_fenced_ = false;  // ... received while probed: answered after the fence
+    bool post_held_ = false;        // a POST whose packets wait for a fence
     bool release_polls_ = false;    // probed: GETs are answered at once with NOOP
     bool closed_ = false;
     bool forgotten_ = false;

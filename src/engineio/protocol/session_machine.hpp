@@ -13,7 +13,7 @@
 
 namespace engineio::protocol {
 
-/// Why the session ended; the same order and meaning as engineio::DisconnectReason.
+/// Why the session ended; mapped to engineio::DisconnectReason by name (session.cpp).
 enum class CloseReason {
     client_close,
     transport_close,

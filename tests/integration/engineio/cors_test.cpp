@@ -60,5 +60,12 @@ TEST(Cors, HeadersOnErrorResponses) {
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
+TEST(Cors, AllowedHostsRefuseForeignHostsWhateverTheirOrigin) {
+    EchoServer server({.allowed_hosts = {"good.example", ".corp.example"}});
+    auto result = server.run_script("cors", "allowed_hosts");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.connected().size(), 4u) << "only the four allowed hosts opened sessions";
+}
+
 }  // namespace
 }  // namespace enginetest

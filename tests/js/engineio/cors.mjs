@@ -6,6 +6,9 @@
 //   credentials credentials=0|1   Access-Control-Allow-Credentials present only when enabled
 //   preflight allowed=<origin>    OPTIONS preflight answered with the allowed method and headers
 //   error_headers allowed=<origin> an error response still carries the CORS headers
+//   allowed_hosts       (our server only, with allowed_hosts {"good.example", ".corp.example"}):
+//                       a request whose Host is not listed gets 400 {"code":3} whatever its
+//                       Origin (DNS rebinding), on polling, preflight and WebSocket alike
 import {
     STRICT,
     assert,
@@ -14,9 +17,11 @@ import {
     parseArgs,
     pollingUrl,
     post,
+    refusedUpgradeStatus,
     report,
     request,
     runScenario,
+    websocketUrl,
 } from "./lib.mjs";
 
 const foreign = "http://evil.example";
@@ -26,6 +31,31 @@ function assertAllowed(response, origin, what) {
 }
 
 const scenarios = {
+    async allowed_hosts(base) {
+        const url = pollingUrl(base);
+        const port = new URL(base).port;
+        for (const host of [`good.example:${port}`, "GOOD.example", `a.corp.example:${port}`,
+                            "corp.example"]) {
+            const ok = await request(url, { headers: { host, origin: `http://${host}` } });
+            report("host", { host, status: ok.status });
+            assert.equal(ok.status, 200, `Host ${host} is allowed`);
+        }
+        // A rebinding page: its Origin matches the Host it sends, but the host is not ours.
+        for (const host of [`evil.example:${port}`, `127.0.0.1:${port}`, "good.example.evil",
+                            "notcorp.example"]) {
+            const refused = await request(url, { headers: { host, origin: `http://${host}` } });
+            report("host", { host, status: refused.status });
+            assertError(refused, 3, `Host ${host}`);
+        }
+        const preflight = await request(url, {
+            method: "OPTIONS",
+            headers: { host: "evil.example", origin: "http://evil.example" },
+        });
+        assert.equal(preflight.status, 400, "preflight for a foreign host");
+        const ws = await refusedUpgradeStatus(
+            websocketUrl(base), { headers: { host: "evil.example" } });
+        assert.equal(ws, 400, "WebSocket handshake for a foreign host");
+    },
     async same_origin(base) {
         const own = new URL(base).origin;  // http://127.0.0.1:PORT, what Host says
         const same = await request(pollingUrl(base), { headers: { origin: own } });

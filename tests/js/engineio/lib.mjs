@@ -245,9 +245,12 @@ export async function openWebSocket(base, query = "", options = {}) {
  * With acceptedThenClosed, an upgrade that is accepted and then closed without any packet also
  * counts as a refusal (status 101), which is how the reference refuses some of them.
  */
-export function refusedUpgradeStatus(url, { acceptedThenClosed = false, timeoutMs = 3000 } = {}) {
+export function refusedUpgradeStatus(
+    url,
+    { acceptedThenClosed = false, timeoutMs = 3000, headers = undefined } = {},
+) {
     return new Promise((resolve, reject) => {
-        const ws = new WebSocket(url);
+        const ws = new WebSocket(url, headers ? { headers } : {});
         const timer = setTimeout(() => {
             ws.terminate();
             reject(new Error(`${url}: neither refused nor closed within ${timeoutMs} ms`));

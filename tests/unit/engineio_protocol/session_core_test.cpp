@@ -42,6 +42,7 @@ std::vector<std::string> answers(const std::vector<Effect>& effects) {
         if (e.kind != EKind::answer) continue;
         const char* slot = e.slot == HttpSlot::held_get        ? "held"
                            : e.slot == HttpSlot::incoming_post ? "post"
+                           : e.slot == HttpSlot::held_post     ? "heldpost"
                                                                : "get";
         out.push_back(std::string(slot) + ":" +
                       (e.error ? "!" + engineio::make_error_code(*e.error).message() : e.body));
@@ -136,8 +137,7 @@ TEST_F(PollingSession, ClientCloseWithNoGetHeldWaitsForAFenceSoAnEarlierGetIsAns
     // The GET was sent first but reached the session after the POST (another event loop).
     s.on_post("1", clock.now);
     auto effects = take(s);
-    EXPECT_EQ(answers(effects), std::vector<std::string>{"post:ok"});
-    EXPECT_NE(find(effects, EKind::fence), nullptr);
+    EXPECT_EQ(kinds(effects), (std::vector{EKind::hold_post, EKind::fence}));
     EXPECT_FALSE(s.closed());
 
     s.on_get(clock.now);
@@ -145,7 +145,8 @@ TEST_F(PollingSession, ClientCloseWithNoGetHeldWaitsForAFenceSoAnEarlierGetIsAns
 
     s.on_fence_passed(clock.now);
     effects = take(s);
-    EXPECT_EQ(answers(effects), std::vector<std::string>{"held:6"});
+    // The POST is answered once its CLOSE took effect.
+    EXPECT_EQ(answers(effects), (std::vector<std::string>{"held:6", "heldpost:ok"}));
     EXPECT_EQ(find(effects, EKind::closed)->reason, CloseReason::client_close);
 
     // A GET after the close finds no session.
@@ -163,12 +164,22 @@ TEST_F(PollingSession, PacketsPostedDuringAFenceWaitBehindTheFencedOnes) {
     EXPECT_EQ(answers(take(s)), std::vector<std::string>{"post:ok"});
     s.on_fence_passed(clock.now);
     const auto effects = take(s);
+    EXPECT_EQ(answers(effects), std::vector<std::string>{"heldpost:ok"});
     std::vector<std::string> delivered;
     for (const Effect& e : effects) {
         if (e.kind == EKind::deliver) delivered.push_back(e.packet.data);
     }
     EXPECT_EQ(delivered, std::vector<std::string>{"a"});  // "b" came after the CLOSE
     EXPECT_TRUE(s.closed());
+}
+
+TEST_F(PollingSession, ShutdownDuringAFenceAnswersTheHeldPost) {
+    s.on_post("1", clock.now);
+    take(s);
+    s.shutdown(clock.now);
+    const auto effects = take(s);
+    EXPECT_EQ(answers(effects), std::vector<std::string>{"heldpost:ok"});
+    EXPECT_EQ(find(effects, EKind::closed)->reason, CloseReason::server_shutdown);
 }
 
 TEST_F(PollingSession, ServerCloseWithNothingQueuedAnswersTheHeldGetWithClose) {
