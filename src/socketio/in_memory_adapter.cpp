@@ -10,8 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "socketio/adapter.hpp"
-
-#include "core.hpp"
+#include "socketio/error.hpp"
 
 namespace socketio {
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "core.hpp"
+#include "server_core.hpp"
 
 namespace socketio {
 

@@ -4,7 +4,7 @@
 
 #include "socketio/server.hpp"
 
-#include "core.hpp"
+#include "server_core.hpp"
 
 namespace socketio {
 
