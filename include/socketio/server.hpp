@@ -116,8 +116,9 @@ class Server {
     /// when the loops drained. Idempotent.
     void stop();
 
-    /// Runs `task` on a new thread (python's start_background_task); joined by ~Server, so a
-    /// long task should loop on sleep().
+    /// Runs `task` on a new thread (python's start_background_task). A finished task releases
+    /// its thread at once (its stack, its captures); ~Server waits for the running ones, so a
+    /// long task should loop on sleep(). An exception escaping `task` is logged.
     void start_background_task(std::function<void()> task);
     /// Sleeps for `duration`; returns false early when the server is stopping.
     bool sleep(std::chrono::milliseconds duration);

@@ -69,7 +69,8 @@ ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_execu
     : options(std::move(opts)),
       loops(std::move(loop_list)),
       parser(protocol::json_parser({.max_attachments = options.max_attachments})),
-      log(make_logger(options.logger)) {
+      log(make_logger(options.logger)),
+      background_(log) {
     if (options.async_handlers) {
         const unsigned n = options.async_handler_threads
                                ? options.async_handler_threads
@@ -201,31 +202,11 @@ bool ServerCore::sleep(std::chrono::milliseconds duration) {
 }
 
 void ServerCore::start_background_task(std::function<void()> task) {
-    std::lock_guard lock(stop_mutex_);
-    background_.emplace_back([this, task = std::move(task)] {
-        try {
-            task();
-        } catch (const std::exception& e) {
-            log->error("background task failed: {}", e.what());
-        } catch (...) {
-            log->error("background task failed");
-        }
-    });
+    background_.start(std::move(task));
 }
 
 void ServerCore::join_background_tasks() {
-    std::vector<std::thread> threads;
-    {
-        std::lock_guard lock(stop_mutex_);
-        threads.swap(background_);
-    }
-    for (auto& t : threads) {
-        if (t.get_id() == std::this_thread::get_id()) {
-            t.detach();  // stop() from inside a background task
-        } else if (t.joinable()) {
-            t.join();
-        }
-    }
+    background_.join();
 }
 
 void ServerCore::shutdown_detached() {

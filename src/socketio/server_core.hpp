@@ -9,13 +9,13 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "background_tasks.hpp"
 #include "engineio/session.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/namespace.hpp"
@@ -71,7 +71,7 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     mutable std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;
-    std::vector<std::thread> background_;
+    BackgroundTasks background_;
 };
 
 /// Socket.IO's reason for an Engine.IO session's end.
