@@ -105,19 +105,18 @@ void Client::close(DisconnectReason reason) {
 void Client::on_packet(protocol::Packet packet) {
     using protocol::PacketType;
     auto it = sockets.find(packet.nsp);
-    if (packet.type == PacketType::connect) {
-        if (it == sockets.end()) {
-            on_connect_packet(packet);
-        } else {
-            server.log->debug("connection {}: CONNECT to {} while connected; ignored",
-                              session->sid(), packet.nsp);
-        }
+    if (packet.type == PacketType::connect && it == sockets.end()) {
+        on_connect_packet(packet);
         return;
     }
-    if (it == sockets.end() || packet.type == PacketType::connect_error) {
-        // Node's client.ts: a packet for a namespace the client did not join is an invalid state.
-        server.log->info("connection {}: packet type {} for namespace {} it did not join; closing",
-                         session->sid(), static_cast<int>(packet.type), packet.nsp);
+    // Node's client.ts (ondecoded): CONNECT to a namespace the client already joined, CONNECT_ERROR
+    // from a client, or any other packet for a namespace it did not join is an invalid state that
+    // closes the whole connection ("forced server close").
+    if (packet.type == PacketType::connect || packet.type == PacketType::connect_error ||
+        it == sockets.end()) {
+        server.log->info("connection {}: {} for namespace {} {}; closing", session->sid(),
+                         protocol::to_string(packet.type), packet.nsp,
+                         it == sockets.end() ? "it did not join" : "it already joined");
         close(DisconnectReason::forced_server_close);
         return;
     }
