@@ -48,6 +48,11 @@ struct ServerOptions {
     std::size_t max_pending_acks = 1024;
     /// Attachments allowed per incoming packet; more closes the connection (parse error).
     std::size_t max_attachments = 10;
+    /// JSON values (objects, arrays, strings, numbers, literals) allowed in one incoming packet;
+    /// more closes the connection (parse error). Counted while parsing, so one packet costs the
+    /// memory of at most this many values (~120 bytes each at worst: "[{},{},…]") however it is
+    /// shaped. Raise it for packets with more than 100 000 values.
+    std::size_t max_values_per_packet = 100'000;
     /// Honour X-Forwarded-For in Handshake::address (only behind a trusted proxy).
     bool trust_forwarded_for = false;
     /// The adapter of every namespace; empty = the in-memory adapter (InMemoryAdapter).

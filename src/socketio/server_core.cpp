@@ -68,7 +68,8 @@ DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
 ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_executor> loop_list)
     : options(std::move(opts)),
       loops(std::move(loop_list)),
-      parser(protocol::json_parser({.max_attachments = options.max_attachments})),
+      parser(protocol::json_parser({.max_attachments = options.max_attachments,
+                                    .max_values = options.max_values_per_packet})),
       log(make_logger(options.logger)),
       background_(log) {
     if (options.async_handlers) {
@@ -163,7 +164,13 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
     std::error_code ec;
     auto packet = client->decoder->feed(data, binary, ec);
     if (ec) {
-        log->info("connection {}: invalid packet ({}); closing", session->sid(), ec.message());
+        if (ec == protocol::error::too_many_values) {
+            log->info(
+                "connection {}: invalid packet ({}: over max_values_per_packet = {}); closing",
+                session->sid(), ec.message(), options.max_values_per_packet);
+        } else {
+            log->info("connection {}: invalid packet ({}); closing", session->sid(), ec.message());
+        }
         client->close(DisconnectReason::parse_error);
         return;
     }
