@@ -4,8 +4,6 @@
 
 #include <random>
 
-#include <spdlog/spdlog.h>
-
 #include "namespace_impl.hpp"
 #include "server_core.hpp"
 #include "socket_impl.hpp"
@@ -114,9 +112,10 @@ void Client::on_packet(protocol::Packet packet) {
     // closes the whole connection ("forced server close").
     if (packet.type == PacketType::connect || packet.type == PacketType::connect_error ||
         it == sockets.end()) {
-        server.log->info("connection {}: {} for namespace {} {}; closing", session->sid(),
-                         protocol::to_string(packet.type), packet.nsp,
-                         it == sockets.end() ? "it did not join" : "it already joined");
+        server.logs.invalid_packets.info(
+            "connection {}: {} for namespace {} {}; closing", session->sid(),
+            protocol::to_string(packet.type), sio::detail::printable(packet.nsp),
+            it == sockets.end() ? "it did not join" : "it already joined");
         close(DisconnectReason::forced_server_close);
         return;
     }
@@ -192,8 +191,8 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     socket->send_raw(connect_packet);
     for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
     socket->connect_buffer.clear();
-    server.log->info("socket {} connected to {} (connection {})", socket->sid, packet.nsp,
-                     session->sid());
+    server.logs.connections.info("socket {} connected to {} (connection {})", socket->sid,
+                                 sio::detail::printable(packet.nsp), session->sid());
 }
 
 }  // namespace socketio::detail

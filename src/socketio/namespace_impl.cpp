@@ -2,7 +2,6 @@
 
 #include "namespace_impl.hpp"
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -144,10 +143,13 @@ std::optional<json> NamespaceImpl::run_connect_handlers(Socket& socket, const js
         if (!refused.data().is_null()) data["data"] = refused.data();
         return data;
     } catch (const std::exception& e) {
-        server.log->error("connect handler of {} threw: {}", name_, e.what());
+        server.logs.handler_errors.error("connect handler of {} threw: {}",
+                                         sio::detail::printable(name_),
+                                         sio::detail::printable(e.what(), 256));
         return rejected;
     } catch (...) {
-        server.log->error("connect handler of {} threw", name_);
+        server.logs.handler_errors.error("connect handler of {} threw",
+                                         sio::detail::printable(name_));
         return rejected;
     }
 }
@@ -160,9 +162,12 @@ void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason rea
             class_handler->on_disconnect(socket, reason);
         }
     } catch (const std::exception& e) {
-        server.log->error("disconnect handler of {} threw: {}", name_, e.what());
+        server.logs.handler_errors.error("disconnect handler of {} threw: {}",
+                                         sio::detail::printable(name_),
+                                         sio::detail::printable(e.what(), 256));
     } catch (...) {
-        server.log->error("disconnect handler of {} threw", name_);
+        server.logs.handler_errors.error("disconnect handler of {} threw",
+                                         sio::detail::printable(name_));
     }
 }
 
@@ -215,8 +220,9 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
             ack = catch_all.sync(handle, event, args);
         } else {
             handled = false;
-            server.log->debug("socket {}: no handler for event '{}' in {}", socket->sid, event,
-                              name_);
+            server.logs.unhandled.debug("socket {}: no handler for event '{}' in {}", socket->sid,
+                                        sio::detail::printable(event),
+                                        sio::detail::printable(name_));
         }
         if (handled && ack_id) {
             socket->send_ack(*ack_id, ack.is_array() ? std::move(ack) : json::array());
@@ -249,19 +255,29 @@ void NamespaceImpl::handle_error(Socket& socket, const std::string& event, const
             handler(socket, event, args, error);
             return;
         } catch (const std::exception& e) {
-            server.log->error("error handler of {} threw: {}", name_, e.what());
+            server.logs.handler_errors.error("error handler of {} threw: {}",
+                                             sio::detail::printable(name_),
+                                             sio::detail::printable(e.what(), 256));
         } catch (...) {
-            server.log->error("error handler of {} threw", name_);
+            server.logs.handler_errors.error("error handler of {} threw",
+                                             sio::detail::printable(name_));
         }
     }
     try {
         std::rethrow_exception(error);
+    } catch (const ArgumentError& e) {
+        // The client's mistake, not the server's: below error level.
+        server.logs.invalid_arguments.info(
+            "socket {}: event '{}' in {}: {}; ignored", socket.sid(), sio::detail::printable(event),
+            sio::detail::printable(name_), sio::detail::printable(e.what(), 256));
     } catch (const std::exception& e) {
-        server.log->error("handler of event '{}' in {} (socket {}) threw: {}", event, name_,
-                          socket.sid(), e.what());
+        server.logs.handler_errors.error(
+            "handler of event '{}' in {} (socket {}) threw: {}", sio::detail::printable(event),
+            sio::detail::printable(name_), socket.sid(), sio::detail::printable(e.what(), 256));
     } catch (...) {
-        server.log->error("handler of event '{}' in {} (socket {}) threw", event, name_,
-                          socket.sid());
+        server.logs.handler_errors.error("handler of event '{}' in {} (socket {}) threw",
+                                         sio::detail::printable(event),
+                                         sio::detail::printable(name_), socket.sid());
     }
 }
 

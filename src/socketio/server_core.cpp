@@ -71,6 +71,7 @@ ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_execu
       parser(protocol::json_parser({.max_attachments = options.max_attachments,
                                     .max_values = options.max_values_per_packet})),
       log(make_logger(options.logger)),
+      logs(log),
       background_(log) {
     if (options.async_handlers) {
         const unsigned n = options.async_handler_threads
@@ -149,8 +150,9 @@ bool ServerCore::on_connect(const engineio::SessionPtr& session) {
         if (ec) return;
         auto c = weak.lock();
         if (c && !c->closed && c->sockets.empty()) {
-            c->server.log->info("connection {} sent no CONNECT within the connect timeout; closing",
-                                c->session->sid());
+            c->server.logs.connections.info(
+                "connection {} sent no CONNECT within the connect timeout; closing",
+                c->session->sid());
             c->close(DisconnectReason::forced_server_close);
         }
     });
@@ -165,11 +167,12 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
     auto packet = client->decoder->feed(data, binary, ec);
     if (ec) {
         if (ec == protocol::error::too_many_values) {
-            log->info(
+            logs.invalid_packets.info(
                 "connection {}: invalid packet ({}: over max_values_per_packet = {}); closing",
                 session->sid(), ec.message(), options.max_values_per_packet);
         } else {
-            log->info("connection {}: invalid packet ({}); closing", session->sid(), ec.message());
+            logs.invalid_packets.info("connection {}: invalid packet ({}); closing", session->sid(),
+                                      ec.message());
         }
         client->close(DisconnectReason::parse_error);
         return;

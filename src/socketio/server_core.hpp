@@ -16,6 +16,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "background_tasks.hpp"
+#include "client_logs.hpp"
 #include "engineio/session.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/namespace.hpp"
@@ -37,6 +38,8 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     const std::vector<boost::asio::any_io_executor> loops;
     const std::shared_ptr<const protocol::Parser> parser;
     const std::shared_ptr<spdlog::logger> log;
+    /// The lines clients can cause, rate-limited per kind.
+    ClientLogs logs;
     ErrorHandler default_error_handler;
     std::unique_ptr<boost::asio::thread_pool> workers;  // async_handlers
 

@@ -66,7 +66,8 @@ bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
 void SocketImpl::on_ack(std::uint64_t id, json args) {
     auto it = acks_.find(id);
     if (it == acks_.end()) {
-        ns->server.log->debug("socket {}: ACK {} matches no pending ack; ignored", sid, id);
+        ns->server.logs.unhandled.debug("socket {}: ACK {} matches no pending ack; ignored", sid,
+                                        id);
         return;
     }
     auto pending = std::move(it->second);
@@ -76,9 +77,10 @@ void SocketImpl::on_ack(std::uint64_t id, json args) {
     try {
         pending.callback({}, args.is_array() ? std::move(args) : json::array({std::move(args)}));
     } catch (const std::exception& e) {
-        ns->server.log->error("socket {}: ack callback threw: {}", sid, e.what());
+        ns->server.logs.handler_errors.error("socket {}: ack callback threw: {}", sid,
+                                             sio::detail::printable(e.what(), 256));
     } catch (...) {
-        ns->server.log->error("socket {}: ack callback threw", sid);
+        ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
     }
 }
 
@@ -119,12 +121,13 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
             try {
                 ack.callback(make_error_code(error::socket_disconnected), json::array());
             } catch (...) {
-                ns->server.log->error("socket {}: ack callback threw", sid);
+                ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
             }
         }
     }
     ns->remove_socket(shared_from_this());
-    ns->server.log->info("socket {} left {} ({})", sid, ns->name(), to_string(reason));
+    ns->server.logs.connections.info("socket {} left {} ({})", sid,
+                                     sio::detail::printable(ns->name()), to_string(reason));
 }
 
 json SocketImpl::get_session() const {
