@@ -20,14 +20,16 @@ enum class error {
     socket_disconnected,    ///< the socket disconnected before it acknowledged
     too_many_pending_acks,  ///< the socket already has ServerOptions::max_pending_acks pending
     reserved_event,         ///< emit of a reserved name (connect, disconnect, …)
-    unknown_socket,         ///< no connected socket with that sid in that namespace
     invalid_handler,        ///< a handler whose signature does not fit its event
     not_listening,          ///< the server has no engine (a detached server) or is not listening
 };
 
-const std::error_category& socketio_category() noexcept;
+/// The category of socketio::error (name "socketio"), named like those of the layers below:
+/// engineio::error_category() ("engineio"), socketio::protocol::error_category()
+/// ("socketio.protocol").
+const std::error_category& error_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
-    return {static_cast<int>(e), socketio_category()};
+    return {static_cast<int>(e), error_category()};
 }
 
 /// What a typed handler throws in place of running when a client's argument does not convert to

@@ -2,6 +2,7 @@
 // connection survives.
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include <spdlog/sinks/ostream_sink.h>
@@ -220,6 +221,22 @@ TEST(Errors, ConnectHandlerExceptionRefusesTheConnection) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].data, json({{"message", "Connection rejected by server"}}));
     EXPECT_FALSE(c.session->closed());
+}
+
+// Every code reads as an error (std::error_code treats 0 as success) and has its own message.
+TEST(Errors, EveryErrorCodeIsAnErrorWithAMessage) {
+    using socketio::error;
+    std::set<std::string> messages;
+    for (error e : {error::ack_timeout, error::socket_disconnected, error::too_many_pending_acks,
+                    error::reserved_event, error::invalid_handler, error::not_listening}) {
+        const std::error_code ec = e;
+        EXPECT_TRUE(ec) << ec.message();
+        EXPECT_EQ(ec.category().name(), std::string("socketio"));
+        EXPECT_EQ(&ec.category(), &socketio::error_category());
+        EXPECT_EQ(ec.message().find("Unknown"), std::string::npos) << static_cast<int>(e);
+        messages.insert(ec.message());
+    }
+    EXPECT_EQ(messages.size(), 6u);
 }
 
 }  // namespace
