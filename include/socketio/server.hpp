@@ -27,11 +27,14 @@ namespace detail {
 class ServerCore;
 }
 
+// clang-format off
 /// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.
 ///
-///   socketio::Server io{{.cors_allowed_origins = {"*"}}};
-///   io.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("token");
-///   }); io.on("chat", [](socketio::Socket& s, const json& msg) {
+///   socketio::Server io{{.engine = {.cors_allowed_origins = {"*"}}}};
+///   io.on("connect", [](socketio::Socket& s, const json& auth) {
+///       return auth.contains("token");
+///   });
+///   io.on("chat", [](socketio::Socket& s, const json& msg) {
 ///       s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except s
 ///       return json{{"ok", 1}};                                   // the client's ack argument
 ///   });
@@ -42,6 +45,7 @@ class ServerCore;
 /// Thread safety: register handlers (on, of(…).on, register_namespace, on_error_default) before
 /// listen()/start()/run(). Every other member is safe from any thread, inside or outside a
 /// handler; stop() too (also from a handler).
+// clang-format on
 class Server {
   public:
     explicit Server(ServerOptions options = {});

@@ -2,8 +2,7 @@
 
 #include "client.hpp"
 
-#include <random>
-
+#include "engineio/protocol/sid.hpp"
 #include "namespace_impl.hpp"
 #include "server_core.hpp"
 #include "socket_impl.hpp"
@@ -12,48 +11,18 @@ namespace socketio::detail {
 
 namespace {
 
-constexpr const char* base64url =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string generate_sid() {
-    thread_local std::random_device device;  // getrandom(2) on Linux
-    unsigned char bytes[15];
-    for (std::size_t i = 0; i < sizeof bytes; i += 3) {
-        const auto r = device();
-        bytes[i] = static_cast<unsigned char>(r);
-        bytes[i + 1] = static_cast<unsigned char>(r >> 8);
-        bytes[i + 2] = static_cast<unsigned char>(r >> 16);
-    }
-    std::string sid;
-    sid.reserve(20);
-    for (std::size_t i = 0; i < sizeof bytes; i += 3) {
-        const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-        sid += base64url[(v >> 18) & 63];
-        sid += base64url[(v >> 12) & 63];
-        sid += base64url[(v >> 6) & 63];
-        sid += base64url[v & 63];
-    }
-    return sid;
-}
-
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
 
-Handshake make_handshake(const engineio::Request& request, json auth, bool trust_forwarded_for) {
+/// The connection's part of a handshake: the request, its cookies, the client address.
+Handshake connection_handshake(const engineio::Request& request, bool trust_forwarded_for) {
     Handshake h;
-    h.headers = request.headers;
-    h.query = request.query;
-    h.url = request.target;
-    h.secure = request.secure;
+    h.request = request;
     h.address = request.remote_address;
-    h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    h.auth = std::move(auth);
-    if (auto cookie = h.header("cookie")) {
+    if (auto cookie = request.header("cookie")) {
         std::string_view rest = *cookie;
         while (!rest.empty()) {
             auto end = rest.find(';');
@@ -69,7 +38,7 @@ Handshake make_handshake(const engineio::Request& request, json auth, bool trust
         }
     }
     if (trust_forwarded_for) {
-        if (auto forwarded = h.header("x-forwarded-for")) {
+        if (auto forwarded = request.header("x-forwarded-for")) {
             auto first = trim(forwarded->substr(0, forwarded->find(',')));
             if (!first.empty()) h.address = std::string(first);
         }
@@ -98,6 +67,19 @@ void Client::close(DisconnectReason reason) {
     if (closed) return;
     if (!close_reason) close_reason = reason;
     session->close();  // the engine calls on_disconnect, which disconnects the sockets
+}
+
+Handshake Client::make_handshake(json auth) {
+    if (!connection_handshake_) {
+        connection_handshake_ =
+            connection_handshake(session->request(), server.options.trust_forwarded_for);
+    }
+    Handshake h = *connection_handshake_;
+    h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    h.auth = std::move(auth);
+    return h;
 }
 
 void Client::on_packet(protocol::Packet packet) {
@@ -148,9 +130,8 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     }
     connect_timer.cancel();
     json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
-    auto socket = std::make_shared<SocketImpl>(
-        generate_sid(), ns, shared_from_this(),
-        make_handshake(session->request(), auth, server.options.trust_forwarded_for));
+    auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
+                                               shared_from_this(), make_handshake(std::move(auth)));
     sockets[packet.nsp] = socket;
     socket->connected = true;
     ns->add_socket(socket);

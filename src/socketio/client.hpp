@@ -37,6 +37,12 @@ class Client : public std::enable_shared_from_this<Client> {
     /// Closes the Engine.IO session (its on_disconnect then disconnects the sockets).
     void close(DisconnectReason reason);
     void send_packet(const protocol::Packet& packet);
+
+  private:
+    /// A new socket's handshake: the connection's part (request, cookies, address) is built at
+    /// the first CONNECT and copied for the sockets of later ones.
+    Handshake make_handshake(json auth);
+    std::optional<Handshake> connection_handshake_;
 };
 
 }  // namespace socketio::detail

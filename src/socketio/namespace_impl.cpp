@@ -282,13 +282,9 @@ void NamespaceImpl::handle_error(Socket& socket, const std::string& event, const
 }
 
 void NamespaceImpl::check_event_name(std::string_view event) {
-    static constexpr std::string_view reserved[] = {
-        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
-    for (auto name : reserved) {
-        if (event == name) {
-            throw std::system_error(make_error_code(error::reserved_event),
-                                    "\"" + std::string(event) + "\" is a reserved event name");
-        }
+    if (protocol::is_reserved_event_name(event)) {
+        throw std::system_error(make_error_code(error::reserved_event),
+                                "\"" + std::string(event) + "\" is a reserved event name");
     }
 }
 

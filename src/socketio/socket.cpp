@@ -1,7 +1,6 @@
 // The Socket and Broadcast handles, Handshake, DisconnectReason names.
 
 #include <algorithm>
-#include <cctype>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/associated_executor.hpp>
@@ -36,31 +35,6 @@ std::string_view to_string(DisconnectReason reason) noexcept {
             return "forced server close";
     }
     return "unknown";
-}
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-}  // namespace
-
-std::optional<std::string_view> Handshake::header(std::string_view name) const {
-    for (const auto& [k, v] : headers) {
-        if (iequals(k, name)) return std::string_view(v);
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string_view> Handshake::query_param(std::string_view name) const {
-    for (const auto& [k, v] : query) {
-        if (k == name) return std::string_view(v);
-    }
-    return std::nullopt;
 }
 
 std::optional<std::string_view> Handshake::cookie(std::string_view name) const {
