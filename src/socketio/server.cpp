@@ -4,7 +4,6 @@
 #include "socketio/server.hpp"
 
 #include <stdexcept>
-#include <thread>
 
 #include "server_core.hpp"
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
