@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         const std::string_view flag = argv[i];
         if (flag == "--verbose") {
             options.logger = true;
-            options.engineio_logger = true;
+            options.engine.logger = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -50,11 +50,11 @@ int main(int argc, char** argv) {
             } else if (flag == "--port") {
                 port = std::stol(value);
             } else if (flag == "--cors") {
-                options.cors_allowed_origins.push_back(value);
+                options.engine.cors_allowed_origins.push_back(value);
             } else if (flag == "--ping-interval") {
-                options.ping_interval = std::chrono::milliseconds(std::stol(value));
+                options.engine.ping_interval = std::chrono::milliseconds(std::stol(value));
             } else if (flag == "--ping-timeout") {
-                options.ping_timeout = std::chrono::milliseconds(std::stol(value));
+                options.engine.ping_timeout = std::chrono::milliseconds(std::stol(value));
             } else {
                 usage();
                 return 2;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
 
     io.on("connect", [](socketio::Socket& s) {
         json query = json::object();
-        for (const auto& [k, v] : s.handshake().query) query[k] = v;
+        for (const auto& [k, v] : s.handshake().request.query) query[k] = v;
         s.emit("welcome", s.sid(), query);
     });
     io.on("join", [](socketio::Socket& s, const std::string& room) {
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
         std::cerr << "socketio_echo: " << e.what() << "\n";
         return 1;
     }
-    std::cout << "listening on http://" << host << ":" << io.port() << io.options().path
+    std::cout << "listening on http://" << host << ":" << io.port() << io.options().engine.path
               << std::endl;
     io.start();
 

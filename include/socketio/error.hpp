@@ -1,6 +1,7 @@
 #pragma once
 // socketio::error — the Socket.IO server's error codes, and socketio::ConnectionRefused.
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -19,15 +20,32 @@ enum class error {
     socket_disconnected,    ///< the socket disconnected before it acknowledged
     too_many_pending_acks,  ///< the socket already has ServerOptions::max_pending_acks pending
     reserved_event,         ///< emit of a reserved name (connect, disconnect, …)
-    unknown_socket,         ///< no connected socket with that sid in that namespace
     invalid_handler,        ///< a handler whose signature does not fit its event
     not_listening,          ///< the server has no engine (a detached server) or is not listening
 };
 
-const std::error_category& socketio_category() noexcept;
+/// The category of socketio::error (name "socketio"), named like those of the layers below:
+/// engineio::error_category() ("engineio"), socketio::protocol::error_category()
+/// ("socketio.protocol").
+const std::error_category& error_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
-    return {static_cast<int>(e), socketio_category()};
+    return {static_cast<int>(e), error_category()};
 }
+
+/// What a typed handler throws in place of running when a client's argument does not convert to
+/// its parameter type (`[](Socket&, int n)` called with "ten"): the client's mistake, so without an
+/// error handler it is logged at info (rate-limited), not at error. The error handler gets it like
+/// any exception: `catch (const socketio::ArgumentError& e)`, e.index() is the argument's position
+/// (0 = the first after the event name), e.what() says what was wrong.
+class ArgumentError : public std::invalid_argument {
+  public:
+    ArgumentError(std::size_t index, const std::string& what)
+        : std::invalid_argument("argument " + std::to_string(index) + ": " + what), index_(index) {}
+    std::size_t index() const noexcept { return index_; }
+
+  private:
+    std::size_t index_;
+};
 
 /// Thrown by a connect handler to refuse the connection. The client receives CONNECT_ERROR with
 /// {"message": message} plus {"data": data} when data is not null (python-socketio's

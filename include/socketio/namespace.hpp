@@ -28,9 +28,9 @@ using ErrorHandler = detail::ErrorHandler;
 /// routing. A lambda registered with Namespace::on() for the same event wins over a bound method.
 ///
 ///   struct Chat : socketio::NamespaceHandler {
-///       Chat() { bind("say", &Chat::on_say); }
-///       bool on_connect(socketio::Socket& s, const json& auth) override { return true; }
-///       std::string on_say(socketio::Socket& s, const std::string& text) { return text; }
+///     Chat() { bind("say", &Chat::on_say); }
+///     bool on_connect(socketio::Socket& s, const json& auth) override { return true; }
+///     std::string on_say(socketio::Socket& s, const std::string& text) { return text; }
 ///   };
 ///   io.register_namespace("/chat", std::make_shared<Chat>());
 ///
@@ -63,15 +63,19 @@ class NamespaceHandler {
     std::unordered_map<std::string, detail::EventHandler> methods_;
 };
 
+// clang-format off
 /// One namespace of a server: its handlers, its adapter and its sockets. A Namespace is a cheap
 /// handle (Server::of() returns one); copies refer to the same namespace.
 ///
 ///   auto admin = io.of("/admin");
-///   admin.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("key");
-///   }); admin.on("kick", [&](socketio::Socket& s, std::string sid) { admin.disconnect(sid); });
+///   admin.on("connect", [](socketio::Socket& s, const json& auth) {
+///       return auth.contains("key");
+///   });
+///   admin.on("kick", [admin](socketio::Socket& s, std::string sid) { admin.disconnect(sid); });
 ///
 /// Thread safety: register handlers (on*, set_handler) before the server starts; every other
 /// member is safe from any thread.
+// clang-format on
 class Namespace {
   public:
     explicit Namespace(std::shared_ptr<detail::NamespaceImpl> impl) : impl_(std::move(impl)) {}

@@ -27,11 +27,14 @@ namespace detail {
 class ServerCore;
 }
 
+// clang-format off
 /// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.
 ///
-///   socketio::Server io{{.cors_allowed_origins = {"*"}}};
-///   io.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("token");
-///   }); io.on("chat", [](socketio::Socket& s, const json& msg) {
+///   socketio::Server io{{.engine = {.cors_allowed_origins = {"*"}}}};
+///   io.on("connect", [](socketio::Socket& s, const json& auth) {
+///       return auth.contains("token");
+///   });
+///   io.on("chat", [](socketio::Socket& s, const json& msg) {
 ///       s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except s
 ///       return json{{"ok", 1}};                                   // the client's ack argument
 ///   });
@@ -42,6 +45,7 @@ class ServerCore;
 /// Thread safety: register handlers (on, of(…).on, register_namespace, on_error_default) before
 /// listen()/start()/run(). Every other member is safe from any thread, inside or outside a
 /// handler; stop() too (also from a handler).
+// clang-format on
 class Server {
   public:
     explicit Server(ServerOptions options = {});
@@ -116,8 +120,9 @@ class Server {
     /// when the loops drained. Idempotent.
     void stop();
 
-    /// Runs `task` on a new thread (python's start_background_task); joined by ~Server, so a
-    /// long task should loop on sleep().
+    /// Runs `task` on a new thread (python's start_background_task). A finished task releases
+    /// its thread at once (its stack, its captures); ~Server waits for the running ones, so a
+    /// long task should loop on sleep(). An exception escaping `task` is logged.
     void start_background_task(std::function<void()> task);
     /// Sleeps for `duration`; returns false early when the server is stopping.
     bool sleep(std::chrono::milliseconds duration);

@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "engineio/request.hpp"
 #include "socketio/ack.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/detail/handler.hpp"
@@ -49,21 +50,28 @@ enum class DisconnectReason {
 std::string_view to_string(DisconnectReason reason) noexcept;
 
 /// What a socket's connection looked like when it connected (Node's socket.handshake).
-/// Header names are lower-case; query values percent-decoded; cookies parsed from Cookie.
 struct Handshake {
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::vector<std::pair<std::string, std::string>> query;
+    /// The HTTP request that opened the connection (the first polling GET or the WebSocket
+    /// upgrade), as the engine parsed it: `headers` (names lower-case), `query` (percent-decoded),
+    /// `target` (Node's handshake.url), `secure` (TLS), `remote_address`. The same for every
+    /// socket of the connection.
+    engineio::Request request;
+    /// Parsed from the Cookie header.
     std::map<std::string, std::string> cookies;
     /// Client address: the peer IP, or the first X-Forwarded-For entry when
     /// ServerOptions::trust_forwarded_for is on.
     std::string address;
-    std::string url;             ///< request target of the handshake, with query
-    bool secure = false;         ///< arrived over TLS
     std::int64_t issued = 0;     ///< milliseconds since the epoch at connect
     json auth = json::object();  ///< the CONNECT packet's auth payload ({} when none)
 
-    std::optional<std::string_view> header(std::string_view name) const;  ///< case-insensitive
-    std::optional<std::string_view> query_param(std::string_view name) const;
+    /// First header with this name (case-insensitive): engineio::Request::header.
+    std::optional<std::string_view> header(std::string_view name) const {
+        return request.header(name);
+    }
+    /// First query parameter with this name: engineio::Request::query_param.
+    std::optional<std::string_view> query_param(std::string_view name) const {
+        return request.query_param(name);
+    }
     std::optional<std::string_view> cookie(std::string_view name) const;
 };
 
@@ -176,10 +184,14 @@ class Socket {
     }
     /// The same for coroutine code: `AckResult r = co_await s.emit_with_ack("ping", 1);`
     /// The awaiting coroutine resumes on its own executor.
+    // clang-format off
     template <class... Args>
-    requires(!detail::starts_with_ack_callback<Args...>::value)
-        boost::asio::awaitable<AckResult> emit_with_ack(std::string_view event, const Args&... args)
-    const { return co_emit_args_with_ack(std::string(event), detail::make_args(args...)); }
+        requires(!detail::starts_with_ack_callback<Args...>::value)
+    boost::asio::awaitable<AckResult> emit_with_ack(std::string_view event,
+                                                    const Args&... args) const {
+        return co_emit_args_with_ack(std::string(event), detail::make_args(args...));
+    }
+    // clang-format on
     void emit_args(std::string_view event, json args) const;
     void emit_args_with_ack(std::string_view event, json args, AckCallback on_ack) const;
     boost::asio::awaitable<AckResult> co_emit_args_with_ack(std::string event, json args) const;

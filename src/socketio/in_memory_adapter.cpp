@@ -10,8 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "socketio/adapter.hpp"
-
-#include "core.hpp"
+#include "socketio/error.hpp"
 
 namespace socketio {
 
@@ -136,6 +135,39 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
     }
 };
 
+/// The one fan-out of every operation that addresses sockets: on each loop (one task per loop),
+/// `on_loop(loop, shard, sids)` gets the sids of that loop's sockets that `options` addresses. The
+/// shard is matched under its mutex and released before `on_loop` runs: only its own loop writes
+/// a shard, so the match still holds when `on_loop` acts on it.
+template <class OnLoop>
+void fan_out(AdapterHost& host, std::vector<Shard>& shards, const BroadcastOptions& options,
+             OnLoop on_loop) {
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < shards.size(); ++loop) {
+        host.dispatch(loop, [&shard = shards[loop], loop, shared_options, on_loop] {
+            std::vector<std::string> sids;
+            {
+                std::lock_guard lock(shard.mutex);
+                sids = shard.match(*shared_options);
+            }
+            on_loop(loop, shard, sids);
+        });
+    }
+}
+
+/// Runs `f(shard)` under the mutex of the shard of `sid`'s loop; returns `f`'s result, or a
+/// default one when `sid` is no local socket.
+template <class F>
+auto with_shard_of(const AdapterHost& host, std::vector<Shard>& shards, const std::string& sid, F f)
+    -> decltype(f(shards[0])) {
+    using R = decltype(f(shards[0]));
+    auto loop = host.loop_of(sid);
+    if (!loop) return R();
+    auto& shard = shards.at(*loop);
+    std::lock_guard lock(shard.mutex);
+    return f(shard);
+}
+
 }  // namespace
 
 struct InMemoryAdapter::Impl {
@@ -149,43 +181,25 @@ InMemoryAdapter::InMemoryAdapter(AdapterHost& host)
 InMemoryAdapter::~InMemoryAdapter() = default;
 
 void InMemoryAdapter::add_all(const std::string& sid, const std::vector<std::string>& rooms) {
-    auto loop = host_.loop_of(sid);
-    if (!loop) return;
-    auto& shard = impl_->shards.at(*loop);
-    std::lock_guard lock(shard.mutex);
-    for (const auto& room : rooms) shard.add(sid, room);
+    with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) {
+        for (const auto& room : rooms) shard.add(sid, room);
+    });
 }
 
 void InMemoryAdapter::del(const std::string& sid, const std::string& room) {
-    auto loop = host_.loop_of(sid);
-    if (!loop) return;
-    auto& shard = impl_->shards.at(*loop);
-    std::lock_guard lock(shard.mutex);
-    shard.remove(sid, room);
+    with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) { shard.remove(sid, room); });
 }
 
 void InMemoryAdapter::del_all(const std::string& sid) {
-    auto loop = host_.loop_of(sid);
-    if (!loop) return;
-    auto& shard = impl_->shards.at(*loop);
-    std::lock_guard lock(shard.mutex);
-    shard.remove_all(sid);
+    with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) { shard.remove_all(sid); });
 }
 
 void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& options) {
     auto packet = host_.encode_event(data);  // once, shared by every recipient
-    auto shared_options = std::make_shared<const BroadcastOptions>(options);
-    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
-        host_.dispatch(loop, [this, loop, packet, shared_options] {
-            std::vector<std::string> sids;
-            {
-                auto& shard = impl_->shards[loop];
-                std::lock_guard lock(shard.mutex);
-                sids = shard.match(*shared_options);
-            }
-            if (!sids.empty()) host_.send(loop, sids, packet);
-        });
-    }
+    fan_out(host_, impl_->shards, options,
+            [this, packet](std::size_t loop, Shard&, const std::vector<std::string>& sids) {
+                if (!sids.empty()) host_.send(loop, sids, packet);
+            });
 }
 
 void InMemoryAdapter::broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
@@ -193,22 +207,14 @@ void InMemoryAdapter::broadcast_with_ack_local(const json& data, const Broadcast
                                                AckCallback on_ack) {
     const auto id = host_.next_ack_id();
     auto packet = host_.encode_event(data, id);
-    auto shared_options = std::make_shared<const BroadcastOptions>(options);
     auto loops_left = std::make_shared<std::atomic<std::size_t>>(impl_->shards.size());
     auto total = std::make_shared<std::atomic<std::size_t>>(0);
-    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
-        host_.dispatch(loop, [this, loop, id, packet, shared_options, loops_left, total,
-                              on_local_count, on_ack] {
-            std::vector<std::string> sids;
-            {
-                auto& shard = impl_->shards[loop];
-                std::lock_guard lock(shard.mutex);
-                sids = shard.match(*shared_options);
-            }
-            *total += sids.empty() ? 0 : host_.send_with_ack(loop, sids, packet, id, on_ack);
-            if (--*loops_left == 0) on_local_count(total->load());
-        });
-    }
+    fan_out(host_, impl_->shards, options,
+            [this, id, packet, loops_left, total, on_local_count, on_ack](
+                std::size_t loop, Shard&, const std::vector<std::string>& sids) {
+                *total += sids.empty() ? 0 : host_.send_with_ack(loop, sids, packet, id, on_ack);
+                if (--*loops_left == 0) on_local_count(total->load());
+            });
 }
 
 void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOptions& options,
@@ -251,15 +257,13 @@ std::vector<std::string> InMemoryAdapter::sockets(const BroadcastOptions& option
 }
 
 std::vector<std::string> InMemoryAdapter::socket_rooms(const std::string& sid) const {
-    auto loop = host_.loop_of(sid);
-    if (!loop) return {};
-    auto& shard = impl_->shards.at(*loop);
-    std::lock_guard lock(shard.mutex);
-    auto it = shard.sids.find(sid);
-    if (it == shard.sids.end()) return {};
-    std::vector<std::string> rooms(it->second.begin(), it->second.end());
-    std::sort(rooms.begin(), rooms.end());
-    return rooms;
+    return with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) {
+        auto it = shard.sids.find(sid);
+        if (it == shard.sids.end()) return std::vector<std::string>{};
+        std::vector<std::string> rooms(it->second.begin(), it->second.end());
+        std::sort(rooms.begin(), rooms.end());
+        return rooms;
+    });
 }
 
 std::vector<std::string> InMemoryAdapter::rooms() const {
@@ -275,45 +279,31 @@ std::vector<std::string> InMemoryAdapter::rooms() const {
 
 void InMemoryAdapter::add_sockets(const BroadcastOptions& options,
                                   const std::vector<std::string>& rooms) {
-    auto shared_options = std::make_shared<const BroadcastOptions>(options);
-    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
-        host_.dispatch(loop, [this, loop, shared_options, rooms] {
-            auto& shard = impl_->shards[loop];
-            std::lock_guard lock(shard.mutex);
-            for (const auto& sid : shard.match(*shared_options)) {
-                for (const auto& room : rooms) shard.add(sid, room);
-            }
-        });
-    }
+    fan_out(host_, impl_->shards, options,
+            [rooms](std::size_t, Shard& shard, const std::vector<std::string>& sids) {
+                std::lock_guard lock(shard.mutex);
+                for (const auto& sid : sids) {
+                    for (const auto& room : rooms) shard.add(sid, room);
+                }
+            });
 }
 
 void InMemoryAdapter::del_sockets(const BroadcastOptions& options,
                                   const std::vector<std::string>& rooms) {
-    auto shared_options = std::make_shared<const BroadcastOptions>(options);
-    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
-        host_.dispatch(loop, [this, loop, shared_options, rooms] {
-            auto& shard = impl_->shards[loop];
-            std::lock_guard lock(shard.mutex);
-            for (const auto& sid : shard.match(*shared_options)) {
-                for (const auto& room : rooms) shard.remove(sid, room);
-            }
-        });
-    }
+    fan_out(host_, impl_->shards, options,
+            [rooms](std::size_t, Shard& shard, const std::vector<std::string>& sids) {
+                std::lock_guard lock(shard.mutex);
+                for (const auto& sid : sids) {
+                    for (const auto& room : rooms) shard.remove(sid, room);
+                }
+            });
 }
 
 void InMemoryAdapter::disconnect_sockets(const BroadcastOptions& options, bool close) {
-    auto shared_options = std::make_shared<const BroadcastOptions>(options);
-    for (std::size_t loop = 0; loop < impl_->shards.size(); ++loop) {
-        host_.dispatch(loop, [this, loop, shared_options, close] {
-            std::vector<std::string> sids;
-            {
-                auto& shard = impl_->shards[loop];
-                std::lock_guard lock(shard.mutex);
-                sids = shard.match(*shared_options);
-            }
-            if (!sids.empty()) host_.disconnect(loop, sids, close);
-        });
-    }
+    fan_out(host_, impl_->shards, options,
+            [this, close](std::size_t loop, Shard&, const std::vector<std::string>& sids) {
+                if (!sids.empty()) host_.disconnect(loop, sids, close);
+            });
 }
 
 }  // namespace socketio

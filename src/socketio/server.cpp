@@ -4,9 +4,8 @@
 #include "socketio/server.hpp"
 
 #include <stdexcept>
-#include <thread>
 
-#include "core.hpp"
+#include "server_core.hpp"
 
 namespace socketio {
 

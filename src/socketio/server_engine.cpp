@@ -4,7 +4,7 @@
 
 #include "socketio/server.hpp"
 
-#include "core.hpp"
+#include "server_core.hpp"
 
 namespace socketio {
 
@@ -17,7 +17,7 @@ std::vector<boost::asio::any_io_executor> engine_loops(const engineio::Server& e
 }  // namespace
 
 Server::Server(ServerOptions options) {
-    engine_ = std::make_shared<engineio::Server>(options.engine_options());
+    engine_ = std::make_shared<engineio::Server>(options.engine);
     core_ = std::make_shared<detail::ServerCore>(std::move(options), engine_loops(*engine_));
     core_->get_namespace("/");
     engine_->set_handler(core_);

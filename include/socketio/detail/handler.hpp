@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <functional>
+#include <new>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "socketio/ack.hpp"
+#include "socketio/error.hpp"
 
 namespace socketio {
 
@@ -187,7 +189,15 @@ typename param_storage<P>::type convert_arg(json& args, std::size_t index) {
     if constexpr (std::is_reference_v<typename param_storage<P>::type> || std::is_same_v<D, json>) {
         return arg_at(args, index);
     } else {
-        return arg_at(args, index).template get<D>();
+        // Whatever a conversion of the client's data throws (nlohmann's type_error, a user
+        // from_json's own exception) is the client's mistake.
+        try {
+            return arg_at(args, index).template get<D>();
+        } catch (const std::bad_alloc&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw ArgumentError(index, e.what());
+        }
     }
 }
 

@@ -22,6 +22,8 @@ class Category final : public std::error_category {
                 return "Invalid JSON payload";
             case error::nesting_too_deep:
                 return "Payload nested too deeply";
+            case error::too_many_values:
+                return "Too many JSON values in the payload";
             case error::invalid_payload:
                 return "Invalid payload for the packet type";
             case error::invalid_placeholder:

@@ -17,6 +17,7 @@ enum class error {
     invalid_ack_id,             ///< an ack id that overflows 64 bits, or junk where it belongs
     invalid_json,               ///< the payload is not valid JSON
     nesting_too_deep,           ///< the payload nests deeper than ParserLimits::max_nesting_depth
+    too_many_values,            ///< the payload has more JSON values than ParserLimits::max_values
     invalid_payload,            ///< valid JSON, but not a valid payload for the packet type
     invalid_placeholder,        ///< a binary placeholder whose "num" is not a declared attachment
     attachment_count_mismatch,  ///< a declared attachment that no placeholder refers to

@@ -66,30 +66,69 @@ bool is_valid_utf8(std::string_view s) noexcept {
 
 // --- JSON helpers --------------------------------------------------------------------------------
 
-// True when the arrays/objects of `text` nest at most `max_depth` deep. A linear scan before the
-// parse, so a hostile payload is refused before any tree is built.
-bool nesting_within(std::string_view text, std::size_t max_depth) noexcept {
-    std::size_t depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) return false;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
+// Builds the payload's tree like json::parse, counting as it goes: over ParserLimits::max_values
+// values or max_nesting_depth levels it stops at once, so a hostile payload costs the work and
+// memory of at most that many values, whatever its size ("[{},{},…]" would otherwise turn 1 MB
+// of input into ~40 MB of tree). nlohmann's parser is iterative, so depth costs no stack here.
+class BoundedBuilder {
+  public:
+    BoundedBuilder(json& result, const ParserLimits& limits)
+        : dom_(result, false), limits_(limits) {}
+
+    bool null() { return value() && dom_.null(); }
+    bool boolean(bool v) { return value() && dom_.boolean(v); }
+    bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return value() && dom_.number_float(v, s);
     }
-    return true;
+    bool string(json::string_t& v) { return value() && dom_.string(v); }
+    bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
+    bool start_object(std::size_t n) { return value() && enter() && dom_.start_object(n); }
+    bool key(json::string_t& k) { return dom_.key(k); }
+    bool end_object() {
+        --depth_;
+        return dom_.end_object();
+    }
+    bool start_array(std::size_t n) { return value() && enter() && dom_.start_array(n); }
+    bool end_array() {
+        --depth_;
+        return dom_.end_array();
+    }
+    template <class Exception>
+    bool parse_error(std::size_t, const std::string&, const Exception&) {
+        failure_ = error::invalid_json;
+        return false;
+    }
+
+    /// Why the parse stopped (valid only after sax_parse returned false).
+    error failure() const noexcept { return failure_; }
+
+  private:
+    bool value() {
+        if (++values_ <= limits_.max_values) return true;
+        failure_ = error::too_many_values;
+        return false;
+    }
+    bool enter() {
+        if (++depth_ <= limits_.max_nesting_depth) return true;
+        failure_ = error::nesting_too_deep;
+        return false;
+    }
+
+    nlohmann::detail::json_sax_dom_parser<json> dom_;
+    const ParserLimits& limits_;
+    std::size_t values_ = 0;
+    std::size_t depth_ = 0;
+    error failure_ = error::invalid_json;
+};
+
+// Parses a payload within the limits; on failure `out` is null and the error is returned.
+std::optional<error> parse_bounded(std::string_view text, const ParserLimits& limits, json& out) {
+    BoundedBuilder builder(out, limits);
+    if (json::sax_parse(text.data(), text.data() + text.size(), &builder)) return std::nullopt;
+    out = nullptr;  // the partial tree
+    return builder.failure();
 }
 
 int hex_value(char c) noexcept {
@@ -382,16 +421,13 @@ class JsonDecoder final : public Decoder {
                 default:
                     return fail(ec, error::invalid_ack_id);
             }
-            if (body.size() > limits_.max_nesting_depth &&
-                !nesting_within(body, limits_.max_nesting_depth)) {
-                return fail(ec, error::nesting_too_deep);
-            }
-            packet.data = json::parse(body.data(), body.data() + body.size(), nullptr,
-                                      /*allow_exceptions=*/false);
-            if (packet.data.is_discarded()) {
+            if (auto failure = parse_bounded(body, limits_, packet.data)) {
+                if (*failure != error::invalid_json) return fail(ec, *failure);
                 const auto repaired = replace_lone_surrogates(body);
-                if (repaired) packet.data = json::parse(*repaired, nullptr, false);
-                if (packet.data.is_discarded()) return fail(ec, error::invalid_json);
+                if (!repaired) return fail(ec, error::invalid_json);
+                if (auto again = parse_bounded(*repaired, limits_, packet.data)) {
+                    return fail(ec, *again);
+                }
             }
             has_payload = true;
         }

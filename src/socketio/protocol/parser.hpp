@@ -55,6 +55,11 @@ struct ParserLimits {
     /// dump, comparison and our placeholder walk recurse, so unbounded nesting from a peer could
     /// exhaust a loop thread's stack; real Socket.IO payloads stay far below this.
     std::size_t max_nesting_depth = 128;
+    /// JSON values (objects, arrays, strings, numbers, literals: each counts one) in a payload
+    /// (error::too_many_values). Checked while parsing, so a packet over it costs the work and
+    /// memory of this many values and no more: about 120 bytes each at worst ("[{},{},…]"), so
+    /// the default bounds a packet's tree to ~12 MB. Default 100'000.
+    std::size_t max_values = 100'000;
 };
 
 /// The default JSON parser of the Socket.IO v5 protocol.

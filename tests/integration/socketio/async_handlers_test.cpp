@@ -11,7 +11,7 @@ class AsyncHandlers : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(AsyncHandlers, SlowHandlerDoesNotStallAnotherClient) {
     ScenarioServer::Options options;
-    options.server.threads = 1;
+    options.server.engine.threads = 1;
     options.server.async_handlers = true;
     options.server.async_handler_threads = 2;
     ScenarioServer server(options);

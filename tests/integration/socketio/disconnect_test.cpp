@@ -97,5 +97,15 @@ TEST(DisconnectInvalidPacket, ClosesTheConnection) {
     EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)), DisconnectReason::parse_error);
 }
 
+// As Node's socket.io: CONNECT to a namespace the connection already joined closes it.
+TEST(DisconnectSecondConnect, ClosesTheConnection) {
+    ScenarioServer server;
+    auto result = server.node("disconnect", "second_connect", Mode::websocket);
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(connected_sid(result)),
+              DisconnectReason::forced_server_close);
+    EXPECT_EQ(server.connects().size(), 1u) << "the connect handler ran once";
+}
+
 }  // namespace
 }  // namespace siotest

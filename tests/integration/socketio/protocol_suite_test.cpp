@@ -19,11 +19,11 @@ using json = nlohmann::json;
 
 TEST(ProtocolSuite, EveryCasePasses) {
     socketio::ServerOptions options;
-    options.ping_interval = 300ms;
-    options.ping_timeout = 200ms;
-    options.max_http_buffer_size = 1'000'000;
-    options.cors_allowed_origins = {"*"};
-    options.threads = 2;
+    options.engine.ping_interval = 300ms;
+    options.engine.ping_timeout = 200ms;
+    options.engine.max_payload = 1'000'000;
+    options.engine.cors_allowed_origins = {"*"};
+    options.engine.threads = 2;
     socketio::Server io(options);
     for (const char* name : {"/", "/custom"}) {
         io.of(name).on("connect",

@@ -54,10 +54,10 @@ std::string to_string(Mode mode) {
 
 socketio::ServerOptions scenario_options() {
     socketio::ServerOptions options;
-    options.ping_interval = 2s;
-    options.ping_timeout = 2s;
-    options.cors_allowed_origins = {"*"};
-    options.threads = 2;
+    options.engine.ping_interval = 2s;
+    options.engine.ping_timeout = 2s;
+    options.engine.cors_allowed_origins = {"*"};
+    options.engine.threads = 2;
     return options;
 }
 

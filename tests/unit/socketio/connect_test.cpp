@@ -193,7 +193,9 @@ TEST(Connect, HandshakeHasHeadersQueryCookiesAndAddress) {
     EXPECT_FALSE(seen.cookie("c"));
     EXPECT_EQ(seen.address, "127.0.0.1");  // X-Forwarded-For ignored by default
     EXPECT_EQ(seen.auth, json({{"token", 1}}));
-    EXPECT_NE(seen.url.find("room=lobby"), std::string::npos);
+    EXPECT_NE(seen.request.target.find("room=lobby"), std::string::npos);
+    EXPECT_EQ(seen.query_param("room"), "lobby");
+    EXPECT_EQ(seen.header("Cookie"), seen.request.header("cookie"));
     EXPECT_GT(seen.issued, 0);
 }
 
@@ -232,6 +234,26 @@ TEST(Connect, PacketForUnjoinedNamespaceClosesConnection) {
     c.emit("hello", json::array(), "/other");
     h.poll();
     EXPECT_TRUE(c.session->closed());
+}
+
+// Node's client.ts: CONNECT to a namespace the connection already joined is an invalid state;
+// the connection is closed ("forced server close") and the connect handler does not run again.
+TEST(Connect, SecondConnectToAJoinedNamespaceClosesConnection) {
+    Harness h;
+    int connects = 0;
+    std::vector<socketio::DisconnectReason> reasons;
+    h.io->on("connect", [&](socketio::Socket&) { ++connects; });
+    h.io->on("disconnect",
+             [&](socketio::Socket&, socketio::DisconnectReason r) { reasons.push_back(r); });
+    auto c = h.connected();
+    const auto sid = c.sid();
+    c.connect("/");
+    h.poll();
+    EXPECT_TRUE(c.session->closed());
+    EXPECT_EQ(connects, 1);
+    EXPECT_EQ(c.of_type(PacketType::connect).size(), 1u) << "no second CONNECT reply";
+    EXPECT_EQ(reasons, std::vector{socketio::DisconnectReason::forced_server_close});
+    EXPECT_FALSE(h.io->socket(sid)) << "the first socket is gone with its connection";
 }
 
 TEST(Connect, InvalidFrameClosesWithParseError) {

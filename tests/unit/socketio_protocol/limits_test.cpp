@@ -1,4 +1,5 @@
-// ParserLimits: attachments per packet and payload nesting, at and over their bounds.
+// ParserLimits: attachments per packet, payload nesting and JSON values per payload, at and over
+// their bounds.
 
 #include <gtest/gtest.h>
 
@@ -84,6 +85,64 @@ TEST(Limits, BracketsInsideStringsDoNotCountAsNesting) {
     const std::string brackets(100, '[');
     EXPECT_EQ(test::decode_frames({text("2[\"" + brackets + "\",\"\\\"[[[\"]")}, limits).data,
               json::array({brackets, "\"[[["}));
+}
+
+// ["n", 1, 2, …, k]: k + 2 values (the array, the name, k numbers).
+std::string event_with_values(std::size_t values) {
+    std::string frame = "2[\"n\"";
+    for (std::size_t i = 2; i < values; ++i) frame += "," + std::to_string(i);
+    return frame + "]";
+}
+
+TEST(Limits, ValuesAtTheBoundAreAccepted) {
+    const ParserLimits limits{.max_values = 10};
+    EXPECT_EQ(test::decode_frames({text(event_with_values(10))}, limits).data.size(), 9u);
+    EXPECT_EQ(test::text_error(event_with_values(11), limits), error::too_many_values);
+}
+
+TEST(Limits, EveryKindOfValueCountsButKeysDoNot) {
+    const ParserLimits limits{.max_values = 8};
+    // array, "n", object, 1, "s", null, true, [] = 8 values; the keys "a".."e" are not values.
+    const std::string eight = R"(2["n",{"a":1,"b":"s","c":null,"d":true,"e":[]}])";
+    EXPECT_FALSE(test::text_error(eight, limits));
+    EXPECT_EQ(test::text_error(R"(2["n",{"a":1,"b":"s","c":null,"d":true,"e":[0]}])", limits),
+              error::too_many_values);
+    // CONNECT and ACK payloads are bounded too.
+    EXPECT_EQ(test::text_error(R"(0{"a":[1,2,3,4,5,6,7,8]})", limits), error::too_many_values);
+    EXPECT_EQ(test::text_error("31[1,2,3,4,5,6,7,8]", limits), error::too_many_values);
+}
+
+// A megabyte of "{}," would be ~330 000 objects (~40 MB of tree); the default bound refuses it
+// while parsing. A megabyte in a few values (a long string) is fine.
+TEST(Limits, DefaultValueBoundRefusesAnAmplifyingPayload) {
+    EXPECT_EQ(ParserLimits{}.max_values, 100'000u);
+    std::string objects = "2[\"n\"";
+    while (objects.size() < 1'000'000) objects += ",{}";
+    EXPECT_EQ(test::text_error(objects + "]"), error::too_many_values);
+    std::string arrays = "2[\"n\"";
+    while (arrays.size() < 1'000'000) arrays += ",[]";
+    EXPECT_EQ(test::text_error(arrays + "]"), error::too_many_values);
+    const std::string big(1'000'000, 'x');
+    EXPECT_EQ(test::decode_frames({text("2[\"n\",\"" + big + "\"]")}).data.at(1), big);
+    EXPECT_FALSE(test::text_error(event_with_values(100'000)));
+}
+
+TEST(Limits, DecoderIsUsableAfterTooManyValues) {
+    auto decoder = json_parser({.max_values = 4})->make_decoder();
+    std::error_code ec;
+    EXPECT_FALSE(decoder->feed(event_with_values(5), false, ec));
+    EXPECT_EQ(ec, error::too_many_values);
+    EXPECT_EQ(ec.message(), "Too many JSON values in the payload");
+    auto packet = decoder->feed(event_with_values(4), false, ec);
+    EXPECT_FALSE(ec);
+    ASSERT_TRUE(packet);
+    EXPECT_EQ(packet->data, json::parse(R"(["n",2,3])"));
+}
+
+TEST(Limits, RepairedLoneSurrogatesAreBoundedToo) {
+    const ParserLimits limits{.max_values = 3};
+    EXPECT_EQ(test::decode_frames({text(R"(2["n","\ud800"])")}, limits).data.at(1), "\ufffd");
+    EXPECT_EQ(test::text_error(R"(2["n","\ud800",1])", limits), error::too_many_values);
 }
 
 }  // namespace

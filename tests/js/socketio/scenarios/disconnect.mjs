@@ -128,6 +128,28 @@ const scenarios = {
         assert.ok(packets.includes("41"), `DISCONNECT delivered: ${JSON.stringify(responses)}`);
         assert.deepEqual([posted.status, postBody], [200, "ok"], "the POST's own response");
     },
+    // A second CONNECT to a namespace the connection already joined closes the whole connection
+    // (socket.io's client.ts: "invalid state"), without a second CONNECT reply.
+    async second_connect(url) {
+        const raw = rawWebSocket(url);
+        await raw.opened;
+        const open = await raw.next();
+        report("open", { sid: JSON.parse(open.slice(1)).sid });
+        raw.ws.send("40");
+        const connectReply = await raw.next();
+        assert.match(connectReply, /^40\{"sid":"[^"]+"\}$/);
+        report("connected", { sid: JSON.parse(connectReply.slice(2)).sid });
+        raw.ws.send("40");
+        const after = [];
+        const collect = (async () => {
+            for (;;) after.push(await raw.next());
+        })();
+        collect.catch(() => {});
+        const code = await Promise.race([raw.closed, sleep(3000).then(() => "still open")]);
+        assert.notEqual(code, "still open", "the server closed the connection");
+        assert.ok(!after.some((m) => m.startsWith("40")), `no second CONNECT: ${JSON.stringify(after)}`);
+        report("closed", { code, after });
+    },
     // An invalid Socket.IO packet (unterminated JSON) closes the whole connection.
     async invalid_packet(url) {
         const raw = rawWebSocket(url);

@@ -49,6 +49,7 @@ export const cases = [
     ["disconnect", "connect_timeout_websocket", ["websocket"], ["connectTimeout=600"],
         ["--connect-timeout", "600"]],
     ["disconnect", "invalid_packet", ["websocket"], [], []],
+    ["disconnect", "second_connect", ["websocket"], [], []],
     ["disconnect", "server_close_raw_polling", ["polling"], [], []],
     ["errors", "namespace_handler", two, [], []],
     ["errors", "default_handler", two, [], []],

@@ -1,15 +1,16 @@
-// ServerCore (the engineio::Handler) and Client (one Engine.IO session): connection life, the
-// connect timeout, packet routing to namespaces.
+// ServerCore (the engineio::Handler): options, namespaces, connection life (the connect timeout),
+// stop and background tasks.
 
-#include "core.hpp"
-
-#include <random>
+#include "server_core.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
+
+#include "client.hpp"
+#include "namespace_impl.hpp"
+#include "socket_impl.hpp"
 
 namespace socketio::detail {
 
@@ -34,9 +35,6 @@ std::shared_ptr<spdlog::logger> make_logger(bool verbose) {
     return logger;
 }
 
-constexpr const char* base64url =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 }  // namespace
 
 bool running_in(const boost::asio::any_io_executor& executor) noexcept {
@@ -44,27 +42,6 @@ bool running_in(const boost::asio::any_io_executor& executor) noexcept {
         return ex->running_in_this_thread();
     }
     return false;
-}
-
-std::string generate_sid() {
-    thread_local std::random_device device;  // getrandom(2) on Linux
-    unsigned char bytes[15];
-    for (std::size_t i = 0; i < sizeof bytes; i += 3) {
-        const auto r = device();
-        bytes[i] = static_cast<unsigned char>(r);
-        bytes[i + 1] = static_cast<unsigned char>(r >> 8);
-        bytes[i + 2] = static_cast<unsigned char>(r >> 16);
-    }
-    std::string sid;
-    sid.reserve(20);
-    for (std::size_t i = 0; i < sizeof bytes; i += 3) {
-        const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-        sid += base64url[(v >> 18) & 63];
-        sid += base64url[(v >> 12) & 63];
-        sid += base64url[(v >> 6) & 63];
-        sid += base64url[v & 63];
-    }
-    return sid;
 }
 
 DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
@@ -88,14 +65,14 @@ DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
     return DisconnectReason::transport_close;
 }
 
-// --- ServerCore
-// ------------------------------------------------------------------------------------
-
 ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_executor> loop_list)
     : options(std::move(opts)),
       loops(std::move(loop_list)),
-      parser(protocol::json_parser({.max_attachments = options.max_attachments})),
-      log(make_logger(options.logger)) {
+      parser(protocol::json_parser({.max_attachments = options.max_attachments,
+                                    .max_values = options.max_values_per_packet})),
+      log(make_logger(options.logger)),
+      logs(log),
+      background_(log) {
     if (options.async_handlers) {
         const unsigned n = options.async_handler_threads
                                ? options.async_handler_threads
@@ -173,8 +150,9 @@ bool ServerCore::on_connect(const engineio::SessionPtr& session) {
         if (ec) return;
         auto c = weak.lock();
         if (c && !c->closed && c->sockets.empty()) {
-            c->server.log->info("connection {} sent no CONNECT within the connect timeout; closing",
-                                c->session->sid());
+            c->server.logs.connections.info(
+                "connection {} sent no CONNECT within the connect timeout; closing",
+                c->session->sid());
             c->close(DisconnectReason::forced_server_close);
         }
     });
@@ -188,7 +166,14 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
     std::error_code ec;
     auto packet = client->decoder->feed(data, binary, ec);
     if (ec) {
-        log->info("connection {}: invalid packet ({}); closing", session->sid(), ec.message());
+        if (ec == protocol::error::too_many_values) {
+            logs.invalid_packets.info(
+                "connection {}: invalid packet ({}: over max_values_per_packet = {}); closing",
+                session->sid(), ec.message(), options.max_values_per_packet);
+        } else {
+            logs.invalid_packets.info("connection {}: invalid packet ({}); closing", session->sid(),
+                                      ec.message());
+        }
         client->close(DisconnectReason::parse_error);
         return;
     }
@@ -227,31 +212,11 @@ bool ServerCore::sleep(std::chrono::milliseconds duration) {
 }
 
 void ServerCore::start_background_task(std::function<void()> task) {
-    std::lock_guard lock(stop_mutex_);
-    background_.emplace_back([this, task = std::move(task)] {
-        try {
-            task();
-        } catch (const std::exception& e) {
-            log->error("background task failed: {}", e.what());
-        } catch (...) {
-            log->error("background task failed");
-        }
-    });
+    background_.start(std::move(task));
 }
 
 void ServerCore::join_background_tasks() {
-    std::vector<std::thread> threads;
-    {
-        std::lock_guard lock(stop_mutex_);
-        threads.swap(background_);
-    }
-    for (auto& t : threads) {
-        if (t.get_id() == std::this_thread::get_id()) {
-            t.detach();  // stop() from inside a background task
-        } else if (t.joinable()) {
-            t.join();
-        }
-    }
+    background_.join();
 }
 
 void ServerCore::shutdown_detached() {
@@ -273,125 +238,6 @@ void ServerCore::shutdown_detached() {
             });
         }
     }
-}
-
-// --- Client
-// ----------------------------------------------------------------------------------------
-
-Client::Client(ServerCore& srv, engineio::SessionPtr s)
-    : server(srv),
-      session(std::move(s)),
-      decoder(srv.parser->make_decoder()),
-      connect_timer(session->executor()) {}
-
-void Client::send_packet(const protocol::Packet& packet) {
-    auto encoded = server.encode(packet);
-    if (encoded->size() == 1) {
-        session->send((*encoded)[0]);
-    } else {
-        session->send(std::vector<engineio::Message>(*encoded));
-    }
-}
-
-void Client::close(DisconnectReason reason) {
-    if (closed) return;
-    if (!close_reason) close_reason = reason;
-    session->close();  // the engine calls on_disconnect, which disconnects the sockets
-}
-
-void Client::on_packet(protocol::Packet packet) {
-    using protocol::PacketType;
-    auto it = sockets.find(packet.nsp);
-    if (packet.type == PacketType::connect) {
-        if (it == sockets.end()) {
-            on_connect_packet(packet);
-        } else {
-            server.log->debug("connection {}: CONNECT to {} while connected; ignored",
-                              session->sid(), packet.nsp);
-        }
-        return;
-    }
-    if (it == sockets.end() || packet.type == PacketType::connect_error) {
-        // Node's client.ts: a packet for a namespace the client did not join is an invalid state.
-        server.log->info("connection {}: packet type {} for namespace {} it did not join; closing",
-                         session->sid(), static_cast<int>(packet.type), packet.nsp);
-        close(DisconnectReason::forced_server_close);
-        return;
-    }
-    auto socket = it->second;
-    switch (packet.type) {
-        case PacketType::disconnect:
-            sockets.erase(it);
-            socket->close(DisconnectReason::client_namespace_disconnect, false);
-            break;
-        case PacketType::event:
-        case PacketType::binary_event:
-            socket->ns->dispatch_event(socket, std::move(packet.data), packet.id);
-            break;
-        case PacketType::ack:
-        case PacketType::binary_ack:
-            if (packet.id) socket->on_ack(*packet.id, std::move(packet.data));
-            break;
-        default:
-            break;
-    }
-}
-
-void Client::on_connect_packet(protocol::Packet& packet) {
-    std::shared_ptr<NamespaceImpl> ns = server.find_namespace(packet.nsp);
-    if (!ns && server.namespace_allowed(packet.nsp)) ns = server.get_namespace(packet.nsp);
-    if (!ns) {
-        send_packet(make_packet(protocol::PacketType::connect_error, packet.nsp,
-                                {{"message", "Invalid namespace"}}));
-        return;
-    }
-    connect_timer.cancel();
-    json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
-    auto socket = std::make_shared<SocketImpl>(
-        generate_sid(), ns, shared_from_this(),
-        make_handshake(session->request(), auth, server.options.trust_forwarded_for));
-    sockets[packet.nsp] = socket;
-    socket->connected = true;
-    ns->add_socket(socket);
-    Socket handle(socket);
-    auto connect_packet = server.encode(
-        make_packet(protocol::PacketType::connect, packet.nsp, {{"sid", socket->sid}}));
-
-    auto refuse = [&](json error_data) {
-        sockets.erase(packet.nsp);
-        socket->connected = false;
-        socket->buffering = false;
-        socket->connect_buffer.clear();
-        ns->remove_socket(socket);
-        socket->send_raw(server.encode(
-            make_packet(protocol::PacketType::connect_error, packet.nsp, error_data)));
-    };
-
-    if (server.options.always_connect) {
-        socket->send_raw(connect_packet);
-        auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
-        if (refused && socket->connected) {
-            sockets.erase(packet.nsp);
-            socket->connected = false;
-            ns->remove_socket(socket);
-            socket->send_raw(
-                server.encode(make_packet(protocol::PacketType::disconnect, packet.nsp, nullptr)));
-        }
-        return;
-    }
-    socket->buffering = true;
-    auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
-    socket->buffering = false;
-    if (!socket->connected) return;  // the handler disconnected it itself
-    if (refused) {
-        refuse(std::move(*refused));
-        return;
-    }
-    socket->send_raw(connect_packet);
-    for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
-    socket->connect_buffer.clear();
-    server.log->info("socket {} connected to {} (connection {})", socket->sid, packet.nsp,
-                     session->sid());
 }
 
 }  // namespace socketio::detail

@@ -1,0 +1,179 @@
+// Client (one Engine.IO session): packet routing to namespaces, CONNECT handling, the handshake.
+
+#include "client.hpp"
+
+#include "engineio/protocol/sid.hpp"
+#include "namespace_impl.hpp"
+#include "server_core.hpp"
+#include "socket_impl.hpp"
+
+namespace socketio::detail {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+/// The connection's part of a handshake: the request, its cookies, the client address.
+Handshake connection_handshake(const engineio::Request& request, bool trust_forwarded_for) {
+    Handshake h;
+    h.request = request;
+    h.address = request.remote_address;
+    if (auto cookie = request.header("cookie")) {
+        std::string_view rest = *cookie;
+        while (!rest.empty()) {
+            auto end = rest.find(';');
+            auto pair = trim(rest.substr(0, end));
+            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+            auto eq = pair.find('=');
+            if (eq == std::string_view::npos || eq == 0) continue;
+            auto value = trim(pair.substr(eq + 1));
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+                value = value.substr(1, value.size() - 2);
+            }
+            h.cookies.emplace(std::string(trim(pair.substr(0, eq))), std::string(value));
+        }
+    }
+    if (trust_forwarded_for) {
+        if (auto forwarded = request.header("x-forwarded-for")) {
+            auto first = trim(forwarded->substr(0, forwarded->find(',')));
+            if (!first.empty()) h.address = std::string(first);
+        }
+    }
+    return h;
+}
+
+}  // namespace
+
+Client::Client(ServerCore& srv, engineio::SessionPtr s)
+    : server(srv),
+      session(std::move(s)),
+      decoder(srv.parser->make_decoder()),
+      connect_timer(session->executor()) {}
+
+void Client::send_packet(const protocol::Packet& packet) {
+    auto encoded = server.encode(packet);
+    if (encoded->size() == 1) {
+        session->send((*encoded)[0]);
+    } else {
+        session->send(std::vector<engineio::Message>(*encoded));
+    }
+}
+
+void Client::close(DisconnectReason reason) {
+    if (closed) return;
+    if (!close_reason) close_reason = reason;
+    session->close();  // the engine calls on_disconnect, which disconnects the sockets
+}
+
+Handshake Client::make_handshake(json auth) {
+    if (!connection_handshake_) {
+        connection_handshake_ =
+            connection_handshake(session->request(), server.options.trust_forwarded_for);
+    }
+    Handshake h = *connection_handshake_;
+    h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    h.auth = std::move(auth);
+    return h;
+}
+
+void Client::on_packet(protocol::Packet packet) {
+    using protocol::PacketType;
+    auto it = sockets.find(packet.nsp);
+    if (packet.type == PacketType::connect && it == sockets.end()) {
+        on_connect_packet(packet);
+        return;
+    }
+    // Node's client.ts (ondecoded): CONNECT to a namespace the client already joined, CONNECT_ERROR
+    // from a client, or any other packet for a namespace it did not join is an invalid state that
+    // closes the whole connection ("forced server close").
+    if (packet.type == PacketType::connect || packet.type == PacketType::connect_error ||
+        it == sockets.end()) {
+        server.logs.invalid_packets.info(
+            "connection {}: {} for namespace {} {}; closing", session->sid(),
+            protocol::to_string(packet.type), sio::detail::printable(packet.nsp),
+            it == sockets.end() ? "it did not join" : "it already joined");
+        close(DisconnectReason::forced_server_close);
+        return;
+    }
+    auto socket = it->second;
+    switch (packet.type) {
+        case PacketType::disconnect:
+            sockets.erase(it);
+            socket->close(DisconnectReason::client_namespace_disconnect, false);
+            break;
+        case PacketType::event:
+        case PacketType::binary_event:
+            socket->ns->dispatch_event(socket, std::move(packet.data), packet.id);
+            break;
+        case PacketType::ack:
+        case PacketType::binary_ack:
+            if (packet.id) socket->on_ack(*packet.id, std::move(packet.data));
+            break;
+        default:
+            break;
+    }
+}
+
+void Client::on_connect_packet(protocol::Packet& packet) {
+    std::shared_ptr<NamespaceImpl> ns = server.find_namespace(packet.nsp);
+    if (!ns && server.namespace_allowed(packet.nsp)) ns = server.get_namespace(packet.nsp);
+    if (!ns) {
+        send_packet(make_packet(protocol::PacketType::connect_error, packet.nsp,
+                                {{"message", "Invalid namespace"}}));
+        return;
+    }
+    connect_timer.cancel();
+    json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
+    auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
+                                               shared_from_this(), make_handshake(std::move(auth)));
+    sockets[packet.nsp] = socket;
+    socket->connected = true;
+    ns->add_socket(socket);
+    Socket handle(socket);
+    auto connect_packet = server.encode(
+        make_packet(protocol::PacketType::connect, packet.nsp, {{"sid", socket->sid}}));
+
+    auto refuse = [&](json error_data) {
+        sockets.erase(packet.nsp);
+        socket->connected = false;
+        socket->buffering = false;
+        socket->connect_buffer.clear();
+        ns->remove_socket(socket);
+        socket->send_raw(server.encode(
+            make_packet(protocol::PacketType::connect_error, packet.nsp, error_data)));
+    };
+
+    if (server.options.always_connect) {
+        socket->send_raw(connect_packet);
+        auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
+        if (refused && socket->connected) {
+            sockets.erase(packet.nsp);
+            socket->connected = false;
+            ns->remove_socket(socket);
+            socket->send_raw(
+                server.encode(make_packet(protocol::PacketType::disconnect, packet.nsp, nullptr)));
+        }
+        return;
+    }
+    socket->buffering = true;
+    auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
+    socket->buffering = false;
+    if (!socket->connected) return;  // the handler disconnected it itself
+    if (refused) {
+        refuse(std::move(*refused));
+        return;
+    }
+    socket->send_raw(connect_packet);
+    for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
+    socket->connect_buffer.clear();
+    server.logs.connections.info("socket {} connected to {} (connection {})", socket->sid,
+                                 sio::detail::printable(packet.nsp), session->sid());
+}
+
+}  // namespace socketio::detail

@@ -1,0 +1,297 @@
+// NamespaceImpl: handlers, event dispatch and error routing, the adapter host, local sockets.
+
+#include "namespace_impl.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "client.hpp"
+#include "server_core.hpp"
+#include "socket_impl.hpp"
+
+namespace socketio::detail {
+
+NamespaceImpl::NamespaceImpl(std::string name, ServerCore& srv)
+    : server(srv), name_(std::move(name)), local_(std::max<std::size_t>(1, srv.loops.size())) {}
+
+NamespaceImpl::~NamespaceImpl() = default;
+
+void NamespaceImpl::init_adapter() {
+    adapter =
+        server.options.adapter ? server.options.adapter(*this) : make_in_memory_adapter(*this);
+}
+
+std::size_t NamespaceImpl::loop_count() const noexcept {
+    return local_.size();
+}
+
+boost::asio::any_io_executor NamespaceImpl::executor(std::size_t loop) const {
+    return server.loops.at(loop);
+}
+
+void NamespaceImpl::dispatch(std::size_t loop, std::function<void()> task) {
+    boost::asio::dispatch(server.loops.at(loop), std::move(task));
+}
+
+std::optional<std::size_t> NamespaceImpl::loop_of(std::string_view sid) const {
+    std::lock_guard lock(registry_mutex_);
+    auto it = registry_.find(sid);
+    if (it == registry_.end()) return std::nullopt;
+    return it->second->loop_index;
+}
+
+EncodedPacket NamespaceImpl::encode_event(const json& data,
+                                          std::optional<std::uint64_t> ack_id) const {
+    return server.encode(make_packet(protocol::PacketType::event, name_, data, ack_id));
+}
+
+void NamespaceImpl::send(std::size_t loop, const std::vector<std::string>& sids,
+                         const EncodedPacket& packet) {
+    auto& sockets = local_.at(loop);
+    for (const auto& sid : sids) {
+        auto it = sockets.find(sid);
+        if (it != sockets.end()) it->second->send(packet);
+    }
+}
+
+std::size_t NamespaceImpl::send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
+                                         const EncodedPacket& packet, std::uint64_t ack_id,
+                                         AckCallback on_ack) {
+    auto& sockets = local_.at(loop);
+    std::size_t sent = 0;
+    for (const auto& sid : sids) {
+        auto it = sockets.find(sid);
+        if (it == sockets.end()) continue;
+        auto& socket = it->second;
+        const bool added = socket->add_pending_ack(ack_id, on_ack, std::nullopt);
+        if (!added) continue;
+        socket->send(packet);
+        ++sent;
+    }
+    return sent;
+}
+
+void NamespaceImpl::disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) {
+    auto& sockets = local_.at(loop);
+    for (const auto& sid : sids) {
+        auto it = sockets.find(sid);
+        if (it == sockets.end()) continue;
+        auto socket = it->second;  // close() erases the map entry
+        socket->close(DisconnectReason::server_namespace_disconnect, true);
+        if (close) {
+            if (auto c = socket->client.lock()) c->close(DisconnectReason::forced_server_close);
+        }
+    }
+}
+
+std::shared_ptr<SocketImpl> NamespaceImpl::find(std::string_view sid) const {
+    std::lock_guard lock(registry_mutex_);
+    auto it = registry_.find(sid);
+    return it == registry_.end() ? nullptr : it->second;
+}
+
+void NamespaceImpl::add_socket(const std::shared_ptr<SocketImpl>& socket) {
+    if (socket->loop_index >= local_.size()) {
+        throw std::out_of_range("socketio: session loop_index beyond the server's loops");
+    }
+    {
+        std::lock_guard lock(registry_mutex_);
+        registry_[socket->sid] = socket;
+    }
+    local_[socket->loop_index][socket->sid] = socket;
+    adapter->add_all(socket->sid, {socket->sid});
+}
+
+void NamespaceImpl::remove_socket(const std::shared_ptr<SocketImpl>& socket) {
+    adapter->del_all(socket->sid);
+    local_[socket->loop_index].erase(socket->sid);
+    std::lock_guard lock(registry_mutex_);
+    registry_.erase(socket->sid);
+}
+
+void NamespaceImpl::drop_sockets() {
+    StringMap<std::shared_ptr<SocketImpl>> registry;
+    {
+        std::lock_guard lock(registry_mutex_);
+        registry.swap(registry_);
+    }
+    for (auto& sockets : local_) sockets.clear();
+}
+
+std::vector<std::shared_ptr<SocketImpl>> NamespaceImpl::all_sockets() const {
+    std::lock_guard lock(registry_mutex_);
+    std::vector<std::shared_ptr<SocketImpl>> result;
+    result.reserve(registry_.size());
+    for (const auto& [sid, socket] : registry_) result.push_back(socket);
+    return result;
+}
+
+std::optional<json> NamespaceImpl::run_connect_handlers(Socket& socket, const json& auth) {
+    static const json rejected = {{"message", "Connection rejected by server"}};
+    try {
+        bool accepted = true;
+        if (connect_handler) {
+            accepted = connect_handler(socket, auth);
+        } else if (class_handler) {
+            accepted = class_handler->on_connect(socket, auth);
+        }
+        if (!accepted) return rejected;
+        return std::nullopt;
+    } catch (const ConnectionRefused& refused) {
+        json data = {{"message", refused.what()}};
+        if (!refused.data().is_null()) data["data"] = refused.data();
+        return data;
+    } catch (const std::exception& e) {
+        server.logs.handler_errors.error("connect handler of {} threw: {}",
+                                         sio::detail::printable(name_),
+                                         sio::detail::printable(e.what(), 256));
+        return rejected;
+    } catch (...) {
+        server.logs.handler_errors.error("connect handler of {} threw",
+                                         sio::detail::printable(name_));
+        return rejected;
+    }
+}
+
+void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason reason) {
+    try {
+        if (disconnect_handler) {
+            disconnect_handler(socket, reason);
+        } else if (class_handler) {
+            class_handler->on_disconnect(socket, reason);
+        }
+    } catch (const std::exception& e) {
+        server.logs.handler_errors.error("disconnect handler of {} threw: {}",
+                                         sio::detail::printable(name_),
+                                         sio::detail::printable(e.what(), 256));
+    } catch (...) {
+        server.logs.handler_errors.error("disconnect handler of {} threw",
+                                         sio::detail::printable(name_));
+    }
+}
+
+void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
+                                   std::optional<std::uint64_t> ack_id) {
+    if (!data.is_array() || data.empty()) return;  // the parser rejects these already
+    // The name is moved out, and the arguments are moved into a fresh array rather than shifted
+    // down one by one with erase(begin()).
+    auto& elements = data.get_ref<json::array_t&>();
+    std::string event = elements[0].is_string() ? std::move(elements[0].get_ref<std::string&>())
+                                                : elements[0].dump();
+    data = json::array_t(std::make_move_iterator(elements.begin() + 1),
+                         std::make_move_iterator(elements.end()));
+    if (server.workers) {
+        auto it = events.find(event);
+        if (it == events.end() || !it->second.coroutine) {
+            boost::asio::post(
+                *server.workers, [self = shared_from_this(), socket, event = std::move(event),
+                                  args = std::move(data), ack_id]() mutable {
+                    self->run_event(socket, std::move(event), std::move(args), ack_id);
+                });
+            return;
+        }
+    }
+    run_event(socket, std::move(event), std::move(data), ack_id);
+}
+
+void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
+                              json args, std::optional<std::uint64_t> ack_id) {
+    Socket handle(socket);
+    auto it = events.find(event);
+    try {
+        if (it != events.end() && it->second.coroutine) {
+            json args_copy = args;  // for the error handler: the coroutine owns `args`
+            spawn_handler(socket, it->second.coroutine(handle, std::move(args)), std::move(event),
+                          std::move(args_copy), ack_id);
+            return;
+        }
+        json ack;
+        bool handled = true;
+        if (it != events.end()) {
+            ack = it->second.sync(handle, args);
+        } else if (class_handler && class_handler->dispatch(handle, event, args, ack)) {
+        } else if (catch_all.coroutine) {
+            // Built before spawn_handler's arguments, which move `event` and `args` away.
+            auto coroutine = catch_all.coroutine(handle, event, args);
+            spawn_handler(socket, std::move(coroutine), std::move(event), std::move(args), ack_id);
+            return;
+        } else if (catch_all) {
+            ack = catch_all.sync(handle, event, args);
+        } else {
+            handled = false;
+            server.logs.unhandled.debug("socket {}: no handler for event '{}' in {}", socket->sid,
+                                        sio::detail::printable(event),
+                                        sio::detail::printable(name_));
+        }
+        if (handled && ack_id) {
+            socket->send_ack(*ack_id, ack.is_array() ? std::move(ack) : json::array());
+        }
+    } catch (...) {
+        handle_error(handle, event, args, std::current_exception());
+    }
+}
+
+void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
+                                  boost::asio::awaitable<json> handler, std::string event,
+                                  json args, std::optional<std::uint64_t> ack_id) {
+    boost::asio::co_spawn(socket->executor, std::move(handler),
+                          [socket, event = std::move(event), args = std::move(args), ack_id](
+                              std::exception_ptr error, json ack) {
+                              if (error) {
+                                  Socket h(socket);
+                                  socket->ns->handle_error(h, event, args, error);
+                              } else if (ack_id) {
+                                  socket->send_ack(*ack_id, std::move(ack));
+                              }
+                          });
+}
+
+void NamespaceImpl::handle_error(Socket& socket, const std::string& event, const json& args,
+                                 std::exception_ptr error) {
+    const auto& handler = error_handler ? error_handler : server.default_error_handler;
+    if (handler) {
+        try {
+            handler(socket, event, args, error);
+            return;
+        } catch (const std::exception& e) {
+            server.logs.handler_errors.error("error handler of {} threw: {}",
+                                             sio::detail::printable(name_),
+                                             sio::detail::printable(e.what(), 256));
+        } catch (...) {
+            server.logs.handler_errors.error("error handler of {} threw",
+                                             sio::detail::printable(name_));
+        }
+    }
+    try {
+        std::rethrow_exception(error);
+    } catch (const ArgumentError& e) {
+        // The client's mistake, not the server's: below error level.
+        server.logs.invalid_arguments.info(
+            "socket {}: event '{}' in {}: {}; ignored", socket.sid(), sio::detail::printable(event),
+            sio::detail::printable(name_), sio::detail::printable(e.what(), 256));
+    } catch (const std::exception& e) {
+        server.logs.handler_errors.error(
+            "handler of event '{}' in {} (socket {}) threw: {}", sio::detail::printable(event),
+            sio::detail::printable(name_), socket.sid(), sio::detail::printable(e.what(), 256));
+    } catch (...) {
+        server.logs.handler_errors.error("handler of event '{}' in {} (socket {}) threw",
+                                         sio::detail::printable(event),
+                                         sio::detail::printable(name_), socket.sid());
+    }
+}
+
+void NamespaceImpl::check_event_name(std::string_view event) {
+    if (protocol::is_reserved_event_name(event)) {
+        throw std::system_error(make_error_code(error::reserved_event),
+                                "\"" + std::string(event) + "\" is a reserved event name");
+    }
+}
+
+json NamespaceImpl::event_data(std::string_view event, json args) {
+    if (!args.is_array()) args = json::array({std::move(args)});
+    args.insert(args.begin(), json(event));
+    return args;
+}
+
+}  // namespace socketio::detail

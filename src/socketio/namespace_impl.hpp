@@ -1,0 +1,108 @@
+#pragma once
+// socketio::detail::NamespaceImpl — one namespace: its handlers, its adapter (it is the adapter's
+// host), its local sockets and event dispatch.
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "socketio/adapter.hpp"
+#include "socketio/namespace.hpp"
+#include "socketio/socket.hpp"
+#include "support.hpp"
+
+namespace socketio::detail {
+
+class ServerCore;
+class SocketImpl;
+
+/// A namespace: its handlers, its adapter, its local sockets.
+class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<NamespaceImpl> {
+  public:
+    NamespaceImpl(std::string name, ServerCore& server);
+    ~NamespaceImpl() override;
+    void init_adapter();
+
+    // AdapterHost
+    const std::string& name() const noexcept override { return name_; }
+    std::size_t loop_count() const noexcept override;
+    boost::asio::any_io_executor executor(std::size_t loop) const override;
+    void dispatch(std::size_t loop, std::function<void()> task) override;
+    std::optional<std::size_t> loop_of(std::string_view sid) const override;
+    EncodedPacket encode_event(const json& data,
+                               std::optional<std::uint64_t> ack_id = std::nullopt) const override;
+    std::uint64_t next_ack_id() noexcept override { return next_ack_id_++; }
+    void send(std::size_t loop, const std::vector<std::string>& sids,
+              const EncodedPacket& packet) override;
+    std::size_t send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
+                              const EncodedPacket& packet, std::uint64_t ack_id,
+                              AckCallback on_ack) override;
+    void disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) override;
+
+    ServerCore& server;
+    std::unique_ptr<Adapter> adapter;
+
+    // Handlers: written before the server starts, read-only afterwards.
+    StringMap<EventHandler> events;
+    ConnectHandler connect_handler;
+    DisconnectHandler disconnect_handler;
+    CatchAllHandler catch_all;
+    ErrorHandler error_handler;
+    std::shared_ptr<NamespaceHandler> class_handler;
+    /// Drops every handler (at server destruction: a handler capturing a handle of its own
+    /// namespace would otherwise keep the namespace alive).
+    void clear_handlers();
+
+    /// Any thread: a connected socket by sid.
+    std::shared_ptr<SocketImpl> find(std::string_view sid) const;
+    /// Loop: registers / unregisters a socket (registry, loop map, personal room).
+    void add_socket(const std::shared_ptr<SocketImpl>& socket);
+    void remove_socket(const std::shared_ptr<SocketImpl>& socket);
+    /// At server destruction (loops stopped): forget every socket, so that sockets held by
+    /// dropped tasks and this namespace do not keep each other alive.
+    void drop_sockets();
+    /// Every connected socket (any thread; a snapshot).
+    std::vector<std::shared_ptr<SocketImpl>> all_sockets() const;
+
+    /// Runs the connect handlers; returns nullopt to accept, else the CONNECT_ERROR data.
+    std::optional<json> run_connect_handlers(Socket& socket, const json& auth);
+    void run_disconnect_handlers(Socket& socket, DisconnectReason reason);
+    /// Dispatches an EVENT (on the socket's loop).
+    void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
+                        std::optional<std::uint64_t> ack_id);
+    /// Routes an exception from a handler to the error handlers.
+    void handle_error(Socket& socket, const std::string& event, const json& args,
+                      std::exception_ptr error);
+
+    /// Checks a user-emitted event name; throws std::system_error(error::reserved_event).
+    static void check_event_name(std::string_view event);
+    /// [event, args…] from a name and an args array.
+    static json event_data(std::string_view event, json args);
+
+  private:
+    void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, json args,
+                   std::optional<std::uint64_t> ack_id);
+    /// Runs a coroutine handler detached on the socket's loop; acks or reports its exception.
+    /// `args` is a copy for the error handler.
+    void spawn_handler(const std::shared_ptr<SocketImpl>& socket,
+                       boost::asio::awaitable<json> handler, std::string event, json args,
+                       std::optional<std::uint64_t> ack_id);
+
+    std::string name_;
+    std::atomic<std::uint64_t> next_ack_id_{0};
+    mutable std::mutex registry_mutex_;
+    StringMap<std::shared_ptr<SocketImpl>> registry_;
+    std::vector<StringMap<std::shared_ptr<SocketImpl>>> local_;  // per loop, touched on that loop
+};
+
+}  // namespace socketio::detail

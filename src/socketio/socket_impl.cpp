@@ -1,0 +1,143 @@
+// SocketImpl: one socket's sending, pending acks, disconnect and session data.
+
+#include "socket_impl.hpp"
+
+#include <boost/asio/dispatch.hpp>
+
+#include "client.hpp"
+#include "namespace_impl.hpp"
+#include "server_core.hpp"
+
+namespace socketio::detail {
+
+SocketImpl::SocketImpl(std::string id, std::shared_ptr<NamespaceImpl> nsp,
+                       std::shared_ptr<Client> c, Handshake hs)
+    : sid(std::move(id)),
+      ns(std::move(nsp)),
+      session(c->session),
+      executor(c->session->executor()),
+      loop_index(c->session->loop_index()),
+      handshake(std::move(hs)),
+      client(c) {}
+
+void SocketImpl::send_raw(const EncodedPacket& packet) {
+    if (packet->size() == 1) {
+        session->send((*packet)[0]);
+    } else {
+        session->send(std::vector<engineio::Message>(*packet));
+    }
+}
+
+void SocketImpl::send(const EncodedPacket& packet) {
+    if (!connected.load(std::memory_order_acquire)) return;
+    if (running_in(executor) && buffering) {  // `buffering` is loop-only: test the thread first
+        connect_buffer.push_back(packet);
+        return;
+    }
+    send_raw(packet);
+}
+
+void SocketImpl::send_ack(std::uint64_t id, json args) {
+    send(
+        ns->server.encode(make_packet(protocol::PacketType::ack, ns->name(), std::move(args), id)));
+}
+
+bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
+                                 std::optional<std::chrono::milliseconds> timeout) {
+    if (!connected || acks_.size() >= ns->server.options.max_pending_acks) return false;
+    PendingAck pending{std::move(callback), nullptr};
+    if (timeout && timeout->count() > 0) {
+        pending.timer = std::make_unique<boost::asio::steady_timer>(executor, *timeout);
+        pending.timer->async_wait([weak = weak_from_this(), id](auto ec) {
+            if (ec) return;
+            auto self = weak.lock();
+            if (!self) return;
+            auto it = self->acks_.find(id);
+            if (it == self->acks_.end()) return;
+            auto cb = std::move(it->second.callback);
+            self->acks_.erase(it);
+            if (cb) cb(make_error_code(error::ack_timeout), json::array());
+        });
+    }
+    acks_.emplace(id, std::move(pending));
+    return true;
+}
+
+void SocketImpl::on_ack(std::uint64_t id, json args) {
+    auto it = acks_.find(id);
+    if (it == acks_.end()) {
+        ns->server.logs.unhandled.debug("socket {}: ACK {} matches no pending ack; ignored", sid,
+                                        id);
+        return;
+    }
+    auto pending = std::move(it->second);
+    acks_.erase(it);
+    if (pending.timer) pending.timer->cancel();
+    if (!pending.callback) return;
+    try {
+        pending.callback({}, args.is_array() ? std::move(args) : json::array({std::move(args)}));
+    } catch (const std::exception& e) {
+        ns->server.logs.handler_errors.error("socket {}: ack callback threw: {}", sid,
+                                             sio::detail::printable(e.what(), 256));
+    } catch (...) {
+        ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
+    }
+}
+
+void SocketImpl::emit_with_ack(json data, AckCallback callback,
+                               std::optional<std::chrono::milliseconds> timeout) {
+    boost::asio::dispatch(executor, [self = shared_from_this(), data = std::move(data),
+                                     callback = std::move(callback), timeout]() mutable {
+        if (!self->connected) {
+            if (callback) callback(make_error_code(error::socket_disconnected), json::array());
+            return;
+        }
+        const auto id = self->ns->next_ack_id();
+        if (!self->add_pending_ack(id, callback, timeout)) {
+            if (callback) callback(make_error_code(error::too_many_pending_acks), json::array());
+            return;
+        }
+        self->send(self->ns->encode_event(data, id));
+    });
+}
+
+void SocketImpl::close(DisconnectReason reason, bool notify_client) {
+    if (!connected.exchange(false)) return;
+    if (notify_client) {
+        send_raw(
+            ns->server.encode(make_packet(protocol::PacketType::disconnect, ns->name(), nullptr)));
+    }
+    if (auto c = client.lock()) {
+        auto it = c->sockets.find(ns->name());
+        if (it != c->sockets.end() && it->second.get() == this) c->sockets.erase(it);
+    }
+    Socket handle(shared_from_this());
+    ns->run_disconnect_handlers(handle, reason);
+    auto pending = std::move(acks_);
+    acks_.clear();
+    for (auto& [id, ack] : pending) {
+        if (ack.timer) ack.timer->cancel();
+        if (ack.callback) {
+            try {
+                ack.callback(make_error_code(error::socket_disconnected), json::array());
+            } catch (...) {
+                ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
+            }
+        }
+    }
+    ns->remove_socket(shared_from_this());
+    ns->server.logs.connections.info("socket {} left {} ({})", sid,
+                                     sio::detail::printable(ns->name()), to_string(reason));
+}
+
+json SocketImpl::get_session() const {
+    std::lock_guard lock(session_mutex_);
+    return session_data_;
+}
+
+void SocketImpl::save_session(json session_data) {
+    std::lock_guard lock(session_mutex_);
+    session_data_ = std::move(session_data);
+}
+
+}  // namespace socketio::detail

@@ -1,0 +1,78 @@
+#pragma once
+// socketio::detail::SocketImpl — one socket: one client connected to one namespace.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "engineio/session.hpp"
+#include "socketio/adapter.hpp"
+#include "socketio/socket.hpp"
+
+namespace socketio::detail {
+
+class NamespaceImpl;
+class Client;
+
+/// One socket: one client in one namespace. Fields marked "loop" are touched only on its loop.
+class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
+  public:
+    SocketImpl(std::string sid, std::shared_ptr<NamespaceImpl> ns, std::shared_ptr<Client> client,
+               Handshake handshake);
+
+    const std::string sid;
+    const std::shared_ptr<NamespaceImpl> ns;
+    const engineio::SessionPtr session;  // send() is thread-safe
+    const boost::asio::any_io_executor executor;
+    const std::size_t loop_index;
+    const Handshake handshake;
+
+    /// True from the CONNECT until the disconnect starts; emits are dropped when false.
+    std::atomic<bool> connected{false};
+
+    /// Sends an encoded packet if still connected (any thread).
+    void send(const EncodedPacket& packet);
+    /// Sends without the connected check (DISCONNECT, CONNECT_ERROR).
+    void send_raw(const EncodedPacket& packet);
+    /// Encodes and sends an ACK (any thread).
+    void send_ack(std::uint64_t id, json args);
+    /// Registers a pending ack (loop). False when over max_pending_acks or not connected.
+    bool add_pending_ack(std::uint64_t id, AckCallback callback,
+                         std::optional<std::chrono::milliseconds> timeout);
+    /// An ACK arrived (loop).
+    void on_ack(std::uint64_t id, json args);
+    /// Emit with ack, from any thread.
+    void emit_with_ack(json data, AckCallback callback,
+                       std::optional<std::chrono::milliseconds> timeout);
+    /// Leaves the namespace (loop): the disconnect handler, pending acks failed, rooms left.
+    /// `notify_client` sends DISCONNECT first.
+    void close(DisconnectReason reason, bool notify_client);
+
+    json get_session() const;
+    void save_session(json session);
+
+    // loop: packets emitted on the loop while the connect handler runs wait for CONNECT.
+    bool buffering = false;
+    std::vector<EncodedPacket> connect_buffer;
+    std::weak_ptr<Client> client;  // loop
+
+  private:
+    struct PendingAck {
+        AckCallback callback;
+        std::unique_ptr<boost::asio::steady_timer> timer;
+    };
+    std::unordered_map<std::uint64_t, PendingAck> acks_;  // loop
+    mutable std::mutex session_mutex_;
+    json session_data_ = json::object();
+};
+
+}  // namespace socketio::detail

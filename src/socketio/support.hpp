@@ -1,0 +1,42 @@
+#pragma once
+// Small helpers shared by the Socket.IO server's internals: string-keyed maps searchable by
+// string_view, the "am I on this loop" test, and building a protocol packet.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "socketio/protocol/packet.hpp"
+
+namespace socketio::detail {
+
+/// True when the calling thread runs `executor` (an io_context executor).
+bool running_in(const boost::asio::any_io_executor& executor) noexcept;
+
+/// Transparent hashing so maps keyed by std::string can be searched with a string_view.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+inline protocol::Packet make_packet(protocol::PacketType type, std::string nsp, nlohmann::json data,
+                                    std::optional<std::uint64_t> id = std::nullopt) {
+    protocol::Packet packet;
+    packet.type = type;
+    packet.nsp = std::move(nsp);
+    packet.id = id;
+    packet.data = std::move(data);
+    return packet;
+}
+
+}  // namespace socketio::detail
