@@ -234,7 +234,8 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
 }
 
 void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
-                       std::shared_ptr<HttpResponder> responder) {
+                       std::shared_ptr<HttpResponder> responder,
+                       std::shared_ptr<SessionImpl>& polled) {
     if (req.method() == http::verb::options) {
         // CORS preflight.
         if (!host_allowed(req)) {
@@ -271,6 +272,7 @@ void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
 
     if (auto session = verdict.session) {
         if (req.method() == http::verb::get) {
+            polled = session;
             boost::asio::dispatch(session->executor(), [session, responder = std::move(responder),
                                                         ctx = std::move(verdict.ctx)]() mutable {
                 session->on_get(std::move(responder), std::move(ctx));

@@ -175,7 +175,43 @@ class HttpConnection final : public HttpResponder,
                 make_response(ctx, http::status::not_found, "text/plain", "Not Found"));
         }
         if (websocket::is_upgrade(req)) return upgrade(std::move(req));
-        core_->handle_http(std::move(req), std::move(target_), peer_, this->shared_from_this());
+        std::shared_ptr<SessionImpl> polled;
+        core_->handle_http(std::move(req), std::move(target_), peer_, this->shared_from_this(),
+                           polled);
+        if (polled) watch(std::move(polled));
+    }
+
+    /// While a long-poll GET waits for its response, read on: a client that cancels the request
+    /// closes the connection, and the session then closes at once ("poll connection closed
+    /// prematurely", as engine.io does), not at the next ping timeout. Over TLS a read cannot be
+    /// cancelled safely when the response is ready, so there the ping timeout still decides.
+    void watch(std::shared_ptr<SessionImpl> session) {
+        if constexpr (is_tls<Stream>) {
+            return;
+        } else {
+            watched_ = std::move(session);
+            watching_ = true;
+            stream_.socket().async_read_some(
+                buffer_.prepare(4096),
+                [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                  std::size_t n) { self->on_watch(ec, n); });
+        }
+    }
+
+    void on_watch(const boost::system::error_code& ec, std::size_t n) {
+        watching_ = false;
+        auto session = std::move(watched_);
+        watched_.reset();
+        if (!ec) buffer_.commit(n);  // a pipelined request: parsed after the response
+        if (resume_after_watch_) {
+            // The response went out and cancelled this read: on to the next request.
+            resume_after_watch_ = false;
+            return read_request();
+        }
+        if (ec && ec != net::error::operation_aborted) {
+            if (session) session->on_get_aborted(this);
+            close_socket();
+        }
     }
 
     void payload_too_large() {
@@ -287,6 +323,13 @@ class HttpConnection final : public HttpResponder,
                               const boost::system::error_code& ec, std::size_t) {
                               if (!ec && self->draining_) return self->drain_then_close();
                               if (ec || !keep_alive) return self->close_gracefully();
+                              if (self->watching_) {
+                                  // Read again once the watching read has ended (on_watch).
+                                  self->resume_after_watch_ = true;
+                                  boost::system::error_code ignored;
+                                  beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+                                  return;
+                              }
                               self->read_request();
                           });
     }
@@ -316,6 +359,9 @@ class HttpConnection final : public HttpResponder,
     std::optional<http::request_parser<http::string_body>> parser_;
     Target target_;  // of the request being read
     bool reading_ = false;
+    bool watching_ = false;            // a read watches the connection of a long poll
+    bool resume_after_watch_ = false;  // the response is written: read_request() after the watch
+    std::shared_ptr<SessionImpl> watched_;  // the session whose long poll is watched
     bool moved_ = false;                    // the stream went to a WebSocket transport
     bool draining_ = false;                 // the request body was refused unread
     std::shared_ptr<SessionImpl> posting_;  // the session whose POST body is being read

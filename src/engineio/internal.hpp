@@ -173,6 +173,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
 
     // --- on the session's loop ---
     void on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
+    /// The connection of a GET closed before its response (any thread): if that GET is the one
+    /// held, the session closes (transport_error).
+    void on_get_aborted(const HttpResponder* responder);
     void on_post(std::string body, std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
     /// A POST body over max_payload, or a second POST while one is read: the session closes
     /// (any thread).
@@ -302,9 +305,11 @@ class Core : public std::enable_shared_from_this<Core> {
     /// Checks transport, origin, sid, method and protocol version (engine.io's verify()).
     Verdict verify(const StringRequest& req, const Target& target, bool upgrade, bool secure);
 
-    /// A plain HTTP request on the Engine.IO path (not a WebSocket upgrade).
+    /// A plain HTTP request on the Engine.IO path (not a WebSocket upgrade). `polled` is set to
+    /// the session a long-poll GET was handed to.
     void handle_http(StringRequest&& req, Target&& target, const Peer& peer,
-                     std::shared_ptr<HttpResponder> responder);
+                     std::shared_ptr<HttpResponder> responder,
+                     std::shared_ptr<SessionImpl>& polled);
 
     /// Creates a session for a handshake and asks the handler. Null if refused.
     std::shared_ptr<SessionImpl> open_session(const StringRequest& req, Target&& target,

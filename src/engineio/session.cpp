@@ -235,6 +235,21 @@ void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseConte
     run();
 }
 
+void SessionImpl::on_get_aborted(const HttpResponder* responder) {
+    if (!on_loop()) {
+        boost::asio::post(
+            executor_, [self = shared_from_this(), responder] { self->on_get_aborted(responder); });
+        return;
+    }
+    // Only the GET still held counts: one already answered may close its connection freely.
+    if (held_get_.responder.get() != responder || state_.closed()) return;
+    core_->client_error_log.info("session {}: polling GET cancelled (connection closed); closing",
+                                 sid_);
+    held_get_ = {};
+    state_.on_get_aborted(Clock::now());
+    run();
+}
+
 void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> responder,
                           ResponseContext ctx) {
     incoming_post_ = {std::move(responder), std::move(ctx)};

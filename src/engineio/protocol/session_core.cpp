@@ -88,6 +88,14 @@ void SessionCore::on_get(TimePoint now) {
     flush_poll();
 }
 
+void SessionCore::on_get_aborted(TimePoint now) {
+    if (closed_ || !get_held_) return;
+    get_held_ = false;  // nobody to answer
+    held_get_fenced_ = false;
+    machine_.on_transport_closed(Channel::primary, true);
+    pump(now);
+}
+
 void SessionCore::on_post(std::string_view body, TimePoint now) {
     if (closed_) return refuse(HttpSlot::incoming_post, engineio::error::unknown_sid);
     if (websocket_) return refuse(HttpSlot::incoming_post, engineio::error::bad_request);

@@ -91,6 +91,9 @@ class SessionCore {
     // --- polling -------------------------------------------------------------------------------
     /// A GET arrived (its responder waits in HttpSlot::incoming_get).
     void on_get(TimePoint now);
+    /// The held GET's connection closed before its response: the session closes
+    /// (transport_error; engine.io: "poll connection closed prematurely").
+    void on_get_aborted(TimePoint now);
     /// A POST arrived with `body` (its responder waits in HttpSlot::incoming_post).
     void on_post(std::string_view body, TimePoint now);
     /// A POST's body was over max_payload (the I/O layer answered it 413 unread), or a second POST

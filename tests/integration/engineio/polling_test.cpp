@@ -57,6 +57,13 @@ TEST(Polling, PostOverMaxPayloadIsRefusedWith413) {
     EXPECT_EQ(messages[0].data.size(), 999u);
 }
 
+TEST(Polling, CancelledLongPollClosesTheSessionAtOnce) {
+    EchoServer server;  // ping interval 25 s: only the cancel can end the session in time
+    auto result = server.run_script("polling", "cancelled_poll");
+    ASSERT_TRUE(result.ok()) << result.describe();
+    EXPECT_EQ(server.wait_for_disconnect(only_sid(result)), DisconnectReason::transport_error);
+}
+
 TEST(Polling, OverlappingGetClosesTheSession) {
     EchoServer server;
     auto result = server.run_script("polling", "overlapping_get");

@@ -132,6 +132,24 @@ const scenarios = {
     },
     // Two GETs at once on one sid: the second gets 400, the session is closed (the first GET is
     // answered with a CLOSE), and the sid is unknown afterwards.
+    // The client cancels its long poll (closes the connection): the session ends at once, not at
+    // the next ping timeout (engine.io: "poll connection closed prematurely").
+    async cancelled_poll(base) {
+        const { sid } = await openPolling(base);
+        report("open", { sid });
+        const pending = http.get(pollingUrl(base, `sid=${sid}`), { agent: false });
+        pending.on("error", () => {});
+        await sleep(200);  // the GET is held by now
+        pending.destroy();
+        const started = Date.now();
+        let response;
+        do {
+            await sleep(20);
+            response = await poll(base, sid);
+        } while (response.status === 200 && Date.now() - started < 3000);
+        report("after_cancel", { ms: Date.now() - started, status: response.status });
+        assertError(response, 1, "GET after the cancelled poll");
+    },
     async overlapping_get(base) {
         const { sid } = await openPolling(base);
         report("open", { sid });

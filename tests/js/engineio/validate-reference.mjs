@@ -51,6 +51,7 @@ export const cases = [
     ["polling", "await_push", ["count=3"], ["--push-on-connect", "3"]],
     ["websocket", "await_push", ["count=3"], ["--push-on-connect", "3"]],
     ["polling", "max_payload", ["maxPayload=1000"], ["--max-payload", "1000"]],
+    ["polling", "cancelled_poll", [], []],
     ["polling", "overlapping_get", [], []],
     ["polling", "overlapping_post", [], []],
     ["polling", "parse_error", [], []],

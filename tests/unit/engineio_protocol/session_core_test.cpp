@@ -93,6 +93,16 @@ TEST_F(PollingSession, SecondGetWhileOneIsHeldIsRefusedAndClosesTheSession) {
     EXPECT_NE(find(effects, EKind::forget), nullptr);
 }
 
+TEST_F(PollingSession, CancelledHeldGetClosesTheSessionAtOnce) {
+    s.on_get(clock.now);
+    take(s);
+    s.on_get_aborted(clock.now);
+    const auto effects = take(s);
+    EXPECT_TRUE(answers(effects).empty());  // its connection is gone
+    EXPECT_EQ(find(effects, EKind::closed)->reason, CloseReason::transport_error);
+    EXPECT_NE(find(effects, EKind::forget), nullptr);
+}
+
 TEST_F(PollingSession, PostIsAnsweredOkAndItsMessagesDelivered) {
     s.on_post(
         "4one\x1e"
