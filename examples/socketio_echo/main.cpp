@@ -1,7 +1,7 @@
 // socketio_echo — a tiny Socket.IO server: echo with ack, rooms, broadcasts, a server-side ack.
 //
 //   socketio_echo [--host 127.0.0.1] [--port 5000] [--cors '*'] [--ping-interval ms]
-//                 [--ping-timeout ms] [--verbose]
+//                 [--ping-timeout ms] [--max-send-queue-bytes n] [--verbose]
 //
 // Events (namespace "/"; "/admin" accepts clients whose auth has {"token": "admin"}):
 //   "echo"   (any args…)      → the ack is the same arguments; also emitted back as "echo"
@@ -24,7 +24,7 @@ using socketio::json;
 namespace {
 void usage() {
     std::cerr << "usage: socketio_echo [--host H] [--port P] [--cors ORIGIN] [--ping-interval MS]"
-                 " [--ping-timeout MS] [--verbose]\n";
+                 " [--ping-timeout MS] [--max-send-queue-bytes N] [--verbose]\n";
 }
 }  // namespace
 
@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
                 options.engine.ping_interval = std::chrono::milliseconds(std::stol(value));
             } else if (flag == "--ping-timeout") {
                 options.engine.ping_timeout = std::chrono::milliseconds(std::stol(value));
+            } else if (flag == "--max-send-queue-bytes") {
+                options.engine.max_send_queue_bytes = std::stoul(value);
             } else {
                 usage();
                 return 2;

@@ -36,9 +36,12 @@ EchoServer::EchoServer(engineio::ServerOptions options) : secure_(options.tls.ha
             ++disconnects_;
             changed_.notify_all();
         });
-    stopper_ = std::thread([this] { stopper(); });
     server_->listen("127.0.0.1", 0);
     server_->start();
+    // After start(): creating the thread orders everything start() wrote (the loop threads'
+    // vector) before the stopper's stop(); a client's request reaches the stopper only through
+    // the kernel, which ThreadSanitizer cannot see.
+    stopper_ = std::thread([this] { stopper(); });
 }
 
 EchoServer::~EchoServer() {

@@ -28,11 +28,14 @@ TEST(Threads, BroadcastAndRoomsFromManyThreads) {
     Harness h;
     std::vector<FakeClient> clients;
     for (int i = 0; i < 6; ++i) clients.push_back(h.connected("/", i % 2));
+    // FakeClient is not thread-safe (sid() decodes what the server sent): read the sids here.
+    std::vector<std::string> sids;
+    for (auto& c : clients) sids.push_back(c.sid());
     h.run_threads();
     std::vector<std::thread> threads;
     for (int t = 0; t < 3; ++t) {
         threads.emplace_back([&, t] {
-            for (auto& c : clients) h.io->enter_room(c.sid(), "room" + std::to_string(t));
+            for (const auto& sid : sids) h.io->enter_room(sid, "room" + std::to_string(t));
             for (int i = 0; i < 20; ++i) h.io->to("room" + std::to_string(t)).emit("tick", t, i);
         });
     }
