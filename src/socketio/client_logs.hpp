@@ -2,7 +2,9 @@
 // socketio::detail::ClientLogs — every log line of the Socket.IO layer a client can cause, with a
 // budget per kind (sio::detail::RateLimitedLog).
 
+#include <exception>
 #include <memory>
+#include <string>
 
 #include <spdlog/logger.h>
 
@@ -33,5 +35,17 @@ struct ClientLogs {
     /// A handler, ack callback or error handler threw (error).
     sio::detail::RateLimitedLog handler_errors;
 };
+
+/// What an exception says, for a log line: its what() escaped and cut (sio::detail::printable), or
+/// a note that it is no std::exception.
+inline std::string exception_text(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return sio::detail::printable(e.what(), 256);
+    } catch (...) {
+        return "(not a std::exception)";
+    }
+}
 
 }  // namespace socketio::detail

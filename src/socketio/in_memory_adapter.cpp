@@ -6,11 +6,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "socketio/adapter.hpp"
 #include "socketio/error.hpp"
+
+#include "common/rate_limited_log.hpp"
 
 namespace socketio {
 
@@ -115,7 +118,18 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
             boost::asio::post(timer_executor,
                               [self = shared_from_this()] { self->timer->cancel(); });
         }
-        if (cb) cb(ec, std::move(result));
+        if (!cb) return;
+        try {
+            cb(ec, std::move(result));
+        } catch (const std::exception& e) {
+            // Runs in a loop task (the timeout, the last response): never let it out of the loop.
+            if (auto log = spdlog::get("socketio")) {
+                log->error("broadcast ack callback threw: {}",
+                           sio::detail::printable(e.what(), 256));
+            }
+        } catch (...) {
+            if (auto log = spdlog::get("socketio")) log->error("broadcast ack callback threw");
+        }
     }
     void add_response(std::error_code ec, json args) {
         std::unique_lock lock(mutex);
@@ -153,6 +167,19 @@ void fan_out(AdapterHost& host, std::vector<Shard>& shards, const BroadcastOptio
             on_loop(loop, shard, sids);
         });
     }
+}
+
+/// The addressed sockets join (Shard::add) or leave (Shard::remove) `rooms`, on their loops.
+void change_rooms(AdapterHost& host, std::vector<Shard>& shards, const BroadcastOptions& options,
+                  const std::vector<std::string>& rooms,
+                  void (Shard::*change)(const std::string& sid, const std::string& room)) {
+    fan_out(host, shards, options,
+            [rooms, change](std::size_t, Shard& shard, const std::vector<std::string>& sids) {
+                std::lock_guard lock(shard.mutex);
+                for (const auto& sid : sids) {
+                    for (const auto& room : rooms) (shard.*change)(sid, room);
+                }
+            });
 }
 
 /// Runs `f(shard)` under the mutex of the shard of `sid`'s loop; returns `f`'s result, or a
@@ -279,24 +306,12 @@ std::vector<std::string> InMemoryAdapter::rooms() const {
 
 void InMemoryAdapter::add_sockets(const BroadcastOptions& options,
                                   const std::vector<std::string>& rooms) {
-    fan_out(host_, impl_->shards, options,
-            [rooms](std::size_t, Shard& shard, const std::vector<std::string>& sids) {
-                std::lock_guard lock(shard.mutex);
-                for (const auto& sid : sids) {
-                    for (const auto& room : rooms) shard.add(sid, room);
-                }
-            });
+    change_rooms(host_, impl_->shards, options, rooms, &Shard::add);
 }
 
 void InMemoryAdapter::del_sockets(const BroadcastOptions& options,
                                   const std::vector<std::string>& rooms) {
-    fan_out(host_, impl_->shards, options,
-            [rooms](std::size_t, Shard& shard, const std::vector<std::string>& sids) {
-                std::lock_guard lock(shard.mutex);
-                for (const auto& sid : sids) {
-                    for (const auto& room : rooms) shard.remove(sid, room);
-                }
-            });
+    change_rooms(host_, impl_->shards, options, rooms, &Shard::remove);
 }
 
 void InMemoryAdapter::disconnect_sockets(const BroadcastOptions& options, bool close) {

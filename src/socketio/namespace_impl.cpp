@@ -142,14 +142,10 @@ std::optional<json> NamespaceImpl::run_connect_handlers(Socket& socket, const js
         json data = {{"message", refused.what()}};
         if (!refused.data().is_null()) data["data"] = refused.data();
         return data;
-    } catch (const std::exception& e) {
+    } catch (...) {
         server.logs.handler_errors.error("connect handler of {} threw: {}",
                                          sio::detail::printable(name_),
-                                         sio::detail::printable(e.what(), 256));
-        return rejected;
-    } catch (...) {
-        server.logs.handler_errors.error("connect handler of {} threw",
-                                         sio::detail::printable(name_));
+                                         exception_text(std::current_exception()));
         return rejected;
     }
 }
@@ -161,13 +157,10 @@ void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason rea
         } else if (class_handler) {
             class_handler->on_disconnect(socket, reason);
         }
-    } catch (const std::exception& e) {
+    } catch (...) {
         server.logs.handler_errors.error("disconnect handler of {} threw: {}",
                                          sio::detail::printable(name_),
-                                         sio::detail::printable(e.what(), 256));
-    } catch (...) {
-        server.logs.handler_errors.error("disconnect handler of {} threw",
-                                         sio::detail::printable(name_));
+                                         exception_text(std::current_exception()));
     }
 }
 
@@ -254,30 +247,23 @@ void NamespaceImpl::handle_error(Socket& socket, const std::string& event, const
         try {
             handler(socket, event, args, error);
             return;
-        } catch (const std::exception& e) {
+        } catch (...) {
             server.logs.handler_errors.error("error handler of {} threw: {}",
                                              sio::detail::printable(name_),
-                                             sio::detail::printable(e.what(), 256));
-        } catch (...) {
-            server.logs.handler_errors.error("error handler of {} threw",
-                                             sio::detail::printable(name_));
+                                             exception_text(std::current_exception()));
         }
     }
     try {
         std::rethrow_exception(error);
-    } catch (const ArgumentError& e) {
+    } catch (const ArgumentError&) {
         // The client's mistake, not the server's: below error level.
-        server.logs.invalid_arguments.info(
-            "socket {}: event '{}' in {}: {}; ignored", socket.sid(), sio::detail::printable(event),
-            sio::detail::printable(name_), sio::detail::printable(e.what(), 256));
-    } catch (const std::exception& e) {
+        server.logs.invalid_arguments.info("socket {}: event '{}' in {}: {}; ignored", socket.sid(),
+                                           sio::detail::printable(event),
+                                           sio::detail::printable(name_), exception_text(error));
+    } catch (...) {
         server.logs.handler_errors.error(
             "handler of event '{}' in {} (socket {}) threw: {}", sio::detail::printable(event),
-            sio::detail::printable(name_), socket.sid(), sio::detail::printable(e.what(), 256));
-    } catch (...) {
-        server.logs.handler_errors.error("handler of event '{}' in {} (socket {}) threw",
-                                         sio::detail::printable(event),
-                                         sio::detail::printable(name_), socket.sid());
+            sio::detail::printable(name_), socket.sid(), exception_text(error));
     }
 }
 

@@ -54,9 +54,9 @@ bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
             if (!self) return;
             auto it = self->acks_.find(id);
             if (it == self->acks_.end()) return;
-            auto cb = std::move(it->second.callback);
+            auto callback = std::move(it->second.callback);
             self->acks_.erase(it);
-            if (cb) cb(make_error_code(error::ack_timeout), json::array());
+            self->complete(callback, make_error_code(error::ack_timeout), json::array());
         });
     }
     acks_.emplace(id, std::move(pending));
@@ -73,14 +73,17 @@ void SocketImpl::on_ack(std::uint64_t id, json args) {
     auto pending = std::move(it->second);
     acks_.erase(it);
     if (pending.timer) pending.timer->cancel();
-    if (!pending.callback) return;
+    complete(pending.callback, {},
+             args.is_array() ? std::move(args) : json::array({std::move(args)}));
+}
+
+void SocketImpl::complete(AckCallback& callback, std::error_code ec, json args) {
+    if (!callback) return;
     try {
-        pending.callback({}, args.is_array() ? std::move(args) : json::array({std::move(args)}));
-    } catch (const std::exception& e) {
-        ns->server.logs.handler_errors.error("socket {}: ack callback threw: {}", sid,
-                                             sio::detail::printable(e.what(), 256));
+        callback(ec, std::move(args));
     } catch (...) {
-        ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
+        ns->server.logs.handler_errors.error("socket {}: ack callback threw: {}", sid,
+                                             exception_text(std::current_exception()));
     }
 }
 
@@ -89,12 +92,12 @@ void SocketImpl::emit_with_ack(json data, AckCallback callback,
     boost::asio::dispatch(executor, [self = shared_from_this(), data = std::move(data),
                                      callback = std::move(callback), timeout]() mutable {
         if (!self->connected) {
-            if (callback) callback(make_error_code(error::socket_disconnected), json::array());
+            self->complete(callback, make_error_code(error::socket_disconnected), json::array());
             return;
         }
         const auto id = self->ns->next_ack_id();
         if (!self->add_pending_ack(id, callback, timeout)) {
-            if (callback) callback(make_error_code(error::too_many_pending_acks), json::array());
+            self->complete(callback, make_error_code(error::too_many_pending_acks), json::array());
             return;
         }
         self->send(self->ns->encode_event(data, id));
@@ -117,13 +120,7 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
     acks_.clear();
     for (auto& [id, ack] : pending) {
         if (ack.timer) ack.timer->cancel();
-        if (ack.callback) {
-            try {
-                ack.callback(make_error_code(error::socket_disconnected), json::array());
-            } catch (...) {
-                ns->server.logs.handler_errors.error("socket {}: ack callback threw", sid);
-            }
-        }
+        complete(ack.callback, make_error_code(error::socket_disconnected), json::array());
     }
     ns->remove_socket(shared_from_this());
     ns->server.logs.connections.info("socket {} left {} ({})", sid,

@@ -66,6 +66,10 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     std::weak_ptr<Client> client;  // loop
 
   private:
+    /// Runs an ack callback once (if set); an exception from it is logged, never thrown into the
+    /// loop.
+    void complete(AckCallback& callback, std::error_code ec, json args);
+
     struct PendingAck {
         AckCallback callback;
         std::unique_ptr<boost::asio::steady_timer> timer;

@@ -81,6 +81,31 @@ TEST(Acks, TimeoutReportsAckTimeout) {
     EXPECT_FALSE(c.session->closed());
 }
 
+// An ack callback is the server's code, run on the socket's loop: whatever it throws (on the ack,
+// the timeout or the disconnect) is logged, never thrown out of the event loop.
+TEST(Acks, ThrowingAckCallbacksStayOffTheLoop) {
+    Harness h;
+    auto c = h.connected();
+    auto socket = *h.io->socket(c.sid());
+    int calls = 0;
+    auto thrower = [&](std::error_code, json) {
+        ++calls;
+        throw std::runtime_error("ack callback bug");
+    };
+    socket.emit_with_ack("answered", thrower);
+    socket.timeout(20ms).emit_with_ack("timed-out", thrower);
+    socket.emit_with_ack("disconnected", thrower);
+    h.poll();
+    c.ack(*event_packets(c, "answered")[0].id, {1});
+    ASSERT_NO_THROW(h.poll_until([&] { return calls == 2; }));
+    c.disconnect();
+    ASSERT_NO_THROW(h.poll());
+    EXPECT_EQ(calls, 3);
+    socket.emit_with_ack("after", thrower);  // not connected: socket_disconnected at once
+    ASSERT_NO_THROW(h.poll());
+    EXPECT_EQ(calls, 4);
+}
+
 TEST(Acks, AckBeforeTimeoutWins) {
     Harness h;
     auto c = h.connected();
@@ -215,6 +240,18 @@ TEST(Acks, BroadcastWithAckTimesOutWithPartialResponses) {
     EXPECT_TRUE(h.poll_until([&] { return ec.has_value(); }));
     EXPECT_EQ(*ec, socketio::error::ack_timeout);
     EXPECT_EQ(responses, std::vector<json>{json({"a"})});
+}
+
+TEST(Acks, ThrowingBroadcastAckCallbackStaysOffTheLoop) {
+    Harness h;
+    auto a = h.connected("/", 0);
+    int calls = 0;
+    h.io->timeout(20ms).emit_with_ack("poll", [&](std::error_code, std::vector<json>) {
+        ++calls;
+        throw std::runtime_error("broadcast ack callback bug");
+    });
+    ASSERT_NO_THROW(h.poll_until([&] { return calls == 1; }));  // the timeout path
+    EXPECT_EQ(calls, 1);
 }
 
 TEST(Acks, BroadcastWithAckCompletesWhenARecipientLeaves) {

@@ -25,10 +25,15 @@ void record(Harness& h, Recorder& r) {
              [&r](socketio::Socket&, socketio::DisconnectReason why) { r.reason = why; });
 }
 
-TEST(PacketLimits, PacketWithinMaxValuesIsHandled) {
+/// A server allowing 1000 JSON values per packet, and what its handlers saw.
+class PacketLimits : public ::testing::Test {
+  protected:
+    PacketLimits() { record(h, r); }
     Recorder r;
-    Harness h(socketio::ServerOptions{.max_values_per_packet = 1000});
-    record(h, r);
+    Harness h{socketio::ServerOptions{.max_values_per_packet = 1000}};
+};
+
+TEST_F(PacketLimits, PacketWithinMaxValuesIsHandled) {
     auto c = h.connected();
     c.raw(event_of_objects(998));
     h.poll();
@@ -36,10 +41,7 @@ TEST(PacketLimits, PacketWithinMaxValuesIsHandled) {
     EXPECT_FALSE(c.session->closed());
 }
 
-TEST(PacketLimits, PacketOverMaxValuesClosesWithParseError) {
-    Recorder r;
-    Harness h(socketio::ServerOptions{.max_values_per_packet = 1000});
-    record(h, r);
+TEST_F(PacketLimits, PacketOverMaxValuesClosesWithParseError) {
     auto c = h.connected();
     c.raw(event_of_objects(999));
     h.poll();
@@ -49,7 +51,7 @@ TEST(PacketLimits, PacketOverMaxValuesClosesWithParseError) {
 }
 
 // The default refuses a megabyte of "{}," (~330 000 values, ~40 MB as a tree).
-TEST(PacketLimits, DefaultRefusesAMegabyteOfEmptyObjects) {
+TEST(PacketLimitsDefault, RefusesAMegabyteOfEmptyObjects) {
     Recorder r;
     Harness h;
     EXPECT_EQ(h.io->options().max_values_per_packet, 100'000u);

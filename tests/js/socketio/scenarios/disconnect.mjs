@@ -29,6 +29,26 @@ function rawWebSocket(url) {
     };
 }
 
+/** A raw WebSocket connected to "/" (CONNECT answered); reports "open" and "connected". */
+async function rawConnected(url) {
+    const raw = rawWebSocket(url);
+    await raw.opened;
+    const open = await raw.next();
+    report("open", { sid: JSON.parse(open.slice(1)).sid });
+    raw.ws.send("40");
+    const connectReply = await raw.next();
+    assert.match(connectReply, /^40\{"sid":"[^"]+"\}$/);
+    report("connected", { sid: JSON.parse(connectReply.slice(2)).sid });
+    return raw;
+}
+
+/** Resolves with the close code once the server closed `raw`; fails after `ms`. */
+async function closedWithin(raw, ms) {
+    const code = await Promise.race([raw.closed, sleep(ms).then(() => "still open")]);
+    assert.notEqual(code, "still open", "the server closed the connection");
+    return code;
+}
+
 const scenarios = {
     async server_disconnect(url, { transport }) {
         const socket = await connect(url, "/", transport);
@@ -131,39 +151,22 @@ const scenarios = {
     // A second CONNECT to a namespace the connection already joined closes the whole connection
     // (socket.io's client.ts: "invalid state"), without a second CONNECT reply.
     async second_connect(url) {
-        const raw = rawWebSocket(url);
-        await raw.opened;
-        const open = await raw.next();
-        report("open", { sid: JSON.parse(open.slice(1)).sid });
-        raw.ws.send("40");
-        const connectReply = await raw.next();
-        assert.match(connectReply, /^40\{"sid":"[^"]+"\}$/);
-        report("connected", { sid: JSON.parse(connectReply.slice(2)).sid });
+        const raw = await rawConnected(url);
         raw.ws.send("40");
         const after = [];
         const collect = (async () => {
             for (;;) after.push(await raw.next());
         })();
         collect.catch(() => {});
-        const code = await Promise.race([raw.closed, sleep(3000).then(() => "still open")]);
-        assert.notEqual(code, "still open", "the server closed the connection");
+        const code = await closedWithin(raw, 3000);
         assert.ok(!after.some((m) => m.startsWith("40")), `no second CONNECT: ${JSON.stringify(after)}`);
         report("closed", { code, after });
     },
     // An invalid Socket.IO packet (unterminated JSON) closes the whole connection.
     async invalid_packet(url) {
-        const raw = rawWebSocket(url);
-        await raw.opened;
-        const open = await raw.next();
-        report("open", { sid: JSON.parse(open.slice(1)).sid });
-        raw.ws.send("40");
-        const connectReply = await raw.next();
-        assert.match(connectReply, /^40\{"sid":"[^"]+"\}$/);
-        report("connected", { sid: JSON.parse(connectReply.slice(2)).sid });
+        const raw = await rawConnected(url);
         raw.ws.send('42["event", {"unterminated": ');
-        const code = await Promise.race([raw.closed, sleep(3000).then(() => "still open")]);
-        assert.notEqual(code, "still open", "the server closed the connection");
-        report("closed", { code });
+        report("closed", { code: await closedWithin(raw, 3000) });
     },
 };
 
