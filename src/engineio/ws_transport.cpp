@@ -198,7 +198,11 @@ class WsTransportImpl final : public WsTransport,
 
     void on_read(const boost::system::error_code& ec) {
         if (ec) {
-            begin_closing();
+            // A read error ends Beast's stream: it has torn the connection down (a close
+            // handshake, a protocol error it answered with a close frame) or the connection
+            // failed. Nothing is left to wait for; a write still in flight can only fail.
+            closing_ = true;
+            reset_connection();
             if (auto session = std::move(session_)) {
                 if (ec == websocket::error::bad_frame_payload) {
                     // A text frame that is not UTF-8 (Beast closed with 1007): an invalid packet,
