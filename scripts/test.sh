@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Builds and runs every test: first a debug build, then the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Installs what it needs first.
-# Usage: scripts/test.sh [--no-sanitize] [extra ctest args...]
+# AddressSanitizer + UndefinedBehaviorSanitizer; with --fuzz (or SIO_FUZZ_SMOKE=1) also the fuzz
+# smoke (scripts/fuzz-smoke.sh: the clang fuzz build, then 30 s per libFuzzer target).
+# Installs what it needs first.
+# Usage: scripts/test.sh [--no-sanitize] [--fuzz] [extra ctest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=1
-if [[ "${1:-}" == "--no-sanitize" ]]; then sanitize=0; shift; fi
+fuzz=${SIO_FUZZ_SMOKE:-0}
+while (($#)); do
+  case "$1" in
+    --no-sanitize) sanitize=0; shift ;;
+    --fuzz) fuzz=1; shift ;;
+    *) break ;;
+  esac
+done
 
 scripts/install-deps.sh
 ulimit -n 20000 2>/dev/null || true
@@ -27,5 +36,8 @@ if ((sanitize)); then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # The reference checks run Node against Node: no C++ of ours to sanitize, run them once.
   run_preset asan --label-exclude reference "$@"
+fi
+if ((fuzz)); then
+  scripts/fuzz-smoke.sh
 fi
 echo "=== all tests passed in $(( $(date +%s) - start )) s"

@@ -87,6 +87,11 @@ struct ServerOptions {
     /// Most sessions open at once. A handshake over it gets HTTP 503
     /// {"code":4,"message":"Too many sessions"}. 0 = no bound.
     std::size_t max_sessions = 0;
+    /// After the server closes a WebSocket (or a close handshake starts), how long the client has
+    /// to complete the close handshake; then the TCP connection is reset, whatever the client
+    /// does (a client that stopped reading, or never answers the close frame, cannot keep it, its
+    /// send queue or the server's reads alive). Node's `ws` waits 30 s.
+    std::chrono::milliseconds websocket_close_linger{5'000};
 
     /// Engine.IO-level logs (the spdlog logger "engineio") at info; otherwise warnings only.
     bool logger = false;

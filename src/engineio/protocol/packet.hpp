@@ -39,7 +39,8 @@ void encode_packet(const Packet& packet, std::string& out);
 void encode_packet(PacketType type, std::string_view data, bool binary, std::string& out);
 
 /// Decodes the text form: a type character '0'..'6' followed by data, or 'b' + base64 for a
-/// binary message. Errors: engineio::error::invalid_packet.
+/// binary message. Errors: engineio::error::invalid_packet. It does not check that the data is
+/// UTF-8: its callers have (Beast for a WebSocket text frame, decode_payload for a polling body).
 std::error_code decode_packet(std::string_view text, Packet& out);
 /// A binary WebSocket frame is always a binary MESSAGE carrying the raw bytes.
 Packet decode_binary_frame(std::string_view bytes);

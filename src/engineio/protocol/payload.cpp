@@ -1,6 +1,7 @@
 #include "engineio/protocol/payload.hpp"
 
 #include "engineio/error.hpp"
+#include "engineio/protocol/utf8.hpp"
 
 namespace engineio::protocol {
 
@@ -17,6 +18,10 @@ std::error_code decode_payload(std::string_view body, std::size_t max_payload,
                                std::vector<Packet>& out) {
     if (body.size() > max_payload) return error::payload_too_large;
     if (body.empty()) return error::invalid_packet;
+    // A polling body is text: its text packets must be UTF-8, as a WebSocket text frame must be.
+    // Checking the whole body is the same check (the separator and the type characters are ASCII,
+    // and 'b' packets are base64, which a non-ASCII byte fails anyway) in one pass over it.
+    if (!is_valid_utf8(body)) return error::invalid_packet;
     const std::size_t initial = out.size();
     std::size_t start = 0;
     while (true) {

@@ -68,6 +68,9 @@ export const cases = [
     ["websocket", "server_close", [], []],
     ["websocket", "server_stop", [], []],
     ["websocket", "server_stop_many", ["count=3"], []],
+    ["invalid_utf8", "polling", [], []],
+    ["invalid_utf8", "websocket", [], []],
+    // close_linger.mjs is ours only: Node's ws has no option for its 30 s close timeout
     // limits.mjs slow_request is ours only: Node's engine.io has no HTTP read timeout option
     ["limits", "huge_headers", ["size=40000"], []],
     ["upgrade", "upgrade", [], []],
