@@ -7,51 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "../tests/unit/engineio_protocol/reference_utf8.hpp"
 #include "engineio/error.hpp"
 #include "engineio/protocol/payload.hpp"
 #include "engineio/protocol/utf8.hpp"
 
 using namespace engineio::protocol;
-
-namespace {
-
-// Decodes each sequence to its code point by bit arithmetic, then applies RFC 3629's rules
-// (shortest form, no surrogates, at most U+10FFFF); the validator under test uses byte ranges.
-bool reference_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t length;
-        std::uint32_t cp;
-        if (lead < 0x80) {
-            length = 1;
-            cp = lead;
-        } else if ((lead & 0xE0) == 0xC0) {
-            length = 2;
-            cp = lead & 0x1F;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3;
-            cp = lead & 0x0F;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4;
-            cp = lead & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > s.size()) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if ((c & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        static constexpr std::uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < shortest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += length;
-    }
-    return true;
-}
-
-}  // namespace
+using engineio::protocol::testing::reference_utf8;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -489,6 +489,14 @@ void SessionImpl::shutdown() {
 
 void SessionImpl::abandon() {
     closed_.store(true, std::memory_order_release);
+    // Whatever still refers back to this session (a watched long poll's connection, a WebSocket)
+    // lets go of it, and this session of them: no cycle outlives the server.
+    incoming_get_ = {};
+    held_get_ = {};
+    incoming_post_ = {};
+    held_post_ = {};
+    ws_.reset();
+    probe_.reset();
     if (counted_) {
         counted_ = false;
         --core_->open_sessions;

@@ -8,7 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "reference_utf8.hpp"
+
 using engineio::protocol::is_valid_utf8;
+using engineio::protocol::testing::reference_utf8;
 
 namespace {
 
@@ -16,43 +19,6 @@ std::string bytes(std::initializer_list<unsigned> list) {
     std::string out;
     for (unsigned b : list) out.push_back(static_cast<char>(b));
     return out;
-}
-
-// An independent reference: decodes each sequence to its code point by bit arithmetic and then
-// applies the rules (shortest form, no surrogate, at most U+10FFFF), where the validator under
-// test compares the second byte with ranges.
-bool reference_valid(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t length;
-        std::uint32_t cp;
-        if (lead < 0x80) {
-            length = 1;
-            cp = lead;
-        } else if ((lead & 0xE0) == 0xC0) {
-            length = 2;
-            cp = lead & 0x1F;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3;
-            cp = lead & 0x0F;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4;
-            cp = lead & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > s.size()) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if ((c & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        static constexpr std::uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < shortest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += length;
-    }
-    return true;
 }
 
 }  // namespace
@@ -133,7 +99,7 @@ TEST(Utf8, AgreesWithAReferenceDecoderOnEveryShortSequence) {
     char buffer[4];
     const auto check = [&](std::size_t length) {
         const std::string_view s(buffer, length);
-        return is_valid_utf8(s) == reference_valid(s);
+        return is_valid_utf8(s) == reference_utf8(s);
     };
     for (unsigned a = 0; a < 256; ++a) {
         buffer[0] = static_cast<char>(a);
