@@ -274,8 +274,9 @@ void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
         if (req.method() == http::verb::get) {
             polled = session;
             boost::asio::dispatch(session->executor(), [session, responder = std::move(responder),
-                                                        ctx = std::move(verdict.ctx)]() mutable {
-                session->on_get(std::move(responder), std::move(ctx));
+                                                        ctx = std::move(verdict.ctx),
+                                                        arrived = target.arrived]() mutable {
+                session->on_get(std::move(responder), std::move(ctx), arrived);
             });
         } else if (req.method() == http::verb::post) {
             boost::asio::dispatch(session->executor(), [session, body = std::move(req.body()),

@@ -97,7 +97,10 @@ class HttpConnection final : public HttpResponder,
     }
 
     void on_header(const boost::system::error_code& ec) {
-        if (!ec || ec == http::error::body_limit) target_ = parse_target(parser_->get().target());
+        if (!ec || ec == http::error::body_limit) {
+            target_ = parse_target(parser_->get().target());
+            target_.arrived = std::chrono::steady_clock::now();
+        }
         if (ec == http::error::body_limit) return payload_too_large();  // Content-Length too big
         if (ec) {
             reading_ = false;

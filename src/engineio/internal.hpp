@@ -62,6 +62,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
 /// A request target split once: the path and the decoded query. Every check of a request reads
 /// this; nothing parses the target again.
 struct Target {
+    /// When the request's header was read: its place in the order of a session's requests when
+    /// two of them race (see SessionCore::on_get).
+    std::chrono::steady_clock::time_point arrived{};
     std::string path;
     std::vector<std::pair<std::string, std::string>> query;
     /// The first query parameter with this name.
@@ -172,7 +175,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool on_websocket() const noexcept { return websocket_.load(std::memory_order_acquire); }
 
     // --- on the session's loop ---
-    void on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
+    void on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx,
+                std::chrono::steady_clock::time_point arrived);
     /// The connection of a GET closed before its response (any thread): if that GET is the one
     /// held, the session closes (transport_error).
     void on_get_aborted(const HttpResponder* responder);

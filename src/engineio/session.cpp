@@ -229,9 +229,10 @@ void SessionImpl::start() {
     rearm_timer();
 }
 
-void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx) {
+void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx,
+                         Clock::time_point arrived) {
     incoming_get_ = {std::move(responder), std::move(ctx)};
-    state_.on_get(Clock::now());
+    state_.on_get(Clock::now(), arrived);
     run();
 }
 

@@ -52,7 +52,8 @@ void SessionCore::shutdown(TimePoint now) {
 
 // --- polling -----------------------------------------------------------------------------------
 
-void SessionCore::on_get(TimePoint now) {
+void SessionCore::on_get(TimePoint now, std::optional<TimePoint> arrived) {
+    const TimePoint arrival = arrived.value_or(now);
     if (closed_) {
         if (linger_until_ && !queue_.empty()) {
             // Closed by the server with packets still queued: this GET takes them, the next one
@@ -70,14 +71,23 @@ void SessionCore::on_get(TimePoint now) {
     }
     if (websocket_) return refuse(HttpSlot::incoming_get, engineio::error::bad_request);
     if (get_held_) {
-        // engine.io: "overlap from client" — the second GET gets 400 and the session ends.
-        refuse(HttpSlot::incoming_get, engineio::error::bad_request);
+        // engine.io: "overlap from client" — the second GET gets 400 and the session ends (the
+        // first gets the CLOSE). "Second" by arrival: from another loop, the first may come late.
+        if (arrival < held_get_arrived_) {
+            refuse(HttpSlot::held_get, engineio::error::bad_request);
+            effects_.push_back(Effect{.kind = Effect::Kind::hold_get});
+            get_held_ = true;
+            held_get_arrived_ = arrival;
+        } else {
+            refuse(HttpSlot::incoming_get, engineio::error::bad_request);
+        }
         machine_.close(CloseReason::transport_error);
         pump(now);
         return;
     }
     effects_.push_back(Effect{.kind = Effect::Kind::hold_get});
     get_held_ = true;
+    held_get_arrived_ = arrival;
     if (release_polls_) {
         // Probed: this GET would get a NOOP at once — unless the client's UPGRADE, sent before
         // this GET, is still on its way from another loop; then it must get 400.

@@ -89,8 +89,10 @@ class SessionCore {
     void shutdown(TimePoint now);
 
     // --- polling -------------------------------------------------------------------------------
-    /// A GET arrived (its responder waits in HttpSlot::incoming_get).
-    void on_get(TimePoint now);
+    /// A GET arrived (its responder waits in HttpSlot::incoming_get); `arrived` is when its header
+    /// was read (default: now). Of two overlapping GETs the one that arrived first is answered
+    /// as the held one, whichever reached the session first.
+    void on_get(TimePoint now, std::optional<TimePoint> arrived = std::nullopt);
     /// The held GET's connection closed before its response: the session closes
     /// (transport_error; engine.io: "poll connection closed prematurely").
     void on_get_aborted(TimePoint now);
@@ -159,6 +161,7 @@ class SessionCore {
     bool ws_attached_ = false;  // ... and it is up
     bool ws_write_in_flight_ = false;
     bool get_held_ = false;         // a long-poll GET waits in HttpSlot::held_get
+    TimePoint held_get_arrived_{};  // when that GET arrived
     bool held_get_fenced_ = false;  // ... received while probed: answered after the fence
     bool post_held_ = false;        // a POST whose packets wait for a fence
     bool release_polls_ = false;    // probed: GETs are answered at once with NOOP

@@ -103,6 +103,16 @@ TEST_F(PollingSession, CancelledHeldGetClosesTheSessionAtOnce) {
     EXPECT_NE(find(effects, EKind::forget), nullptr);
 }
 
+TEST_F(PollingSession, OfTwoOverlappingGetsTheOneThatArrivedFirstGetsTheClose) {
+    // The GET sent second reached the session first (the first came from another loop).
+    s.on_get(clock.now, clock.now + 5ms);
+    take(s);
+    s.on_get(clock.now + 6ms, clock.now);
+    const auto effects = take(s);
+    EXPECT_EQ(answers(effects), (std::vector<std::string>{"held:!Bad request", "held:1"}));
+    EXPECT_EQ(find(effects, EKind::closed)->reason, CloseReason::transport_error);
+}
+
 TEST_F(PollingSession, PostIsAnsweredOkAndItsMessagesDelivered) {
     s.on_post(
         "4one\x1e"
