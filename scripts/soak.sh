@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
 # Soak test: runs examples/socketio_echo (release build) for N minutes under moderate churn and
-# checks that its memory and file descriptors stay flat.
+# checks that its memory and file descriptors stay flat and every connection is let go.
 #
-# The load (tests/js/soak/churn.mjs, driving the official socket.io-client): ~50 clients that
+# The load (tests/js/soak/churn.mjs, driving the official socket.io-client): 50 clients that
 # connect (polling only / WebSocket only / polling then upgrade), emit with acks, join rooms,
 # answer the server's acks, and leave gracefully or abruptly (transport killed); plus 2 raw
-# WebSocket clients that stop reading (flood until the send-queue bound closes them, or never
-# answer a ping). Every --interval seconds it records the server's VmRSS, fds, threads, TCP
-# connections, live sockets (socketio_echo's /admin "count") and the client counters.
+# WebSocket clients that stop reading (flood until the send-queue bound closes the session and
+# keep sending, or never answer a ping). Every --interval seconds it records the server's VmRSS,
+# fds, threads, CPU time, TCP connections, live sockets (socketio_echo's /admin "count") and the
+# client counters.
 #
-# Pass: after the warm-up RSS and fds stay within 10 % (median of the first vs the last 5 samples),
-# the drain at the end leaves 0 sockets and no extra fds, no client error, and the server stops
-# cleanly (exit 0 within 10 s of SIGTERM). Exits non-zero otherwise.
+# Pass: after the warm-up RSS and fds stay within 10 % (median of the first vs the last 5
+# samples); at the end, with the churn stopped, 0 sockets and no extra fds; no stalled client
+# still connected --close-bound (40) s after the server gave up on it; no client error; the
+# server stops cleanly (exit 0 within 10 s of SIGTERM). Exits non-zero otherwise.
 #
 # Usage:
 #   scripts/soak.sh                        # 60 min, a sample a minute, 10 min warm-up
 #   scripts/soak.sh --minutes 2            # short mode (< 10 min): warm-up 0.5 min, a sample every
-#                                          # 10 s, heartbeat 10 s + 5 s (CI-sized)
+#                                          # 10 s, heartbeat 10 s + 5 s (CI-sized, ~2.5 min)
 #   scripts/soak.sh --minutes 5 --out DIR  # results in DIR (default build/soak/<date>)
-# Other options are passed to the driver: --clients N --stall N --interval S --warmup MIN
-#   --window N --tolerance F --flood-mb MB --hold S --max-errors N --seed N
+# Other options go to the driver: --clients N --stall N --interval S --warmup MIN --window N
+#   --tolerance F --flood-mb MIB --close-bound S --max-errors N --seed N
 # The server runs with --max-send-queue-bytes 1048576 (see below). SOAK_SERVER=path/to/socketio_echo
-# skips the build; SOAK_SERVER_ARGS="--ping-interval 5000" adds server flags. Results: DIR/soak.csv (every sample), DIR/soak.md (table + verdict), DIR/server.log.
+# skips the build (any build type; CI could use build/debug's); SOAK_SERVER_ARGS="..." adds server
+# flags. Results: DIR/soak.csv (every sample), DIR/soak.md (table + verdict), DIR/driver.log (the
+# driver's progress, a line per stalled-client cycle), DIR/server.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,9 +81,11 @@ url=$(sed -n 's|^listening on \(http://[^/]*\)/.*|\1|p' "$out/server.log")
 echo "=== soak: $server $server_args (pid $server_pid) on $url, $minutes min, results in $out"
 echo "    commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include examples || echo '+dirty')"
 
-status=0
+set +e
 node tests/js/soak/churn.mjs --url "$url" --pid "$server_pid" --minutes "$minutes" --out "$out" \
-  "${driver_args[@]}" || status=$?
+  "${driver_args[@]}" 2>&1 | tee "$out/driver.log"
+status=${PIPESTATUS[0]}
+set -e
 
 # The server must stop cleanly: SIGTERM → Server::stop() → exit 0, within 10 s.
 if kill -TERM "$server_pid" 2>/dev/null; then
