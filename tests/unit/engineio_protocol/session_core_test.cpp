@@ -402,7 +402,8 @@ TEST(WebSocketSession, ShutdownClosesWithGoingAway) {
     s.on_ws_opened("{}", clock.now);
     take(s);
     s.shutdown(clock.now);
-    const Effect* close = find(take(s), EKind::close_ws);
+    const auto effects = take(s);  // find() points into it: it must outlive `close`
+    const Effect* close = find(effects, EKind::close_ws);
     ASSERT_NE(close, nullptr);
     EXPECT_TRUE(close->going_away);
 }
