@@ -19,6 +19,19 @@ def report(event, **fields):
     print(json.dumps({"event": event, **fields}), flush=True)
 
 
+def wait_until_writer_idle(client, timeout=5):
+    """Waits until python-engineio's write loop has finished its last request and is blocked
+    reading its queue again. Its disconnect() queues the CLOSE and then marks the client
+    disconnecting; a write loop still waiting for the answer to the previous POST then sees that
+    state and exits without sending the CLOSE (python-engineio 4.3.4), and the held GET is only
+    answered by the next ping, 25 s later. The echo can arrive on the GET before that POST's "ok".
+    """
+    deadline = time.monotonic() + timeout
+    while client.queue.unfinished_tasks or not client.queue.not_empty._waiters:
+        assert time.monotonic() < deadline, "the write loop stayed busy"
+        time.sleep(0.005)
+
+
 def main():
     base, mode = sys.argv[1], sys.argv[2]
     url = urllib.parse.urlsplit(base)
@@ -42,6 +55,7 @@ def main():
         client.send(message)
         echoed = received.get(timeout=5)
         assert echoed == message, f"sent {message!r}, got back {echoed!r}"
+    wait_until_writer_idle(client)
     client.disconnect()
     report("closed")
 
