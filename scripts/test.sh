@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Builds and runs every test: first a debug build, then the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer; with --fuzz (or SIO_FUZZ_SMOKE=1) also the fuzz
-# smoke (scripts/fuzz-smoke.sh: the clang fuzz build, then 30 s per libFuzzer target).
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz smoke (scripts/fuzz-smoke.sh: the
+# clang fuzz build, then 30 s per libFuzzer target; --no-fuzz or SIO_FUZZ_SMOKE=0 skips it).
 # Installs what it needs first.
-# Usage: scripts/test.sh [--no-sanitize] [--fuzz] [extra ctest args...]
+# Usage: scripts/test.sh [--no-sanitize] [--no-fuzz] [extra ctest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=1
-fuzz=${SIO_FUZZ_SMOKE:-0}
+fuzz=${SIO_FUZZ_SMOKE:-1}
 while (($#)); do
   case "$1" in
     --no-sanitize) sanitize=0; shift ;;
     --fuzz) fuzz=1; shift ;;
+    --no-fuzz) fuzz=0; shift ;;
     *) break ;;
   esac
 done
