@@ -128,22 +128,16 @@ void check_error_response(const engineio::detail::ResponseContext& ctx, error co
     check(digit >= '0' && digit <= '5' && body.compare(9, 12, R"(,"message":")") == 0);
 }
 
-std::optional<std::string_view> query_param(
-    const std::vector<std::pair<std::string, std::string>>& query, std::string_view name) {
-    for (const auto& [key, value] : query) {
-        if (key == name) return std::string_view(value);
-    }
-    return std::nullopt;
-}
-
 void exercise(Core& core, StringRequest& req, bool secure) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (!core.is_engine_path(path)) return;  // 404, nothing else looks at it
     const bool upgrade = boost::beast::websocket::is_upgrade(req);
 
+    const engineio::detail::Target parsed = engineio::detail::parse_target(target);
+    check(parsed.path == path);
     const engineio::Request request =
-        engineio::detail::make_request(req, "127.0.0.1", 40000, secure);
+        engineio::detail::make_request(req, parsed, "127.0.0.1", 40000, secure);
     check(request.target == target && request.path == path);
     check(request.method == req.method_string());
     check(request.headers.size() ==
@@ -151,9 +145,9 @@ void exercise(Core& core, StringRequest& req, bool secure) {
     for (const auto& [name, value] : request.headers) {
         for (const char c : name) check(!(c >= 'A' && c <= 'Z'));
     }
-    const auto& query = request.query;
+    check(request.query == parsed.query);
 
-    Core::Verdict verdict = core.verify(req, upgrade, secure);
+    Core::Verdict verdict = core.verify(req, parsed, upgrade, secure);
     check_response(
         engineio::detail::make_response(verdict.ctx, http::status::ok, "text/plain", "ok"));
     const bool cors_allowed = engineio::detail::check_cors(core.options, req, secure).allowed;
@@ -163,14 +157,14 @@ void exercise(Core& core, StringRequest& req, bool secure) {
         return;
     }
     check(cors_allowed);
-    const auto transport = query_param(query, "transport");
+    const auto transport = parsed.param("transport");
     check(transport == "polling" || transport == "websocket");
     check(verdict.websocket == (transport == "websocket"));
     if (verdict.session) {
-        check(verdict.session->sid() == query_param(query, "sid"));
+        check(verdict.session->sid() == parsed.param("sid"));
     } else {
         check(req.method() == http::verb::get && verdict.websocket == upgrade);
-        check(query_param(query, "EIO") == "4");
+        check(parsed.param("EIO") == "4");
     }
 
     // What the session does with a POST body, and a polling response carrying it (compressed
