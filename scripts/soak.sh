@@ -12,7 +12,7 @@
 #
 # Pass: after the warm-up RSS and fds stay within 10 % (median of the first vs the last 5
 # samples); at the end, with the churn stopped, 0 sockets and no extra fds; no stalled client
-# still connected --close-bound (40) s after the server gave up on it; no client error; the
+# still connected --close-bound (10) s after the server gave up on it; no client error; the
 # server stops cleanly (exit 0 within 10 s of SIGTERM). Exits non-zero otherwise.
 #
 # Usage:
