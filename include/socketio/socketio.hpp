@@ -8,3 +8,4 @@
 #include "socketio/options.hpp"    // IWYU pragma: export
 #include "socketio/server.hpp"     // IWYU pragma: export
 #include "socketio/socket.hpp"     // IWYU pragma: export
+#include "socketio/version.hpp"    // IWYU pragma: export

@@ -1,0 +1,77 @@
+# Install rules: the public headers, the libraries, a CMake package (socketio-cppConfig.cmake,
+# targets socketio::socketio and socketio::engineio) and a pkg-config file (socketio-cpp.pc).
+# Included by the top-level CMakeLists.txt when SIO_INSTALL is ON; docs/packaging.md shows the use.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(SIO_PACKAGE socketio-cpp)
+set(SIO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/${SIO_PACKAGE})
+
+# A static socketio/engineio passes its internal libraries on as link-only dependencies, so they are
+# installed too (no headers of theirs). A shared one has them linked in.
+set(sio_installed_targets socketio engineio)
+get_target_property(sio_engineio_type engineio TYPE)
+if(sio_engineio_type STREQUAL "STATIC_LIBRARY")
+  set(SIO_STATIC ON)
+  list(APPEND sio_installed_targets socketio_protocol engineio_protocol sio_asio)
+else()
+  set(SIO_STATIC OFF)
+endif()
+
+install(TARGETS ${sio_installed_targets}
+  EXPORT socketio-cpp-targets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT dev
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/engineio ${PROJECT_SOURCE_DIR}/include/socketio
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
+  FILES_MATCHING PATTERN "*.hpp")
+install(EXPORT socketio-cpp-targets
+  NAMESPACE socketio::
+  FILE socketio-cppTargets.cmake
+  DESTINATION ${SIO_CMAKE_DIR} COMPONENT dev)
+
+# Compatibility: while the major version is 0, a minor version may break the API (CHANGELOG.md),
+# so find_package(socketio-cpp 0.2) accepts 0.2.x only. From 1.0 on this becomes SameMajorVersion.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(sio_compatibility SameMinorVersion)
+else()
+  set(sio_compatibility SameMajorVersion)
+endif()
+# The Boost the library was built with (find_dependency asks for at least that one).
+set(SIO_BOOST_VERSION ${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/socketio-cppConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/socketio-cppConfig.cmake
+  INSTALL_DESTINATION ${SIO_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/socketio-cppConfigVersion.cmake
+  VERSION ${PROJECT_VERSION}
+  COMPATIBILITY ${sio_compatibility})
+install(FILES ${PROJECT_BINARY_DIR}/socketio-cppConfig.cmake
+              ${PROJECT_BINARY_DIR}/socketio-cppConfigVersion.cmake
+  DESTINATION ${SIO_CMAKE_DIR} COMPONENT dev)
+
+# pkg-config. Boost has no .pc file, so its url library is named directly. A static build lists
+# every library a consumer must link in Libs/Requires (there is no shared library to carry them);
+# a shared one only ours, the rest in Requires.private for `pkg-config --static`.
+if(SIO_STATIC)
+  set(SIO_PC_REQUIRES "nlohmann_json >= 3.10, spdlog, openssl, zlib")
+  set(SIO_PC_REQUIRES_PRIVATE "")
+  set(SIO_PC_LIBS "-lsocketio -lsocketio_protocol -lengineio -lengineio_protocol -lsio_asio -lboost_url -pthread")
+  set(SIO_PC_LIBS_PRIVATE "")
+else()
+  set(SIO_PC_REQUIRES "nlohmann_json >= 3.10")
+  set(SIO_PC_REQUIRES_PRIVATE "spdlog, openssl, zlib")
+  set(SIO_PC_LIBS "-lsocketio -lengineio -pthread")
+  set(SIO_PC_LIBS_PRIVATE "-lboost_url")
+endif()
+# The prefix is found from the .pc file's own place, so the tree can be installed anywhere
+# (cmake --install --prefix DIR) and stays relocatable.
+file(RELATIVE_PATH SIO_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/socketio-cpp.pc.in ${PROJECT_BINARY_DIR}/socketio-cpp.pc
+  @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/socketio-cpp.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/CHANGELOG.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT dev)
