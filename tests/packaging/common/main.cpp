@@ -7,6 +7,15 @@
 
 #include "socketio/socketio.hpp"
 
+// What the library's targets must not pass on: its build-only Asio macro and src/ on the include
+// path (where engineio/internal.hpp lives).
+#ifdef BOOST_ASIO_SEPARATE_COMPILATION
+#error "socketio-cpp passed BOOST_ASIO_SEPARATE_COMPILATION on to its consumer"
+#endif
+#if __has_include("engineio/internal.hpp")
+#error "socketio-cpp put its src/ on the consumer's include path"
+#endif
+
 // "ok", or what went wrong, from the consumer's own Asio code.
 const char* use_own_asio();
 
