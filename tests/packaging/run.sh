@@ -41,7 +41,8 @@ command -v ccache >/dev/null && compiler="ccache g++"
 # shellcheck disable=SC2046 # pkg-config's output is meant to be split
 $compiler -o "$tmp/pkg_config_consumer" "$here/common/main.cpp" "$here/common/no_own_asio.cpp" \
   $(pkg-config --cflags socketio-cpp) $(pkg-config --libs socketio-cpp)
-"$tmp/pkg_config_consumer"
+# pkg-config sets no run path: a shared build's libraries are found like a system library's.
+LD_LIBRARY_PATH="$tmp/prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/pkg_config_consumer"
 
 step "add_subdirectory consumer"
 cmake -S "$here/add_subdirectory" -B "$tmp/add_subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
