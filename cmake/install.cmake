@@ -51,23 +51,24 @@ install(FILES ${PROJECT_BINARY_DIR}/socketio-cppConfig.cmake
               ${PROJECT_BINARY_DIR}/socketio-cppConfigVersion.cmake
   DESTINATION ${SIO_CMAKE_DIR} COMPONENT dev)
 
-# pkg-config. Boost has no .pc file, so its url library is named directly. A static build lists
-# every library a consumer must link in Libs/Requires (there is no shared library to carry them);
-# a shared one only ours, the rest in Requires.private for `pkg-config --static`.
+# pkg-config. Only nlohmann_json is a Requires (the public headers include it); the libraries'
+# private dependencies are named in Libs, not required, so their Cflags (spdlog's -DSPDLOG_*) stay
+# off the consumer's compile line (pkgconf passes Cflags of Requires.private on as well). A static
+# build lists every library a consumer must link (there is no shared library to carry them); a
+# shared one lists only ours, the rest in Libs.private for `pkg-config --static`.
+set(sio_pc_private_libs "-lboost_url -lspdlog -lfmt -lssl -lcrypto -lz")
 if(SIO_STATIC)
-  set(SIO_PC_REQUIRES "nlohmann_json >= 3.10, spdlog, openssl, zlib")
-  set(SIO_PC_REQUIRES_PRIVATE "")
-  set(SIO_PC_LIBS "-lsocketio -lsocketio_protocol -lengineio -lengineio_protocol -lsio_asio -lboost_url -pthread")
+  set(SIO_PC_LIBS
+      "-lsocketio -lsocketio_protocol -lengineio -lengineio_protocol -lsio_asio ${sio_pc_private_libs} -pthread")
   set(SIO_PC_LIBS_PRIVATE "")
 else()
-  set(SIO_PC_REQUIRES "nlohmann_json >= 3.10")
-  set(SIO_PC_REQUIRES_PRIVATE "spdlog, openssl, zlib")
   set(SIO_PC_LIBS "-lsocketio -lengineio -pthread")
-  set(SIO_PC_LIBS_PRIVATE "-lboost_url")
+  set(SIO_PC_LIBS_PRIVATE "${sio_pc_private_libs}")
 endif()
 # The prefix is found from the .pc file's own place, so the tree can be installed anywhere
 # (cmake --install --prefix DIR) and stays relocatable.
 file(RELATIVE_PATH SIO_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" SIO_PC_TO_PREFIX "${SIO_PC_TO_PREFIX}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/socketio-cpp.pc.in ${PROJECT_BINARY_DIR}/socketio-cpp.pc
   @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/socketio-cpp.pc
