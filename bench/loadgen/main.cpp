@@ -113,19 +113,19 @@ enum class State { connecting, upgrading, awaiting_open, awaiting_connect, ready
 
 struct Connection {
     int fd = -1;
-    int index = 0;          // 0..clients-1 over all workers
+    int index = 0;           // 0..clients-1 over all workers
     std::uint32_t slot = 0;  // in the worker's connection list; the epoll data
     State state = State::connecting;
     std::string in;  // received bytes not yet parsed start at in_offset
     std::size_t in_offset = 0;
     std::string out;  // bytes to send
     std::string fragments;
-    bool dirty = false;          // in the worker's flush list
+    bool dirty = false;           // in the worker's flush list
     bool writable_watch = false;  // EPOLLOUT registered
     std::uint64_t started_ns = 0;
 
     // echo
-    std::string expected_ack;        // ["<payload>"]
+    std::string expected_ack;  // ["<payload>"]
     std::string payload;
     std::uint64_t emits = 0;
     int in_flight = 0;
@@ -225,8 +225,8 @@ class Worker {
 
     // --- connecting -----------------------------------------------------------------------
     void open_connections() {
-        while (!pending_.empty() && handshaking_ < std::max(1, options_.connect_window /
-                                                                    options_.threads)) {
+        while (!pending_.empty() &&
+               handshaking_ < std::max(1, options_.connect_window / options_.threads)) {
             const int index = pending_.back();
             pending_.pop_back();
             open_connection(index);
@@ -255,8 +255,8 @@ class Worker {
         if (options_.sources > 1 && options_.host.rfind("127.", 0) == 0) {
             sockaddr_in local{};
             local.sin_family = AF_INET;
-            local.sin_addr.s_addr = htonl(0x7f000002u + static_cast<std::uint32_t>(
-                                                            index % options_.sources));
+            local.sin_addr.s_addr =
+                htonl(0x7f000002u + static_cast<std::uint32_t>(index % options_.sources));
             setsockopt(conn.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
             if (bind(conn.fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
                 return error(conn, std::string("bind: ") + std::strerror(errno));
@@ -466,7 +466,8 @@ class Worker {
             case '1':
                 return error(c, "Engine.IO close from the server");
             default:
-                return error(c, "unexpected Engine.IO packet " + std::string(message.substr(0, 40)));
+                return error(c,
+                             "unexpected Engine.IO packet " + std::string(message.substr(0, 40)));
         }
     }
 
@@ -584,7 +585,8 @@ class Worker {
             return;
         }
         if (options_.scenario != Scenario::echo) return error(c, "unexpected ACK");
-        const auto slot = static_cast<std::size_t>(*id % static_cast<std::uint64_t>(options_.window));
+        const auto slot =
+            static_cast<std::size_t>(*id % static_cast<std::uint64_t>(options_.window));
         auto& s = c.slots[slot];
         if (!s.busy || s.id != *id) return error(c, "ACK with an unknown id");
         if (packet != c.expected_ack) {
@@ -603,7 +605,8 @@ class Worker {
 
     void on_event(Connection& c, std::string_view packet) {
         static constexpr std::string_view kPrefix = "[\"bcast\",\"";
-        if (options_.scenario != Scenario::broadcast || packet.substr(0, kPrefix.size()) != kPrefix) {
+        if (options_.scenario != Scenario::broadcast ||
+            packet.substr(0, kPrefix.size()) != kPrefix) {
             return error(c, "unexpected event " + std::string(packet.substr(0, 80)));
         }
         packet.remove_prefix(kPrefix.size());
@@ -632,7 +635,8 @@ class Worker {
     Results results_;
 };
 
-// --- the coordinator ------------------------------------------------------------------------------
+// --- the coordinator
+// ------------------------------------------------------------------------------
 
 struct Snapshot {
     Clock::time_point time;
@@ -747,9 +751,9 @@ class Run {
             static_cast<unsigned long long>(total.count), throughput, per_cpu,
             ms(total.latency.quantile(0.5)), ms(total.latency.quantile(0.9)),
             ms(total.latency.quantile(0.99)), ms(total.latency.max()), server_cpu,
-            end.own_cpu - start.own_cpu,
-            rss_held >= 0 ? rss_held : rss_end, rss_before, kb_per_client(rss_connected),
-            kb_per_client(rss_held), rss_closed, static_cast<unsigned long long>(ready_at_end_),
+            end.own_cpu - start.own_cpu, rss_held >= 0 ? rss_held : rss_end, rss_before,
+            kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed,
+            static_cast<unsigned long long>(ready_at_end_),
             static_cast<unsigned long long>(total.errors), static_cast<unsigned long long>(missing),
             error_text.c_str());
         std::fflush(stdout);
@@ -816,10 +820,11 @@ class Run {
 };
 
 void usage() {
-    std::cerr << "usage: sio_loadgen --scenario echo|broadcast|connect --url ws://HOST:PORT[/PATH/]\n"
-                 "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
-                 "       [--server-pid PID] [--server NAME] [--threads T] [--sources N]\n"
-                 "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n";
+    std::cerr
+        << "usage: sio_loadgen --scenario echo|broadcast|connect --url ws://HOST:PORT[/PATH/]\n"
+           "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
+           "       [--server-pid PID] [--server NAME] [--threads T] [--sources N]\n"
+           "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n";
 }
 
 bool parse_url(std::string_view url, Options& options) {

@@ -17,7 +17,8 @@ inline double process_cpu_seconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string stat;
     if (!std::getline(in, stat)) return -1;
-    // The command name (field 2) may hold spaces and parentheses: fields restart after the last ')'.
+    // The command name (field 2) may hold spaces and parentheses: fields restart after the last
+    // ')'.
     const auto close = stat.rfind(')');
     if (close == std::string::npos) return -1;
     std::istringstream fields(stat.substr(close + 2));

@@ -5,9 +5,9 @@
 //   sio_floor PORT [HOST]      (prints "listening on PORT" once it accepts)
 //
 // One thread, one epoll set, level-triggered. It does the HTTP Upgrade (SHA-1 + base64 of the key),
-// WebSocket framing, the Engine.IO open packet and pings (every 25 s; a client that has not answered
-// the previous one by then is closed), the Socket.IO CONNECT reply on "/", and answers the two
-// contract events by rewriting strings: "42<id>[\"echo\",ARGS" → "43<id>[ARGS" and
+// WebSocket framing, the Engine.IO open packet and pings (every 25 s; a client that has not
+// answered the previous one by then is closed), the Socket.IO CONNECT reply on "/", and answers the
+// two contract events by rewriting strings: "42<id>[\"echo\",ARGS" → "43<id>[ARGS" and
 // "42<id>[\"broadcast\",ARGS" → "42[\"bcast\",ARGS" to every client, then "43<id>[]". No JSON, no
 // polling transport, no rooms, no validation beyond what keeps it from crashing. What it keeps of
 // the real servers' habits: everything a client is sent in one loop turn leaves in one send().
@@ -100,8 +100,8 @@ class Server {
         std::vector<epoll_event> events(1024);
         auto next_ping = Clock::now() + kPingInterval;
         while (true) {
-            const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-                next_ping - Clock::now());
+            const auto wait =
+                std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - Clock::now());
             const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
                                      static_cast<int>(std::max<long>(0, wait.count()) + 1));
             if (n < 0 && errno != EINTR) return;
@@ -239,8 +239,9 @@ class Server {
         key = key.substr(0, key.find("\r\n"));
         while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
         while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
-        c.out += "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                 "Connection: Upgrade\r\nSec-WebSocket-Accept: ";
+        c.out +=
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Accept: ";
         c.out += accept_key(key);
         c.out += "\r\n\r\n";
         sid_ = "floor";
