@@ -172,6 +172,23 @@ def markdown(runs, meta, micro, charts):
       "Engine.IO open, Socket.IO CONNECT) with up to 256 in progress at once. \"KB / client\" is "
       "(VmRSS after the hold − VmRSS before connecting) / clients. The load generator's CPU is "
       "its own getrusage over the same window.")
+    connects = [(name, runs[(s, "connect")]) for s, name in present
+                if ok(runs.get((s, "connect")))]
+    if connects:
+        w("")
+        w("Server RSS (MB) around the connect runs — before connecting, right after, after the "
+          "hold, and 2 s after the load generator closed every connection (does it give memory "
+          "back?):")
+        w("")
+        w("| server | clients | before | connected | after the hold | 2 s after closing |")
+        w("|---|--:|--:|--:|--:|--:|")
+        for name, r in connects:
+            before = r["server_rss_before_kb"]
+            connected = before + r["rss_per_client_kb"] * r["clients"]
+            closed = r["rss_after_close_kb"]
+            w(f"| {name} | {r['clients']:,} | {number(before / 1024, 1)} | "
+              f"{number(connected / 1024, 1)} | {number(r['server_rss_kb'] / 1024, 1)} | "
+              f"{number(closed / 1024, 1) if closed >= 0 else '–'} |")
     if notes:
         w("")
         w("Notes:")
