@@ -134,9 +134,9 @@ def markdown(runs, meta, micro, charts):
     w("## Every run")
     w("")
     w("| server | case | clients | W | per wall s | per server CPU-s | p50 ms | p90 ms | "
-      "p99 ms | max ms | server CPU s | loadgen CPU s | server RSS MB | KB / client | errors | "
-      "missing |")
-    w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+      "p99 ms | max ms | per client min / median / max | server CPU s | loadgen CPU s | "
+      "server RSS MB | KB / client | errors | missing |")
+    w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     cases = ["echo_w1", "echo_w16", "broadcast", "connect"]
     notes = []
     for s, name in present:
@@ -146,16 +146,19 @@ def markdown(runs, meta, micro, charts):
                 continue
             if "count" not in r:
                 w(f"| {name} | {case} | {r.get('clients', '')} | {r.get('window', '')} | "
-                  "– | – | – | – | – | – | – | – | – | – | "
+                  "– | – | – | – | – | – | – | – | – | – | – | "
                   f"{r.get('errors', 1)} | – |")
                 notes.append(f"{name} {case}: {r.get('first_error', 'failed')}")
                 continue
             lat = r["latency_ms"]
             per_client = r["idle_rss_per_client_kb"] if case == "connect" else None
+            spread = r.get("per_client")
+            spread = (f"{spread['min']:,} / {spread['median']:,} / {spread['max']:,}"
+                      if spread and case != "connect" else "–")
             w(f"| {name} | {case} | {r['clients']:,} | {r['window']} | {number(r['throughput'])} | "
               f"{number(r['per_server_cpu_s'] if r['per_server_cpu_s'] >= 0 else None)} | "
               f"{number(lat['p50'], 2)} | {number(lat['p90'], 2)} | {number(lat['p99'], 2)} | "
-              f"{number(lat['max'], 2)} | {number(r['server_cpu_s'], 2)} | "
+              f"{number(lat['max'], 2)} | {spread} | {number(r['server_cpu_s'], 2)} | "
               f"{number(r['loadgen_cpu_s'], 2)} | {number(r['server_rss_kb'] / 1024, 1)} | "
               f"{number(per_client, 1) if per_client is not None else '–'} | {r['errors']} | "
               f"{r['missing']} |")
@@ -169,7 +172,9 @@ def markdown(runs, meta, micro, charts):
     w("")
     w("\"per wall s\" of a connect run is connects per second from the first connect() to the "
       "last Socket.IO CONNECT reply; its latencies are those of whole connections (TCP, upgrade, "
-      "Engine.IO open, Socket.IO CONNECT) with up to 256 in progress at once. \"KB / client\" is "
+      "Engine.IO open, Socket.IO CONNECT) with up to 256 in progress at once. \"per client\" is "
+      "the round trips (echo) or deliveries (broadcast) each client saw in the window: an even "
+      "server gives every client about the same. \"KB / client\" is "
       "(VmRSS after the hold − VmRSS before connecting) / clients. The load generator's CPU is "
       "its own getrusage over the same window.")
     connects = [(name, runs[(s, "connect")]) for s, name in present

@@ -82,6 +82,7 @@ struct Options {
     int sources = 32;
     int connect_window = 256;
     std::size_t payload = 64;
+    bool verbose = false;  // prints what every client did in the window to stderr
 };
 
 // The phase of a run: the coordinator (main thread) moves it forward, workers read it.
@@ -123,6 +124,7 @@ struct Connection {
     bool dirty = false;           // in the worker's flush list
     bool writable_watch = false;  // EPOLLOUT registered
     std::uint64_t started_ns = 0;
+    std::uint64_t counted = 0;  // round trips / deliveries of this client in the window
 
     // echo
     std::string expected_ack;  // ["<payload>"]
@@ -141,7 +143,7 @@ struct Connection {
 class Worker {
   public:
     Worker(const Options& options, int id, std::atomic<int>& phase, WorkerCounters& counters)
-        : options_(options), id_(id), phase_(phase), counters_(counters) {
+        : options_(options), phase_(phase), counters_(counters) {
         epoll_ = epoll_create1(EPOLL_CLOEXEC);
         for (int i = id; i < options.clients; i += options.threads) pending_.push_back(i);
         std::reverse(pending_.begin(), pending_.end());  // pop_back opens them in order
@@ -156,6 +158,18 @@ class Worker {
     ~Worker() {
         close_all();
         close(epoll_);
+    }
+
+    /// What each client did in the window (after run() returned), to see whether the server
+    /// serves its clients evenly.
+    void collect_per_client(std::vector<std::uint64_t>& out) const {
+        for (const auto& c : connections_) {
+            if (c->state != State::ready) continue;
+            out.push_back(c->counted);
+            if (options_.verbose) {
+                std::cerr << "client " << c->index << ": " << c->counted << "\n";
+            }
+        }
     }
 
     /// Closes every connection (after run() returned).
@@ -595,6 +609,7 @@ class Worker {
         if (measuring()) {
             results_.latency.record(now_ns() - s.sent_ns);
             ++results_.count;
+            ++c.counted;
         }
         s.busy = false;
         c.free_slots.push_back(static_cast<int>(slot));
@@ -616,12 +631,12 @@ class Worker {
         if (measuring()) {
             results_.latency.record(now - *sent);
             ++results_.count;
+            ++c.counted;
         }
         bump(counters_.delivered);
     }
 
     const Options& options_;
-    int id_;
     std::atomic<int>& phase_;
     WorkerCounters& counters_;
     int epoll_ = -1;
@@ -690,6 +705,14 @@ class Run {
             set_phase(Phase::done);
         }
         for (auto& t : threads_) t.join();
+        std::vector<std::uint64_t> per_client;
+        for (auto& w : workers_) w->collect_per_client(per_client);
+        std::sort(per_client.begin(), per_client.end());
+        auto per_client_at = [&](double q) -> unsigned long long {
+            if (per_client.empty()) return 0;
+            return per_client[static_cast<std::size_t>(q *
+                                                       static_cast<double>(per_client.size() - 1))];
+        };
         if (options_.scenario == Scenario::connect && options_.server_pid) {
             for (auto& w : workers_) w->close_all();
             sleep_for(2);
@@ -745,6 +768,7 @@ class Run {
             "\"server_cpu_s\":%.3f,\"loadgen_cpu_s\":%.3f,\"server_rss_kb\":%ld,"
             "\"server_rss_before_kb\":%ld,\"rss_per_client_kb\":%.2f,"
             "\"idle_rss_per_client_kb\":%.2f,\"rss_after_close_kb\":%ld,"
+            "\"per_client\":{\"min\":%llu,\"median\":%llu,\"max\":%llu},"
             "\"connected\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%s\"}\n",
             options_.scenario_name.c_str(), options_.server_label.c_str(), clients(),
             options_.window, options_.payload, options_.threads, wall, unit,
@@ -752,8 +776,8 @@ class Run {
             ms(total.latency.quantile(0.5)), ms(total.latency.quantile(0.9)),
             ms(total.latency.quantile(0.99)), ms(total.latency.max()), server_cpu,
             end.own_cpu - start.own_cpu, rss_held >= 0 ? rss_held : rss_end, rss_before,
-            kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed,
-            static_cast<unsigned long long>(ready_at_end_),
+            kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed, per_client_at(0),
+            per_client_at(0.5), per_client_at(1), static_cast<unsigned long long>(ready_at_end_),
             static_cast<unsigned long long>(total.errors), static_cast<unsigned long long>(missing),
             error_text.c_str());
         std::fflush(stdout);
@@ -824,7 +848,8 @@ void usage() {
         << "usage: sio_loadgen --scenario echo|broadcast|connect --url ws://HOST:PORT[/PATH/]\n"
            "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
            "       [--server-pid PID] [--server NAME] [--threads T] [--sources N]\n"
-           "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n";
+           "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n"
+           "       [--verbose 1]   (what each client did, on stderr)\n";
 }
 
 bool parse_url(std::string_view url, Options& options) {
@@ -904,6 +929,8 @@ int main(int argc, char** argv) {
                 options.sources = std::stoi(value);
             } else if (flag == "--connect-window") {
                 options.connect_window = std::stoi(value);
+            } else if (flag == "--verbose") {
+                options.verbose = value == "1" || value == "true";
             } else if (flag == "--payload") {
                 options.payload = std::stoul(value);
             } else {
