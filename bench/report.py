@@ -68,19 +68,41 @@ def summary_rows(runs, meta):
     if meta["python_connect_clients"] != meta["connect_clients"]:
         connect_note += f"; Python {meta['python_connect_clients']:,}"
     broadcast = runs.get(("floor", "broadcast")) or runs.get(("cpp", "broadcast")) or {}
+    # The last item is issue 11's goal for socketio-cpp: (kind, bound) with kind "floor" (at
+    # least bound × the floor's), "floor_max" (at most bound × the floor's) or "max" (at most
+    # bound, absolute).
     return [
         ("echo, 100 clients × 1 ack in flight, round trips per server CPU-s", "echo_w1",
-         "per_server_cpu_s", True),
+         "per_server_cpu_s", ("floor", 0.6)),
         ("echo, 100 clients × 16 acks in flight, round trips per server CPU-s", "echo_w16",
-         "per_server_cpu_s", True),
-        ("echo × 16, p99 latency (ms; lower is better)", "echo_w16", "p99", False),
+         "per_server_cpu_s", ("floor", 0.5)),
+        ("echo × 16, p99 latency (ms; lower is better)", "echo_w16", "p99", ("floor_max", 3)),
         (f"broadcast to {broadcast.get('clients', 1000):,} clients (ack-paced), deliveries per "
-         "server CPU-s", "broadcast", "per_server_cpu_s", True),
-        (f"connections per second ({connect_note})", "connect", "throughput", True),
-        (f"connections per server CPU-s ({connect_note})", "connect", "per_server_cpu_s", True),
+         "server CPU-s", "broadcast", "per_server_cpu_s", ("floor", 0.8)),
+        (f"connections per second ({connect_note})", "connect", "throughput", ("floor", 0.7)),
+        (f"connections per server CPU-s ({connect_note})", "connect", "per_server_cpu_s", None),
         ("server memory per idle WebSocket client (KB, after the hold; lower is better)",
-         "connect", "idle_rss_per_client_kb", False),
+         "connect", "idle_rss_per_client_kb", ("max", 2.0)),
     ]
+
+
+def goal_text(goal, values):
+    """Issue 11's goal for socketio-cpp in words, and whether this run meets it."""
+    if goal is None:
+        return "–"
+    kind, bound = goal
+    cpp, floor = values.get("cpp"), values.get("floor")
+    if kind == "max":
+        text, met = f"≤ {bound:g}", cpp is not None and cpp <= bound
+    elif kind == "floor_max":
+        text = f"≤ {bound:g}× floor"
+        met = cpp is not None and floor is not None and cpp <= bound * floor
+    else:
+        text = f"≥ {bound:g}× floor"
+        met = cpp is not None and floor is not None and cpp >= bound * floor
+    if cpp is None or (kind != "max" and floor is None):
+        return text
+    return f"{text} {'✓' if met else '✗'}"
 
 
 def markdown(runs, meta, micro, charts):
@@ -114,14 +136,17 @@ def markdown(runs, meta, micro, charts):
         comparisons.append(("cpp / floor", "floor"))
     if "cpp" in has and "node" in has:
         comparisons.append(("cpp / Node", "node"))
-    header += "".join(f" | {c}" for c, _ in comparisons) + " |"
+    header += "".join(f" | {c}" for c, _ in comparisons)
+    header += " | issue 11 goal for cpp |" if "cpp" in has else " |"
     w(header)
-    w("|---|" + "--:|" * (len(present) + len(comparisons)))
-    for label, case, key, _higher_better in summary_rows(runs, meta):
+    w("|---|" + "--:|" * (len(present) + len(comparisons)) + ("--:|" if "cpp" in has else ""))
+    for label, case, key, goal in summary_rows(runs, meta):
         values = {s: metric(runs, s, case, key) for s, _ in present}
         digits = 1 if key in ("p99", "idle_rss_per_client_kb") else 0
         row = f"| {label} | " + " | ".join(number(values[s], digits) for s, _ in present)
         row += "".join(f" | {ratio(values['cpp'], values[base])}" for _, base in comparisons)
+        if "cpp" in has:
+            row += f" | {goal_text(goal, values)}"
         w(row + " |")
     w("")
     w("\"per server CPU-s\" = the work done in the measured window divided by the server "
