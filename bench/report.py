@@ -150,7 +150,7 @@ def markdown(runs, meta, micro, charts):
         w(row + " |")
     w("")
     w("\"per server CPU-s\" = the work done in the measured window divided by the server "
-      "process's CPU seconds (user + system, all threads, from /proc/PID/stat) in that window. "
+      "process's CPU seconds (user + system, all threads, summed from /proc/PID/task/*/schedstat) in that window. "
       "Higher is better except where the row says otherwise.")
     w("")
     for name, title in charts:
