@@ -20,8 +20,8 @@
 //              and the server's RSS per connection, right after connecting and after the hold.
 // With --server-pid the server's CPU seconds (all threads, /proc/PID/task/*/schedstat) are read
 // at the start and the end of the measured window (after --warmup), so throughput per server
-// CPU-second is reported. One JSON line goes to stdout; progress to stderr. Exit status 0 when the run made
-// progress and had no error, 1 otherwise, 2 for bad arguments.
+// CPU-second is reported. One JSON line goes to stdout; progress to stderr. Exit status 0 when
+// the run made progress and had no error, 1 otherwise, 2 for bad arguments.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
