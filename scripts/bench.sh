@@ -93,6 +93,8 @@ server_command() {  # server port → the command that serves the bench contract
 free_port() {  # a port nothing listens on, from a range the kernel does not hand out itself
   local port
   for ((port = 47000 + RANDOM % 1000; ; port++)); do
+    # Without ss (iproute2) the server's own bind error shows in its log.
+    command -v ss >/dev/null || { echo "$port"; return; }
     ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
   done
 }
