@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """Writes the benchmark report of one run of scripts/bench.sh.
 
-    /usr/bin/python3 bench/report.py DIR
+    /usr/bin/python3 bench/report.py DIR [--into docs/benchmarks.md]
 
 Reads DIR/results.jsonl (one sio_loadgen line per run, plus the "case" bench.sh adds),
 DIR/meta.json (machine, load, commit) and DIR/micro.json if present (Google Benchmark), and writes
-DIR/benchmarks.md and DIR/bench-*.png (gnuplot). Every ratio is between servers of this run: the
+DIR/benchmarks.md and DIR/bench-*.png (gnuplot); with --into, also the generated part of that file
+(between its markers, the rest kept) with the charts copied next to it in img/. Every ratio is between servers of this run: the
 numbers of another machine or another run are not comparable.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -105,16 +107,19 @@ def goal_text(goal, values):
     return f"{text} {'✓' if met else '✗'}"
 
 
+BEGIN = "<!-- scripts/bench.sh: begin (generated; edit outside these markers) -->"
+END = "<!-- scripts/bench.sh: end -->"
+
+
 def markdown(runs, meta, micro, charts):
     present = [(s, name) for s, name in SERVERS if any(k[0] == s for k in runs)]
     lines = []
     w = lines.append
-    w("# Benchmarks")
+    w("Written by `scripts/bench.sh` (issue 11) between the markers; what is outside them is "
+      "kept when it runs again. One run, one machine: the ratios compare servers **within this "
+      "run**; absolute numbers from another machine or another run are not comparable.")
     w("")
-    w("Written by `scripts/bench.sh` (issue 11); do not edit by hand. One run, one machine: the "
-      "ratios compare servers **within this run**; absolute numbers from another machine or "
-      "another run are not comparable.")
-    w("")
+    w(f"- command: `{meta.get('command', 'scripts/bench.sh')}` (niceness {meta.get('nice', '?')})")
     quick = " (`--quick`: smoke-sized, not for conclusions)" if meta.get("quick") else ""
     w(f"- run: {meta['started']} → {meta['finished']}{quick}; commit `{meta['commit']}`")
     w(f"- machine: {meta['cpus']} × {meta['cpu_model']}, Linux {meta['kernel']}; "
@@ -333,13 +338,37 @@ def charts(out, runs):
     return made
 
 
+def embed(path, body):
+    """Puts `body` between the markers of the file at `path` (a new file: title + body)."""
+    text = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = f"{head}{BEGIN}\n{body}\n{END}{tail}"
+    else:
+        text = f"# Benchmarks\n\n{BEGIN}\n{body}\n{END}\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def main():
+    """report.py DIR [--into FILE]: DIR/benchmarks.md; with --into, also FILE (charts in img/)."""
     out = sys.argv[1]
     runs, meta, micro = load(out)
     made = charts(out, runs)
-    with open(os.path.join(out, "benchmarks.md"), "w") as f:
-        f.write(markdown(runs, meta, micro, made))
+    embed(os.path.join(out, "benchmarks.md"), markdown(runs, meta, micro, made))
     print(f"report: {os.path.join(out, 'benchmarks.md')}")
+    if len(sys.argv) > 3 and sys.argv[2] == "--into":
+        into = sys.argv[3]
+        img = os.path.join(os.path.dirname(into), "img")
+        os.makedirs(img, exist_ok=True)
+        for name, _ in made:
+            shutil.copyfile(os.path.join(out, name), os.path.join(img, name))
+        embed(into, markdown(runs, meta, micro, [(f"img/{n}", t) for n, t in made]))
+        print(f"report: {into} and its charts in {img}/")
 
 
 if __name__ == "__main__":

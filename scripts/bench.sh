@@ -15,8 +15,8 @@
 # Every loadgen run has a timeout; a server that fails or times out gets an error row, not a hang.
 #
 # Usage:
-#   scripts/bench.sh                      # full run (~6 min): writes docs/benchmarks.md and
-#                                         # docs/img/bench-*.png
+#   scripts/bench.sh                      # full run (~6 min): writes docs/benchmarks.md (the
+#                                         # part between its markers) and docs/img/bench-*.png
 #   scripts/bench.sh --quick              # smoke-sized (~1 min): results and report only in the
 #                                         # output directory
 #   scripts/bench.sh --servers "floor cpp" --seconds 5 --out DIR --no-build --no-docs --no-micro
@@ -26,6 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+invocation=("$@")
 quick=0
 servers="floor node python cpp"
 seconds=""
@@ -185,14 +186,13 @@ cat >"$out/meta.json" <<EOF
  "kernel": "$(uname -r)", "node": "$(node --version 2>/dev/null || echo none)",
  "socket_io": "$(node -p 'require("./bench/peers/node/node_modules/socket.io/package.json").version' 2>/dev/null || echo none)",
  "python_socketio": "$(dpkg-query -W -f='${Version}' python3-socketio 2>/dev/null || echo none)",
+ "command": "scripts/bench.sh${invocation[*]:+ ${invocation[*]}}", "nice": $(nice),
  "quick": $quick, "seconds": $seconds, "warmup": $warmup, "hold": $hold,
  "python_connect_clients": $python_connect_clients, "connect_clients": $connect_clients}
 EOF
-/usr/bin/python3 bench/report.py "$out"
 if ((docs)); then
-  mkdir -p docs/img
-  cp "$out"/bench-*.png docs/img/
-  sed 's|(bench-\([a-z0-9-]*\)\.png)|(img/bench-\1.png)|' "$out/benchmarks.md" >docs/benchmarks.md
-  echo "bench.sh: wrote docs/benchmarks.md and docs/img/bench-*.png"
+  /usr/bin/python3 bench/report.py "$out" --into docs/benchmarks.md
+else
+  /usr/bin/python3 bench/report.py "$out"
 fi
 echo "bench.sh: results in $out"
