@@ -302,7 +302,7 @@ def charts(out, runs):
                 "set title 'Work per server CPU-second, relative to the floor (same run; higher is "
                 "better)'\nset style data histograms\nset style histogram clustered gap 1\n"
                 "set style fill solid 0.85 border -1\nset logscale y\nset yrange [0.001:2]\n"
-                "set grid ytics\nset key top right\nset ylabel 'ratio to the floor (log)'\n"
+                "set grid ytics\nset key below horizontal\nset ylabel 'ratio to the floor (log)'\n"
                 f"plot {plots}\n")
         made.append(("bench-throughput.png", "work per server CPU-second relative to the floor"))
     if any(ok(runs.get((s, "echo_w16"))) for s, _ in present):
