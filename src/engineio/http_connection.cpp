@@ -263,8 +263,8 @@ class HttpConnection final : public HttpResponder,
         if (auto session = verdict.session) {
             // Upgrade of a polling session: the WebSocket joins the session's loop if it can.
             auto stream = rebind(stream_, session->executor());
-            auto ws = stream ? make_ws_transport(std::move(*stream), core_, b64)
-                             : make_ws_transport(std::move(stream_), core_, b64);
+            auto ws = stream ? make_ws_transport(std::move(*stream), core_, b64, take_received())
+                             : make_ws_transport(std::move(stream_), core_, b64, take_received());
             moved_ = true;
             track(ws);
             auto request = std::make_shared<const StringRequest>(std::move(req));
@@ -289,7 +289,7 @@ class HttpConnection final : public HttpResponder,
         }
         std::string cookie;
         if (core_->options.cookie) cookie = make_cookie(*core_->options.cookie, session->sid());
-        auto ws = make_ws_transport(std::move(stream_), core_, b64);
+        auto ws = make_ws_transport(std::move(stream_), core_, b64, take_received());
         moved_ = true;
         track(ws);
         ws->accept(std::make_shared<const StringRequest>(std::move(req)), std::move(cookie),
@@ -297,6 +297,13 @@ class HttpConnection final : public HttpResponder,
                        if (ec) return session->close_with(protocol::CloseReason::transport_error);
                        session->attach_websocket(ws);
                    });
+    }
+
+    /// What was read after the request being upgraded: it belongs to the WebSocket.
+    std::string take_received() {
+        std::string received = beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        return received;
     }
 
     template <class T>

@@ -1,169 +1,707 @@
-// The WebSocket transport: a Beast websocket stream carrying one session (its primary transport,
-// or the probe of an upgrade). A template over the stream, instantiated for tcp_stream and
-// ssl_stream<tcp_stream>.
+// The WebSocket transport: one connection carrying one session (its primary transport, or the
+// probe of an upgrade), framed by our own codec (protocol/websocket.hpp) over the TCP socket or
+// the TLS stream. A template over the stream, instantiated for plain TCP and TLS.
 //
-// Closing. Once the transport closes (the session closed it, or the connection failed) it reads
-// nothing more for the session and writes only what was queued before, then the close frame. The
-// whole close — flushing, the close handshake, the TCP teardown — gets `websocket_close_linger`;
-// then the socket is reset. Without that bound a client that stopped reading (a write stuck in
-// flight, so the close frame is never sent) or that never answers the close frame would keep the
-// connection, its kernel send queue and the server's reads alive until Beast's idle timer, which
-// every byte the client sends restarts. Over plain TCP the reads of the close handshake (Beast's
-// close reads and discards frames until the client's close frame) also get a byte budget, so a
-// client that floods instead of answering is left unread, not read and discarded for the linger.
+// Why not Beast's websocket stream: it reads and writes one message per operation, so every
+// outgoing message cost a `sendmsg` and every incoming one a completion. Here (issue 11):
+// - Reads (plain TCP): wait until the socket is readable, then read what is there into a buffer
+//   of the loop thread, and hand every whole message in it to the session, in order, inline. An
+//   idle connection holds no read buffer; only the start of an incomplete frame is kept.
+// - Writes: every message queued for the connection is framed into one buffer, written with one
+//   non-blocking `send` when the loop turn's work is done (after the read batch, or from a posted
+//   flush) — one syscall per connection per turn, not one per message.
+// - The session learns that a write is done (SessionCore's one write in flight) as soon as its
+//   bytes are in that buffer while the buffer holds less than `write_high_water`; past that, once
+//   the kernel has taken enough. So a slow reader backs up into the session's bounded queue.
+//
+// Closing. Once the transport closes (the session closed it, a close frame arrived, the client
+// broke the protocol) it reads nothing more for the session and writes only what was queued
+// before, then the close frame. The whole close — flushing, the close handshake, the TCP teardown
+// — gets `websocket_close_linger`; then the socket is reset. Without that bound a client that
+// stopped reading (so the close frame is never sent) or that never answers it would keep the
+// connection and its kernel send queue. The reads of the close handshake (looking for the
+// client's close frame, discarding the rest) get a byte budget, so a client that floods instead
+// of answering is left unread, not read and discarded for the whole linger.
 #include "ws_transport.hpp"
 
 #include <algorithm>
 #include <array>
-#include <deque>
-#include <limits>
 #include <type_traits>
 
+#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "engineio/protocol/base64.hpp"
+#include "engineio/protocol/websocket.hpp"
 
 namespace engineio::detail {
 namespace {
 
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace net = boost::asio;
+namespace websocket = beast::websocket;
+namespace wsp = protocol::ws;
+using tcp = net::ip::tcp;
 
-/// What one more message and the close frame after it take: once the transport closes, the read
-/// in flight and the close handshake may read this much more, then reads stop.
+/// Bytes framed but not yet taken by the kernel up to which the session may hand over more at
+/// once; beyond it the session's next write waits for the kernel (its own queue is bounded).
+constexpr std::size_t write_high_water = 64 * 1024;
+/// Most bytes one readiness of a plain socket reads before the loop serves others.
+constexpr std::size_t read_chunk = 64 * 1024;
+constexpr int read_rounds = 4;
+/// Messages at least this large are compressed when permessage-deflate is on (as `ws` and
+/// engine.io's perMessageDeflate.threshold).
+constexpr std::size_t deflate_threshold = 1024;
+
+/// What one more message and the close frame after it take: once the transport closes, the
+/// close handshake may read this much more, then reads stop.
 std::size_t close_read_budget(const ServerOptions& options) {
     return options.max_payload + 64 * 1024;
 }
 
-/// A Beast rate policy for the WebSocket's TCP stream: reads are unlimited until the transport
-/// closes, then limited to a budget that is never refilled (Beast still lets a starved read take
-/// one byte per second; the linger ends it). Costs nothing while unlimited: Beast consults the
-/// policy per read and arms no timer unless a read finds the budget spent.
-class CloseReadBudget {
-  public:
-    void limit(std::size_t bytes) noexcept { remaining_ = bytes; }
-
-  private:
-    friend class beast::rate_policy_access;
-    static constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
-    std::size_t available_read_bytes() const noexcept { return remaining_; }
-    std::size_t available_write_bytes() const noexcept { return unlimited; }
-    void transfer_read_bytes(std::size_t n) noexcept {
-        if (remaining_ != unlimited) remaining_ -= std::min(n, remaining_);
-    }
-    void transfer_write_bytes(std::size_t) noexcept {}
-    void on_timer() noexcept {}
-
-    std::size_t remaining_ = unlimited;
+/// Per loop thread: the buffer plain reads land in (frames are parsed in place; the start of an
+/// incomplete frame is copied to its connection) and spare write buffers, so neither an idle
+/// connection nor a busy one allocates per turn.
+struct LoopBuffers {
+    std::unique_ptr<char[]> read{new char[read_chunk]};
+    bool read_in_use = false;
+    std::vector<std::string> spare_writes;
+    std::string base64;    // the b64 text form of a binary message being framed
+    std::string deflated;  // the compressed form of a message being framed
 };
+LoopBuffers& loop_buffers() {
+    thread_local LoopBuffers buffers;
+    return buffers;
+}
 
-using BudgetedTcpStream = beast::basic_stream<net::ip::tcp, net::any_io_executor, CloseReadBudget>;
+void take_spare(std::string& buffer) {
+    if (buffer.capacity() > 0) return;
+    auto& spares = loop_buffers().spare_writes;
+    if (spares.empty()) return;
+    buffer = std::move(spares.back());
+    spares.pop_back();
+}
 
-bool is_clean_close(const boost::system::error_code& ec) {
-    return ec == websocket::error::closed || ec == net::error::eof ||
-           ec == net::error::operation_aborted || ec == beast::error::timeout;
+/// Empties `buffer`, keeping its memory for another connection of this loop (or freeing it).
+void give_back(std::string& buffer) {
+    buffer.clear();
+    auto& spares = loop_buffers().spare_writes;
+    if (buffer.capacity() >= 256 && buffer.capacity() <= 1024 * 1024 && spares.size() < 64) {
+        spares.push_back(std::move(buffer));
+    }
+    std::string().swap(buffer);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/// True if the comma-separated header value lists `token` (case-insensitive).
+bool has_token(std::string_view value, std::string_view token) {
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        auto item = value.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (iequals(item, token)) return true;
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+/// Sec-WebSocket-Accept: base64(SHA-1(key + the RFC 6455 GUID)).
+std::string accept_key(std::string_view key) {
+    std::string input(key);
+    input += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(input.data(), input.size(), digest, &size, EVP_sha1(), nullptr);
+    return protocol::base64_encode(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+/// Why a WebSocket handshake request is refused (RFC 6455 §4.2.1), or nothing if it is fine.
+struct HandshakeRefusal {
+    http::status status = http::status::bad_request;
+    std::string_view reason;
+};
+std::optional<HandshakeRefusal> check_handshake(const StringRequest& req) {
+    if (req.version() < 11) return HandshakeRefusal{.reason = "HTTP/1.1 required"};
+    if (req.method() != http::verb::get) return HandshakeRefusal{.reason = "GET required"};
+    if (req.find(http::field::host) == req.end()) return HandshakeRefusal{.reason = "no Host"};
+    if (!has_token(req[http::field::connection], "upgrade"))
+        return HandshakeRefusal{.reason = "Connection has no upgrade token"};
+    if (!has_token(req[http::field::upgrade], "websocket"))
+        return HandshakeRefusal{.reason = "Upgrade is not websocket"};
+    const auto key = req[http::field::sec_websocket_key];
+    const auto decoded = protocol::base64_decode(std::string_view(key.data(), key.size()));
+    if (!decoded || decoded->size() != 16)
+        return HandshakeRefusal{.reason = "bad Sec-WebSocket-Key"};
+    if (req[http::field::sec_websocket_version] != "13")
+        return HandshakeRefusal{.status = http::status::upgrade_required,
+                                .reason = "Sec-WebSocket-Version 13 required"};
+    return std::nullopt;
+}
+
+std::string joined_extensions(const StringRequest& req) {
+    std::string joined;
+    const auto [first, last] = req.equal_range(http::field::sec_websocket_extensions);
+    for (auto it = first; it != last; ++it) {
+        if (!joined.empty()) joined += ", ";
+        joined.append(it->value().data(), it->value().size());
+    }
+    return joined;
 }
 
 template <class Stream>
 class WsTransportImpl final : public WsTransport,
                               public std::enable_shared_from_this<WsTransportImpl<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
   public:
-    WsTransportImpl(Stream&& stream, std::shared_ptr<Core> core, bool base64_binary)
-        : ws_(std::move(stream)),
+    WsTransportImpl(Stream&& stream, std::shared_ptr<Core> core, bool base64_binary,
+                    std::string received)
+        : stream_(std::move(stream)),
           core_(std::move(core)),
           base64_binary_(base64_binary),
-          linger_timer_(ws_.get_executor()) {
+          loop_(loop_of(stream_.get_executor())),
+          reader_({.max_message_size = core_->options.max_payload}),
+          in_(std::move(received)),
+          linger_timer_(stream_.get_executor()) {
         ++core_->live_connections;
+        if constexpr (!tls) {
+            boost::system::error_code ignored;
+            stream_.non_blocking(true, ignored);
+        }
     }
     ~WsTransportImpl() override { --core_->live_connections; }
 
-    Executor executor() override { return ws_.get_executor(); }
+    Executor executor() override { return stream_.get_executor(); }
 
     void accept(std::shared_ptr<const StringRequest> req, std::string set_cookie,
                 std::function<void(const boost::system::error_code&)> done) override {
-        beast::get_lowest_layer(ws_).expires_never();  // the websocket stream has its own timeouts
-        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-        ws_.set_option(timeouts);
-        ws_.set_option(websocket::stream_base::decorator(
-            [cookie = std::move(set_cookie)](websocket::response_type& res) {
-                res.set(http::field::server, "socketio-cpp");
-                if (!cookie.empty()) res.set(http::field::set_cookie, cookie);
-            }));
-        if (core_->options.websocket_compression) {
-            websocket::permessage_deflate deflate;
-            deflate.server_enable = true;
-            ws_.set_option(deflate);
+        if constexpr (tls) beast::get_lowest_layer(stream_).expires_never();
+        take_spare(out_);
+        if (const auto refusal = check_handshake(*req)) {
+            core_->client_error_log.info("WebSocket handshake from {} refused: {}", remote(),
+                                         refusal->reason);
+            const auto body =
+                std::string("Bad WebSocket handshake: ") + std::string(refusal->reason);
+            out_ = fmt::format(
+                "HTTP/1.1 {} {}\r\nServer: socketio-cpp\r\nConnection: close\r\n{}"
+                "Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{}",
+                static_cast<unsigned>(refusal->status), http::obsolete_reason(refusal->status),
+                refusal->status == http::status::upgrade_required ? "Sec-WebSocket-Version: 13\r\n"
+                                                                  : "",
+                body.size(), body);
+            begin_closing();
+            read_mode_ = ReadMode::stopped;  // no WebSocket: nothing to parse
+            close_sent_ = true;
+            close_when_written_ = true;
+            write_out();
+            done(boost::system::errc::make_error_code(boost::system::errc::protocol_error));
+            return;
         }
-        ws_.read_message_max(core_->options.max_payload);
-        ws_.async_accept(*req, [self = this->shared_from_this(), req, done = std::move(done)](
-                                   const boost::system::error_code& ec) mutable {
-            if (!ec) self->bound_close_handshakes();
-            done(ec);
-        });
+        std::optional<wsp::DeflateParams> deflate;
+        if (core_->options.websocket_compression) {
+            deflate = wsp::negotiate_deflate(joined_extensions(*req));
+        }
+        if (deflate) {
+            reader_ = wsp::FrameReader(
+                {.max_message_size = core_->options.max_payload, .deflate = deflate});
+            deflater_.emplace(*deflate);
+        }
+        const auto key = (*req)[http::field::sec_websocket_key];
+        out_ +=
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: ";
+        out_ += accept_key(std::string_view(key.data(), key.size()));
+        out_ += "\r\nServer: socketio-cpp\r\n";
+        if (!set_cookie.empty()) out_ += "Set-Cookie: " + set_cookie + "\r\n";
+        if (deflate)
+            out_ += "Sec-WebSocket-Extensions: " + wsp::format_deflate_response(*deflate) + "\r\n";
+        out_ += "\r\n";
+        // Written with whatever the session queues next (its OPEN packet): one write.
+        schedule_flush();
+        done({});
     }
 
     void start(std::shared_ptr<SessionImpl> session) override {
+        // Decided here, on the session's loop, before anything is posted: write() and close()
+        // come from that loop and read it there.
+        same_loop_ = session->executor() == stream_.get_executor();
         net::dispatch(executor(), [self = this->shared_from_this(), session = std::move(session)] {
             self->session_executor_ = session->executor();
             self->session_ = session;
-            self->read();
+            if (!self->in_.empty()) {
+                // Bytes that came right behind the handshake request.
+                self->batching_ = true;
+                self->process_input();
+                self->end_batch();
+            }
+            self->arm_read();
         });
     }
 
     void write(std::vector<OutPacket> packets) override {
-        net::dispatch(executor(),
-                      [self = this->shared_from_this(), p = std::move(packets)]() mutable {
-                          if (self->closing_) return;
-                          self->jobs_.push_back(std::move(p));
-                          if (!self->writing_) self->write_next();
-                      });
+        if (same_loop_) return append(packets);
+        net::dispatch(executor(), [self = this->shared_from_this(),
+                                   p = std::move(packets)]() mutable { self->append(p); });
     }
 
     void close(websocket::close_code code) override {
+        if (same_loop_) return close_with(static_cast<std::uint16_t>(code));
         net::dispatch(executor(), [self = this->shared_from_this(), code] {
-            if (self->closing_) return;
-            self->begin_closing();
-            if (self->writing_) {
-                self->close_after_ = code;  // the close frame follows what is queued
-            } else {
-                self->do_close(code);
-            }
+            self->close_with(static_cast<std::uint16_t>(code));
         });
     }
 
     void shutdown() override { close(websocket::close_code::going_away); }
 
   private:
-    /// Beast bounds a closing handshake by its handshake timeout: once the opening handshake is
-    /// done, that is the linger, so the close handshakes Beast runs on its own (the client's
-    /// close frame, a frame it fails with 1007/1009) are bounded like ours.
-    void bound_close_handshakes() {
-        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-        timeouts.handshake_timeout = core_->options.websocket_close_linger;
-        ws_.set_option(timeouts);
+    static net::io_context* loop_of(const Executor& executor) {
+        const auto* io = executor.target<net::io_context::executor_type>();
+        return io ? &io->context() : nullptr;
     }
 
-    /// From now on nothing is read for the session and nothing new is written; the connection
-    /// gets the linger to finish, then it is reset.
+    auto& socket() { return beast::get_lowest_layer(stream_); }
+    bool socket_open() {
+        if constexpr (tls) {
+            return socket().socket().is_open();
+        } else {
+            return stream_.is_open();
+        }
+    }
+    tcp::socket& raw_socket() {
+        if constexpr (tls) {
+            return socket().socket();
+        } else {
+            return stream_;
+        }
+    }
+
+    std::string remote() {
+        boost::system::error_code ec;
+        const auto endpoint = raw_socket().remote_endpoint(ec);
+        return ec ? std::string("?") : endpoint.address().to_string();
+    }
+
+    // --- writing ----------------------------------------------------------------------------
+
+    std::size_t unwritten() const noexcept { return out_.size() - out_sent_ + sending_.size(); }
+
+    void append(std::vector<OutPacket>& packets) {
+        if (closing_) return;  // nothing new once closing; the session is closed too
+        take_spare(out_);
+        for (const OutPacket& packet : packets) append_message(packet);
+        unacknowledged_ = true;
+        schedule_flush();
+    }
+
+    void append_message(const OutPacket& packet) {
+        const std::string& data = *packet.data;
+        if (packet.type == protocol::PacketType::message && packet.binary) {
+            if (base64_binary_) {
+                auto& text = loop_buffers().base64;
+                text.assign(1, 'b');
+                protocol::base64_encode(data, text);
+                const std::array<std::string_view, 1> parts{text};
+                return append_frame(wsp::Opcode::text, parts);
+            }
+            const std::array<std::string_view, 1> parts{data};
+            return append_frame(wsp::Opcode::binary, parts);
+        }
+        const char type = protocol::type_char(packet.type);
+        const std::array<std::string_view, 2> parts{std::string_view(&type, 1), data};
+        append_frame(wsp::Opcode::text, parts);
+    }
+
+    void append_frame(wsp::Opcode opcode, std::span<const std::string_view> parts) {
+        std::size_t size = 0;
+        for (const auto part : parts) size += part.size();
+        if (deflater_ && size >= deflate_threshold) {
+            auto& compressed = loop_buffers().deflated;
+            compressed.clear();
+            deflater_->compress(parts, compressed);
+            wsp::append_frame_header(out_, opcode, compressed.size(), /*rsv1=*/true);
+            out_ += compressed;
+            return;
+        }
+        wsp::append_frame_header(out_, opcode, size);
+        for (const auto part : parts) out_.append(part);
+    }
+
+    /// Writes at the end of this loop turn's work — after the read batch or the acknowledgement
+    /// in progress, or from a posted flush — so what the turn queues goes out together.
+    void schedule_flush() {
+        if (flush_posted_ || batching_) return;
+        flush_posted_ = true;
+        auto task = [self = this->shared_from_this()] {
+            self->flush_posted_ = false;
+            self->acknowledge();
+            self->write_out();
+        };
+        if (loop_) {
+            net::post(loop_->get_executor(), std::move(task));
+        } else {
+            net::post(executor(), std::move(task));
+        }
+    }
+
+    /// Tells the session its write is taken while the buffer is below the high-water mark; the
+    /// session may then hand over what it queued meanwhile (appended now, written with the rest
+    /// by the caller's write_out()).
+    void acknowledge() {
+        const bool was_batching = batching_;
+        batching_ = true;
+        while (unacknowledged_ && unwritten() <= write_high_water && session_) {
+            unacknowledged_ = false;
+            if (same_loop_) {
+                session_->on_ws_write_done(this, true);
+            } else {
+                net::dispatch(session_executor_,
+                              [self = this->shared_from_this(), session = session_] {
+                                  session->on_ws_write_done(self.get(), true);
+                              });
+            }
+        }
+        batching_ = was_batching;
+    }
+
+    void write_out() {
+        if (write_blocked_ || !socket_open()) return;
+        if constexpr (tls) {
+            if (out_.empty()) return after_written();
+            sending_.swap(out_);
+            write_blocked_ = true;
+            net::async_write(stream_, net::buffer(sending_),
+                             [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                               std::size_t) {
+                                 self->write_blocked_ = false;
+                                 give_back(self->sending_);
+                                 if (ec) return self->on_write_failed(ec);
+                                 self->acknowledge();
+                                 self->write_out();
+                             });
+        } else {
+            while (out_sent_ < out_.size()) {
+                boost::system::error_code ec;
+                const std::size_t n = stream_.write_some(
+                    net::buffer(out_.data() + out_sent_, out_.size() - out_sent_), ec);
+                if (ec == net::error::would_block || ec == net::error::try_again) {
+                    // The kernel's buffer is full: go on once the socket is writable again.
+                    write_blocked_ = true;
+                    stream_.async_wait(
+                        tcp::socket::wait_write,
+                        [self = this->shared_from_this()](const boost::system::error_code& ec) {
+                            self->write_blocked_ = false;
+                            if (ec) return self->on_write_failed(ec);
+                            self->acknowledge();
+                            self->write_out();
+                        });
+                    return;
+                }
+                if (ec) return on_write_failed(ec);
+                out_sent_ += n;
+            }
+            out_sent_ = 0;
+            give_back(out_);
+            after_written();
+        }
+    }
+
+    /// Everything framed so far is with the kernel.
+    void after_written() {
+        if (!close_when_written_ || unwritten() != 0) return;
+        close_when_written_ = false;
+        // Our close frame (or the refusal of the handshake) is out. If the client's close frame
+        // came already, or nothing more can be parsed, the TCP connection ends now; otherwise
+        // reading goes on for the client's close frame.
+        if (read_mode_ == ReadMode::stopped) teardown();
+    }
+
+    void on_write_failed(const boost::system::error_code& ec) {
+        if (ec == net::error::operation_aborted && !socket_open()) return;
+        // The connection is gone: nothing more will be written or read.
+        fail(/*error=*/true);
+    }
+
+    // --- reading ----------------------------------------------------------------------------
+
+    enum class ReadMode : std::uint8_t {
+        deliver,     ///< messages go to the session
+        seek_close,  ///< closing: frames are parsed only to find the client's close frame
+        drain,       ///< our side is shut down: bytes are read and dropped until the client's EOF
+        stopped,     ///< nothing is read
+    };
+
+    bool reads_wanted() const noexcept {
+        if (paused_) return false;
+        switch (read_mode_) {
+            case ReadMode::deliver:
+                return true;
+            case ReadMode::seek_close:
+            case ReadMode::drain:
+                return close_budget_ > 0;
+            case ReadMode::stopped:
+                return false;
+        }
+        return false;
+    }
+
+    void arm_read() {
+        if (read_armed_ || !reads_wanted() || !socket_open()) return;
+        read_armed_ = true;
+        if constexpr (tls) {
+            const std::size_t old = in_.size();
+            in_.resize(old + 16 * 1024);
+            stream_.async_read_some(net::buffer(in_.data() + old, 16 * 1024),
+                                    [self = this->shared_from_this(), old](
+                                        const boost::system::error_code& ec, std::size_t n) {
+                                        self->read_armed_ = false;
+                                        self->in_.resize(old + n);
+                                        if (ec) return self->on_read_failed(ec);
+                                        self->spend_budget(n);
+                                        self->batching_ = true;
+                                        self->process_input();
+                                        self->end_batch();
+                                        self->arm_read();
+                                    });
+        } else {
+            stream_.async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](
+                                                           const boost::system::error_code& ec) {
+                self->read_armed_ = false;
+                if (ec) return self->on_read_failed(ec);
+                self->read_available();
+            });
+        }
+    }
+
+    /// Plain TCP: reads what the socket has (up to a few chunks), handing each chunk's messages
+    /// on before reading the next; then writes what that produced.
+    void read_available() {
+        auto& buffers = loop_buffers();
+        batching_ = true;
+        for (int round = 0; round < read_rounds && reads_wanted(); ++round) {
+            // The loop's buffer, unless a delivery re-entered a read on this thread: then a
+            // buffer of this connection's own.
+            std::unique_ptr<char[]> own;
+            char* chunk = buffers.read.get();
+            if (buffers.read_in_use) {
+                own.reset(new char[read_chunk]);
+                chunk = own.get();
+            }
+            boost::system::error_code ec;
+            const std::size_t n = stream_.read_some(net::buffer(chunk, read_chunk), ec);
+            if (ec == net::error::would_block || ec == net::error::try_again) break;
+            if (ec) {
+                end_batch();
+                return on_read_failed(ec);
+            }
+            spend_budget(n);
+            if (read_mode_ == ReadMode::drain) continue;  // dropped
+            const bool was_in_use = buffers.read_in_use;
+            buffers.read_in_use = true;
+            if (in_.empty()) {
+                process(std::span<char>(chunk, n), /*owned=*/false);
+            } else {
+                in_.append(chunk, n);
+                process_input();
+            }
+            buffers.read_in_use = was_in_use;
+            if (n < read_chunk) break;
+        }
+        end_batch();
+        arm_read();
+    }
+
+    void spend_budget(std::size_t n) {
+        if (read_mode_ != ReadMode::deliver) close_budget_ -= std::min(n, close_budget_);
+    }
+
+    void process_input() {
+        if (read_mode_ == ReadMode::drain) return in_.clear();
+        process(std::span<char>(in_.data(), in_.size()), /*owned=*/true);
+    }
+
+    /// Parses `data` (in_, or the loop's buffer) and hands on every event; keeps the start of an
+    /// incomplete frame in in_.
+    void process(std::span<char> data, bool owned) {
+        while (!data.empty() &&
+               (read_mode_ == ReadMode::deliver || read_mode_ == ReadMode::seek_close)) {
+            wsp::FrameReader::Event event;
+            const std::size_t used = reader_.parse(data, event);
+            data = data.subspan(used);
+            if (event.kind == wsp::FrameReader::Event::Kind::none) {
+                if (used == 0) break;
+                continue;
+            }
+            on_event(event);
+        }
+        if (read_mode_ != ReadMode::deliver && read_mode_ != ReadMode::seek_close) data = {};
+        if (owned) {
+            in_.erase(0, in_.size() - data.size());
+        } else {
+            in_.assign(data.data(), data.size());
+        }
+        if (in_.empty()) std::string().swap(in_);  // an idle connection holds no read buffer
+    }
+
+    /// The batch (a read, and what it delivered) is over: hand deliveries to another loop, let
+    /// the session hand over what it queued, write it all.
+    void end_batch() {
+        if (!pending_deliveries_.empty()) post_deliveries();
+        acknowledge();
+        batching_ = false;
+        write_out();
+    }
+
+    void on_event(const wsp::FrameReader::Event& event) {
+        using Kind = wsp::FrameReader::Event::Kind;
+        switch (event.kind) {
+            case Kind::text:
+            case Kind::binary: {
+                if (read_mode_ != ReadMode::deliver) return;  // closing: dropped
+                protocol::Packet packet;
+                bool valid = true;
+                if (event.kind == Kind::text) {
+                    valid = !protocol::decode_packet(event.payload, packet);
+                } else {
+                    packet = protocol::decode_binary_frame(event.payload);
+                }
+                return deliver(std::move(packet), valid);
+            }
+            case Kind::ping:
+                if (close_sent_) return;
+                take_spare(out_);
+                wsp::append_frame_header(out_, wsp::Opcode::pong, event.payload.size());
+                out_.append(event.payload);
+                return schedule_flush();
+            case Kind::pong:
+            case Kind::none:
+                return;
+            case Kind::close: {
+                const bool answered = close_sent_;
+                read_mode_ = ReadMode::stopped;
+                if (!answered) {
+                    // The client starts the close: answer with its code, end the session.
+                    send_close(event.code == wsp::close_code::no_status ? wsp::close_code::normal
+                                                                        : event.code);
+                    report_closed(/*error=*/false);
+                } else if (!close_when_written_) {
+                    teardown();  // our close frame is out: the handshake is complete
+                }
+                return;
+            }
+            case Kind::error:
+                core_->client_error_log.info("WebSocket from {}: {}; closing with {}", remote(),
+                                             event.payload, event.code);
+                read_mode_ = ReadMode::stopped;  // the reader is broken: no close frame to find
+                if (!close_sent_) send_close(event.code);
+                if (event.code == wsp::close_code::invalid_payload) {
+                    // A text frame that is not UTF-8: an invalid packet, as the same bytes in a
+                    // polling POST are (parse_error on both transports).
+                    report_invalid();
+                } else {
+                    report_closed(/*error=*/true);
+                }
+                if (!close_when_written_) teardown();
+                return;
+        }
+    }
+
+    void deliver(protocol::Packet&& packet, bool valid) {
+        if (!session_) return;
+        if (same_loop_) {
+            if (valid) {
+                session_->on_ws_packet(this, std::move(packet));
+            } else {
+                session_->on_ws_invalid(this);
+            }
+            return;
+        }
+        pending_deliveries_.emplace_back(std::move(packet), valid);
+    }
+
+    /// The session lives on another loop (a TLS connection cannot move there): the batch goes in
+    /// one task, and reading waits until it has been handed on, so a slow session slows its
+    /// reader instead of queueing messages.
+    void post_deliveries() {
+        paused_ = true;
+        auto batch = std::move(pending_deliveries_);
+        pending_deliveries_.clear();
+        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_,
+                                          batch = std::move(batch)]() mutable {
+            for (auto& [packet, valid] : batch) {
+                if (valid) {
+                    session->on_ws_packet(self.get(), std::move(packet));
+                } else {
+                    session->on_ws_invalid(self.get());
+                }
+            }
+            net::dispatch(self->executor(), [self] {
+                self->paused_ = false;
+                self->arm_read();
+            });
+        });
+    }
+
+    void on_read_failed(const boost::system::error_code& ec) {
+        if (ec == net::error::operation_aborted && !socket_open()) return;
+        const bool clean = ec == net::error::eof || ec == net::error::operation_aborted;
+        if (closing_) {
+            // The client ended the connection during the close: done (cleanly or not).
+            linger_timer_.cancel();
+            return reset_connection();
+        }
+        fail(!clean);
+    }
+
+    // --- closing ----------------------------------------------------------------------------
+
+    void close_with(std::uint16_t code) {
+        if (closing_) return;
+        send_close(code);
+    }
+
+    /// Queues the close frame after everything queued before it; the connection ends once the
+    /// client answers (or the linger ends it).
+    void send_close(std::uint16_t code) {
+        begin_closing();
+        if (close_sent_ || !socket_open()) return;
+        close_sent_ = true;
+        take_spare(out_);
+        wsp::append_close_frame(out_, code);
+        close_when_written_ = true;
+        if (batching_) return;  // written when the batch ends
+        write_out();
+        arm_read();  // to find the client's close frame
+    }
+
+    /// From now on nothing is delivered to the session and nothing new is written; the
+    /// connection gets the linger to finish, then it is reset.
     void begin_closing() {
         if (closing_) return;
         closing_ = true;
-        if constexpr (std::is_same_v<Stream, BudgetedTcpStream>) {
-            beast::get_lowest_layer(ws_).rate_policy().limit(close_read_budget(core_->options));
-        }
-        if (!beast::get_lowest_layer(ws_).socket().is_open()) return;
+        if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
+        close_budget_ = close_read_budget(core_->options);
+        if (!socket_open()) return;
         linger_timer_.expires_after(core_->options.websocket_close_linger);
         linger_timer_.async_wait([self = this->shared_from_this()](
                                      const boost::system::error_code& ec) {
             if (ec == net::error::operation_aborted) return;
-            if (beast::get_lowest_layer(self->ws_).socket().is_open()) {
+            if (self->socket_open()) {
                 logger()->info("WebSocket from {}: close not completed within {} ms; resetting",
                                self->remote(), self->core_->options.websocket_close_linger.count());
             }
@@ -171,173 +709,108 @@ class WsTransportImpl final : public WsTransport,
         });
     }
 
+    /// The close handshake is done (or broken off, or the upgrade was refused and answered): our
+    /// side of the TCP connection ends; what the client still sends is read and dropped until it
+    /// closes too (closing with unread data would reset the connection and could destroy what we
+    /// sent before the client reads it). The linger bounds it.
+    void teardown() {
+        if (!socket_open()) return;
+        if constexpr (tls) {
+            read_mode_ = ReadMode::stopped;
+            stream_.async_shutdown(
+                [self = this->shared_from_this()](const boost::system::error_code&) {
+                    self->reset_connection();
+                });
+        } else {
+            boost::system::error_code ignored;
+            stream_.shutdown(tcp::socket::shutdown_send, ignored);
+            read_mode_ = ReadMode::drain;
+            in_.clear();
+            arm_read();
+        }
+    }
+
     /// Closes the TCP connection at once, dropping what the kernel still holds to send: an
     /// abortive close (RST), so a peer that stopped reading does not keep megabytes queued in
     /// the kernel either. Pending operations complete with operation_aborted.
     void reset_connection() {
         linger_timer_.cancel();
-        auto& stream = beast::get_lowest_layer(ws_);
-        if (!stream.socket().is_open()) return;
+        read_mode_ = ReadMode::stopped;
+        out_.clear();
+        out_sent_ = 0;
+        if (!socket_open()) return;
         boost::system::error_code ignored;
-        stream.socket().set_option(net::socket_base::linger(true, 0), ignored);
-        stream.close();
+        raw_socket().set_option(net::socket_base::linger(true, 0), ignored);
+        raw_socket().close(ignored);
     }
 
-    std::string remote() const {
-        boost::system::error_code ec;
-        const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-        return ec ? std::string("?") : endpoint.address().to_string();
-    }
-
-    void read() {
-        if (closing_) return;  // the session no longer wants data: leave it unread
-        ws_.async_read(buffer_,
-                       [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                         std::size_t) { self->on_read(ec); });
-    }
-
-    void on_read(const boost::system::error_code& ec) {
-        if (ec) {
-            // A read error ends Beast's stream: it has torn the connection down (a close
-            // handshake, a protocol error it answered with a close frame) or the connection
-            // failed. Nothing is left to wait for; a write still in flight can only fail.
-            closing_ = true;
-            reset_connection();
-            if (auto session = std::move(session_)) {
-                if (ec == websocket::error::bad_frame_payload) {
-                    // A text frame that is not UTF-8 (Beast closed with 1007): an invalid packet,
-                    // as the same bytes in a polling POST are (parse_error on both transports).
-                    net::dispatch(session_executor_, [self = this->shared_from_this(), session] {
-                        session->on_ws_invalid(self.get());
-                    });
-                    return;
-                }
-                const bool error = !is_clean_close(ec);
-                net::dispatch(session_executor_, [self = this->shared_from_this(), session, error] {
-                    session->on_ws_closed(self.get(), error);
-                });
-            }
-            return;
-        }
-        protocol::Packet packet;
-        bool valid = true;
-        const auto bytes = buffer_.cdata();
-        const std::string_view view(static_cast<const char*>(bytes.data()), bytes.size());
-        if (ws_.got_text()) {
-            valid = !protocol::decode_packet(view, packet);
-        } else {
-            packet = protocol::decode_binary_frame(view);
-        }
-        buffer_.consume(buffer_.size());
-        if (!session_ || closing_) return;
-        // Deliver on the session's loop (inline when it is this one), then read the next frame:
-        // one frame at a time, so a slow session slows its reader instead of queueing frames.
-        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_,
-                                          packet = std::move(packet), valid]() mutable {
-            if (valid) {
-                session->on_ws_packet(self.get(), std::move(packet));
-            } else {
-                session->on_ws_invalid(self.get());
-            }
-            net::dispatch(self->executor(), [self] { self->read(); });
-        });
-    }
-
-    void write_next() {
-        while (!jobs_.empty() && job_index_ >= jobs_.front().size()) {
-            jobs_.pop_front();
-            job_index_ = 0;
-            notify_written(true);
-        }
-        if (jobs_.empty()) {
-            writing_ = false;
-            if (close_after_) do_close(*close_after_);
-            return;
-        }
-        writing_ = true;
-        const OutPacket& packet = jobs_.front()[job_index_];
-        auto on_written = [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                            std::size_t) { self->on_write(ec); };
-        if (packet.type == protocol::PacketType::message && packet.binary) {
-            if (base64_binary_) {
-                scratch_.assign(1, 'b');
-                protocol::base64_encode(*packet.data, scratch_);
-                ws_.text(true);
-                ws_.async_write(net::buffer(scratch_), std::move(on_written));
-            } else {
-                ws_.binary(true);
-                ws_.async_write(net::buffer(*packet.data), std::move(on_written));
-            }
-            return;
-        }
-        // Text: the type character and the shared payload as two buffers, no copy.
-        type_char_ = protocol::type_char(packet.type);
-        ws_.text(true);
-        const std::array<net::const_buffer, 2> buffers{net::buffer(&type_char_, 1),
-                                                       net::buffer(*packet.data)};
-        ws_.async_write(buffers, std::move(on_written));
-    }
-
-    void on_write(const boost::system::error_code& ec) {
-        if (ec) {
-            // The connection is gone; the read side reports it (a clean close from the peer can
-            // fail a write in flight, and must not read as a transport error).
-            writing_ = false;
-            begin_closing();
-            jobs_.clear();
-            job_index_ = 0;
-            return;
-        }
-        ++job_index_;
-        write_next();
-    }
-
-    void notify_written(bool ok) {
-        if (!session_) return;
-        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_, ok] {
-            session->on_ws_write_done(self.get(), ok);
-        });
-    }
-
-    void do_close(websocket::close_code code) {
+    /// The connection failed: it is reset and the session told, once.
+    void fail(bool error) {
         begin_closing();
-        // Done, cleanly or not: the socket is closed (Beast's teardown) or is closed now.
-        ws_.async_close(websocket::close_reason(code),
-                        [self = this->shared_from_this()](const boost::system::error_code&) {
-                            self->reset_connection();
-                        });
+        reset_connection();
+        report_closed(error);
     }
 
-    websocket::stream<Stream> ws_;
+    void report_closed(bool error) {
+        auto session = std::move(session_);
+        session_.reset();
+        if (!session) return;
+        if (same_loop_) return session->on_ws_closed(this, error);
+        net::dispatch(session_executor_, [self = this->shared_from_this(), session, error] {
+            session->on_ws_closed(self.get(), error);
+        });
+    }
+
+    void report_invalid() {
+        auto session = std::move(session_);
+        session_.reset();
+        if (!session) return;
+        if (same_loop_) return session->on_ws_invalid(this);
+        net::dispatch(session_executor_, [self = this->shared_from_this(), session] {
+            session->on_ws_invalid(self.get());
+        });
+    }
+
+    Stream stream_;
     std::shared_ptr<Core> core_;
     const bool base64_binary_;
-    beast::flat_buffer buffer_;
+    net::io_context* const loop_;  // the connection's loop (null if the executor is not one)
+    wsp::FrameReader reader_;
+    std::optional<wsp::MessageDeflater> deflater_;
+    std::string in_;   // received, not yet consumed: the start of an incomplete frame
+    std::string out_;  // framed, not yet written (plain: from out_sent_ on)
+    std::size_t out_sent_ = 0;
+    std::string sending_;  // TLS: the write in flight
     std::shared_ptr<SessionImpl> session_;
     Executor session_executor_;
-    std::deque<std::vector<OutPacket>> jobs_;
-    std::size_t job_index_ = 0;
-    bool writing_ = false;
+    bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
+    std::vector<std::pair<protocol::Packet, bool>> pending_deliveries_;  // to another loop
+    ReadMode read_mode_ = ReadMode::deliver;
+    bool batching_ = false;  // a read batch or an acknowledgement is running: write after it
+    bool flush_posted_ = false;
+    bool write_blocked_ = false;   // a write waits for the socket (TLS: a write is in flight)
+    bool unacknowledged_ = false;  // the session waits for on_ws_write_done
+    bool read_armed_ = false;
+    bool paused_ = false;  // deliveries to another loop in flight
     bool closing_ = false;
-    std::optional<websocket::close_code> close_after_;
-    char type_char_ = '4';
-    std::string scratch_;
-    net::steady_timer linger_timer_;  // armed once closing: resets the connection at its end
+    bool close_sent_ = false;
+    bool close_when_written_ = false;  // once out_ is written: teardown if reading has stopped
+    std::size_t close_budget_ = 0;     // bytes the close may still read
+    net::steady_timer linger_timer_;   // armed once closing: resets the connection at its end
 };
 
 }  // namespace
 
 std::shared_ptr<WsTransport> make_ws_transport(PlainStream&& stream, std::shared_ptr<Core> core,
-                                               bool base64_binary) {
-    // The same socket, in a stream whose reads can be budgeted once the transport closes. (A TLS
-    // stream cannot be rebuilt around its socket: its close is bounded by the linger only.)
-    return std::make_shared<WsTransportImpl<BudgetedTcpStream>>(
-        BudgetedTcpStream(stream.release_socket()), std::move(core), base64_binary);
+                                               bool base64_binary, std::string received) {
+    return std::make_shared<WsTransportImpl<tcp::socket>>(stream.release_socket(), std::move(core),
+                                                          base64_binary, std::move(received));
 }
 
 std::shared_ptr<WsTransport> make_ws_transport(TlsStream&& stream, std::shared_ptr<Core> core,
-                                               bool base64_binary) {
+                                               bool base64_binary, std::string received) {
     return std::make_shared<WsTransportImpl<TlsStream>>(std::move(stream), std::move(core),
-                                                        base64_binary);
+                                                        base64_binary, std::move(received));
 }
 
 }  // namespace engineio::detail

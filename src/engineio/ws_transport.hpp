@@ -1,6 +1,6 @@
 #pragma once
-// The WebSocket transport (ws_transport.cpp): a Beast websocket stream that carries one session,
-// over plain TCP or TLS.
+// The WebSocket transport (ws_transport.cpp): our own framing (protocol/websocket.hpp) over plain
+// TCP or TLS, carrying one session.
 
 #include <memory>
 
@@ -15,10 +15,12 @@ using PlainStream = boost::beast::tcp_stream;
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 /// A WebSocket transport on `stream`, its handshake not yet done (WsTransport::accept).
-/// `base64_binary`: the client asked for binary as base64 text frames (b64=1).
+/// `base64_binary`: the client asked for binary as base64 text frames (b64=1). `received`: bytes
+/// read after the handshake request (the start of the client's first frames, if it sent them
+/// without waiting for the response).
 std::shared_ptr<WsTransport> make_ws_transport(PlainStream&& stream, std::shared_ptr<Core> core,
-                                               bool base64_binary);
+                                               bool base64_binary, std::string received);
 std::shared_ptr<WsTransport> make_ws_transport(TlsStream&& stream, std::shared_ptr<Core> core,
-                                               bool base64_binary);
+                                               bool base64_binary, std::string received);
 
 }  // namespace engineio::detail
