@@ -42,8 +42,16 @@ inline constexpr std::uint16_t no_status = 1005;
 struct DeflateParams {
     bool server_no_context_takeover = false;
     bool client_no_context_takeover = false;
-    int server_max_window_bits = 15;  ///< 8..15 (8 is sent as 9: zlib cannot deflate with 8)
-    int client_max_window_bits = 15;  ///< 8..15
+    /// 8..15. zlib refuses a raw deflate window of 8, so 8 deflates with 9: zlib never emits a
+    /// distance over its window minus 262 bytes, so a 9-bit window stays within the client's 256.
+    int server_max_window_bits = 15;
+    /// 8..15: the most the client will use. The reader inflates with 15 whatever it is (a smaller
+    /// window always inflates with a larger one).
+    int client_max_window_bits = 15;
+    /// Whether the offer named server_max_window_bits (the response must then repeat it, §7.1.2.1)
+    /// and client_max_window_bits (the response may name it only then, §7.1.2.2).
+    bool server_max_window_bits_offered = false;
+    bool client_max_window_bits_offered = false;
 };
 
 /// Picks the first permessage-deflate offer of a Sec-WebSocket-Extensions request header (all of
@@ -53,7 +61,9 @@ struct DeflateParams {
 /// The server keeps its context (no server_no_context_takeover) unless the client asked it not to.
 std::optional<DeflateParams> negotiate_deflate(std::string_view extensions_header);
 
-/// The Sec-WebSocket-Extensions response value for `params` ("permessage-deflate; ...").
+/// The Sec-WebSocket-Extensions response value for `params` ("permessage-deflate; ..."): the
+/// no_context_takeover parameters that are set, and each *_max_window_bits the offer named, with
+/// its value (client_max_window_bits=15 when the client named it without a value).
 std::string format_deflate_response(const DeflateParams& params);
 
 /// Appends the header of one unmasked, final server frame: FIN=1, `rsv1` (set on a compressed
