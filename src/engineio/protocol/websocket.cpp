@@ -333,6 +333,11 @@ void MessageDeflater::compress(std::span<const std::string_view> parts, std::str
         written -= 4;
     }
     out.resize(written);
+    // An empty message right after another flush makes zlib write nothing (it has no block to
+    // end). The peer inflates an empty message from its first byte and the tail it appends, so
+    // it gets what §7.2.3.6 shows: 00, the header of an empty stored block (the stream is at a
+    // byte boundary after the last flush, and our deflater's state does not change).
+    if (written == start) out.push_back('\0');
     if (state.params.server_no_context_takeover) deflateReset(&stream);
 }
 
@@ -398,6 +403,13 @@ struct FrameReader::State {
 
 InflateResult FrameReader::State::inflate_message(std::string_view compressed,
                                                   std::string_view& message) {
+    if (compressed.empty()) {
+        // Not a deflate block at all (an empty message is at least 00, §7.2.3.6), but some
+        // client may send it for an empty message: inflating our tail alone would corrupt the
+        // context.
+        message = {};
+        return InflateResult::ok;
+    }
     if (!inflater) inflater = std::make_unique<Inflater>();
     z_stream& stream = inflater->stream;
     const std::size_t limit = config.max_message_size;
