@@ -291,9 +291,13 @@ struct MessageDeflater::State {
             if (written == out.size()) out.resize(out.size() + std::max<std::size_t>(64, written));
             stream.next_out = reinterpret_cast<Bytef*>(out.data() + written);
             stream.avail_out = clamp_uint(out.size() - written);
-            const uInt before = stream.avail_out;
-            deflate(&stream, flush);  // Z_OK, or Z_BUF_ERROR when there was nothing to do
-            written += before - stream.avail_out;
+            const uInt in_before = stream.avail_in;
+            const uInt out_before = stream.avail_out;
+            // Z_OK, or Z_BUF_ERROR when there was nothing to do; with valid arguments and room to
+            // write, nothing else.
+            deflate(&stream, flush);
+            written += out_before - stream.avail_out;
+            if (in_before == stream.avail_in && out_before == stream.avail_out) break;
         } while (stream.avail_in > 0 || stream.avail_out == 0);
     }
 };
@@ -475,7 +479,10 @@ std::size_t FrameReader::buffered() const noexcept {
 void FrameReader::shrink() noexcept {
     State& state = *state_;
     if (state.in_message) {
-        state.assembly.shrink_to_fit();  // noexcept in practice: it may only fail to shrink
+        try {
+            state.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
+        } catch (const std::bad_alloc&) {
+        }
     } else {
         std::string().swap(state.assembly);
     }
