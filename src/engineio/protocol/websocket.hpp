@@ -150,9 +150,9 @@ class FrameReader {
 
     explicit FrameReader(Config config);
     ~FrameReader();
+    /// A moved-from reader may only be destroyed or assigned to.
     FrameReader(FrameReader&&) noexcept;
-    FrameReader& operator=(
-        FrameReader&&) noexcept;  ///< a moved-from reader: destroy or assign only
+    FrameReader& operator=(FrameReader&&) noexcept;
 
     /// Consumes at most one frame from `data` and returns how many bytes it consumed (0 when
     /// the frame is incomplete; then `event.kind` is none). A frame that completes a message, or
