@@ -379,8 +379,8 @@ struct FrameReader::State {
     /// uncompressed message once it is complete.
     std::string assembly;
 
-    /// The last inflated message, in its first `inflated_size` bytes. Its size() is the room
-    /// inflate may write to (never shrunk between messages, so it is not zero-filled again).
+    /// The last inflated message, at its start (the event's view says how long). Its size() is
+    /// the room inflate may write to: never shrunk between messages, so never zero-filled again.
     std::string inflated;
     std::unique_ptr<Inflater> inflater;
 
