@@ -291,9 +291,13 @@ struct MessageDeflater::State {
             if (written == out.size()) out.resize(out.size() + std::max<std::size_t>(64, written));
             stream.next_out = reinterpret_cast<Bytef*>(out.data() + written);
             stream.avail_out = clamp_uint(out.size() - written);
-            const uInt before = stream.avail_out;
-            deflate(&stream, flush);  // Z_OK, or Z_BUF_ERROR when there was nothing to do
-            written += before - stream.avail_out;
+            const uInt in_before = stream.avail_in;
+            const uInt out_before = stream.avail_out;
+            // Z_OK, or Z_BUF_ERROR when there was nothing to do; with valid arguments and room to
+            // write, nothing else.
+            deflate(&stream, flush);
+            written += out_before - stream.avail_out;
+            if (in_before == stream.avail_in && out_before == stream.avail_out) break;
         } while (stream.avail_in > 0 || stream.avail_out == 0);
     }
 };
@@ -333,6 +337,11 @@ void MessageDeflater::compress(std::span<const std::string_view> parts, std::str
         written -= 4;
     }
     out.resize(written);
+    // An empty message right after another flush makes zlib write nothing (it has no block to
+    // end). The peer inflates an empty message from its first byte and the tail it appends, so
+    // it gets what §7.2.3.6 shows: 00, the header of an empty stored block (the stream is at a
+    // byte boundary after the last flush, and our deflater's state does not change).
+    if (written == start) out.push_back('\0');
     if (state.params.server_no_context_takeover) deflateReset(&stream);
 }
 
@@ -370,8 +379,8 @@ struct FrameReader::State {
     /// uncompressed message once it is complete.
     std::string assembly;
 
-    /// The last inflated message, in its first `inflated_size` bytes. Its size() is the room
-    /// inflate may write to (never shrunk between messages, so it is not zero-filled again).
+    /// The last inflated message, at its start (the event's view says how long). Its size() is
+    /// the room inflate may write to: never shrunk between messages, so never zero-filled again.
     std::string inflated;
     std::unique_ptr<Inflater> inflater;
 
@@ -398,6 +407,13 @@ struct FrameReader::State {
 
 InflateResult FrameReader::State::inflate_message(std::string_view compressed,
                                                   std::string_view& message) {
+    if (compressed.empty()) {
+        // Not a deflate block at all (an empty message is at least 00, §7.2.3.6), but some
+        // client may send it for an empty message: inflating our tail alone would corrupt the
+        // context.
+        message = {};
+        return InflateResult::ok;
+    }
     if (!inflater) inflater = std::make_unique<Inflater>();
     z_stream& stream = inflater->stream;
     const std::size_t limit = config.max_message_size;
@@ -463,7 +479,10 @@ std::size_t FrameReader::buffered() const noexcept {
 void FrameReader::shrink() noexcept {
     State& state = *state_;
     if (state.in_message) {
-        state.assembly.shrink_to_fit();  // noexcept in practice: it may only fail to shrink
+        try {
+            state.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
+        } catch (const std::bad_alloc&) {
+        }
     } else {
         std::string().swap(state.assembly);
     }

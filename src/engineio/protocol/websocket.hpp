@@ -117,7 +117,10 @@ class FrameReader {
     struct Config {
         /// Largest message (its payload, after inflating), in bytes. A frame announcing more,
         /// or a message whose fragments or inflated size add up to more, is error too_big —
-        /// reported as soon as the header shows it, never after buffering it.
+        /// reported as soon as the header shows it, never after buffering it. The compressed
+        /// bytes of a message may exceed it by deflate's worst case on incompressible data
+        /// (max_message_size / 1024 + 64), so such a message of the maximum size still fits;
+        /// inflating stops as soon as the output passes the maximum.
         std::size_t max_message_size = 1'000'000;
         /// Set when permessage-deflate was negotiated: RSV1 marks a compressed message.
         std::optional<DeflateParams> deflate = std::nullopt;
@@ -133,8 +136,9 @@ class FrameReader {
             close,   ///< a close frame: `code` (close_code::no_status if it had none), `payload`
                      ///< = its reason (valid UTF-8)
             error,   ///< the input breaks the protocol: close the connection with `code`
-                     ///< (protocol_error, invalid_payload or too_big); `payload` says why, in
-                     ///< words for the log
+                     ///< (protocol_error — also for deflate data zlib cannot inflate —,
+                     ///< invalid_payload or too_big); `payload` says why, in words for the
+                     ///< log. parse() returns 0 with it (the frame may be unmasked already).
         };
         Kind kind = Kind::none;
         /// The message or control payload. Points into the caller's `data` (an unfragmented,
@@ -146,6 +150,7 @@ class FrameReader {
 
     explicit FrameReader(Config config);
     ~FrameReader();
+    /// A moved-from reader may only be destroyed or assigned to.
     FrameReader(FrameReader&&) noexcept;
     FrameReader& operator=(FrameReader&&) noexcept;
 
