@@ -25,6 +25,24 @@ TEST(WebSocket, EchoesTextAndBinaryFrames) {
     EXPECT_EQ(server.record(sid).transport_at_connect, "websocket");
 }
 
+TEST(WebSocket, PermessageDeflateWithNodeWs) {
+    EchoServer server({.websocket_compression = true});
+    auto result = server.run_script("websocket", "deflate", {"negotiated=1"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    std::string sid = only_sid(result);
+    const auto messages = server.wait_for_messages(sid, 10);
+    ASSERT_EQ(messages.size(), 10u);
+    EXPECT_EQ(messages[0], text("small"));
+    EXPECT_EQ(messages[1].data.size(), 18u * 300u);  // inflated by the server
+    EXPECT_EQ(messages[2], binary(std::string(5000, '\x07')));
+}
+
+TEST(WebSocket, PermessageDeflateDeclinedWhenOff) {
+    EchoServer server;  // websocket_compression is off by default
+    auto result = server.run_script("websocket", "deflate", {"negotiated=0"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+}
+
 TEST(WebSocket, WorksOnAWebSocketOnlyServer) {
     EchoServer server({.transports = {"websocket"}});
     auto result = server.run_script("websocket", "echo");

@@ -134,6 +134,41 @@ const scenarios = {
         report("closed", closed);
         if (STRICT) assert.equal(closed.code, 1001, "close code going away");
     },
+    // permessage-deflate with Node's ws client (it offers "permessage-deflate;
+    // client_max_window_bits"; threshold 0: it compresses every message, even one byte). With
+    // `negotiated`, the extension must be agreed and messages both ways (small ones the server
+    // sends uncompressed, big ones compressed; text and binary) arrive intact; without, the
+    // server declines and everything still works.
+    async deflate(base, { negotiated = 1 }) {
+        const { socket, handshake } = await openWebSocket(base, "", {
+            perMessageDeflate: { threshold: 0 },
+        });
+        report("open", { sid: handshake.sid, extensions: socket.ws.extensions });
+        if (Number(negotiated)) {
+            assert.match(socket.ws.extensions, /permessage-deflate/, "extension agreed");
+        } else {
+            assert.equal(socket.ws.extensions, "", "extension declined");
+        }
+        const big = "4" + "compressible text ".repeat(300);
+        const binary = Buffer.alloc(5000, 7);
+        for (let round = 0; round < 3; round++) {
+            socket.send("4small");
+            assert.equal(await socket.nextNonPing(), "4small");
+            socket.send(big);
+            assert.equal(await socket.nextNonPing(), big);
+            socket.send(binary);
+            assert.deepEqual(await socket.nextNonPing(), binary);
+        }
+        const before = socket.ws._socket.bytesRead;
+        socket.send("4cmd:big:100000");
+        assert.equal(await socket.nextNonPing(), "4" + "x".repeat(100000));
+        const read = socket.ws._socket.bytesRead - before;
+        report("big", { bytes_on_the_wire: read });
+        if (Number(negotiated)) assert.ok(read < 10000, `compressed on the wire (${read} bytes)`);
+        else assert.ok(read > 100000, `not compressed (${read} bytes)`);
+        socket.close();
+        await socket.waitClose();
+    },
 };
 
 runScenario(scenarios, parseArgs());
