@@ -287,6 +287,7 @@ class Core : public std::enable_shared_from_this<Core> {
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> live_connections{0};  ///< TCP connections (HTTP and WebSocket)
     std::atomic<std::size_t> open_sessions{0};     ///< sessions not yet closed
+    std::atomic<std::size_t> closed_sessions{0};   ///< sessions closed so far (ever)
 
     /// Per-loop registries of open connections (touched only on their loop).
     struct LoopState {

@@ -425,6 +425,7 @@ void SessionImpl::deliver(const protocol::Packet& packet) {
 
 void SessionImpl::on_closed(CloseReason reason) {
     closed_.store(true, std::memory_order_release);
+    core_->closed_sessions.fetch_add(1, std::memory_order_relaxed);
     if (counted_) {
         counted_ = false;
         --core_->open_sessions;

@@ -19,9 +19,7 @@ std::string single_packet(PacketType type) {
 }  // namespace
 
 SessionCore::SessionCore(Config config, TimePoint now, bool websocket)
-    : config_(config), machine_(config.machine, now), websocket_(websocket) {
-    effects_.reserve(4);
-}
+    : config_(config), machine_(config.machine, now), websocket_(websocket) {}
 
 // --- the user ----------------------------------------------------------------------------------
 
@@ -157,7 +155,7 @@ void SessionCore::on_bad_post(TimePoint now) {
 void SessionCore::on_ws_opened(std::string open_data, TimePoint now) {
     if (closed_) return;
     ws_attached_ = true;
-    queue_.push_front(OutPacket{PacketType::open,
+    queue_.insert(queue_.begin(), OutPacket{PacketType::open,
                                 std::make_shared<const std::string>(std::move(open_data)), false});
     flush();
 }
@@ -322,9 +320,7 @@ void SessionCore::flush() {
     if (!websocket_) return flush_poll();
     if (!ws_attached_ || ws_write_in_flight_ || queue_.empty()) return;
     Effect write{.kind = Effect::Kind::write_ws, .channel = Channel::primary};
-    write.packets.assign(std::make_move_iterator(queue_.begin()),
-                         std::make_move_iterator(queue_.end()));
-    queue_.clear();
+    write.packets.swap(queue_);  // the transport frames them and frees the vector
     queued_bytes_ = 0;
     ws_write_in_flight_ = true;
     effects_.push_back(std::move(write));

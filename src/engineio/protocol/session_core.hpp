@@ -7,7 +7,6 @@
 // out the effects it yields; it decides nothing itself.
 
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -154,7 +153,7 @@ class SessionCore {
     std::vector<Effect> effects_;
     std::vector<Action> scratch_;  // the machine's actions being carried out
 
-    std::deque<OutPacket> queue_;
+    std::vector<OutPacket> queue_;  // a vector: no block held while empty, as a deque would
     std::size_t queued_bytes_ = 0;
 
     bool websocket_ = false;    // the primary transport is a WebSocket

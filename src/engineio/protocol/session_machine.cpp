@@ -6,9 +6,7 @@
 namespace engineio::protocol {
 
 SessionMachine::SessionMachine(Config config, TimePoint now)
-    : config_(config), next_ping_(now + config.ping_interval) {
-    actions_.reserve(4);
-}
+    : config_(config), next_ping_(now + config.ping_interval) {}
 
 std::string SessionMachine::open_packet_data(std::string_view sid, bool offer_websocket_upgrade,
                                              const Config& config) {
