@@ -195,6 +195,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void attach_probe(std::shared_ptr<WsTransport> ws);      ///< upgrade from polling
 
     void on_ws_packet(WsTransport* ws, protocol::Packet packet);
+    /// A MESSAGE (its data, without the type character) read on `ws`; `data` is only valid
+    /// during the call. The hot path: no Packet, no effect, no copy.
+    void on_ws_message(WsTransport* ws, std::string_view data, bool binary);
     void on_ws_invalid(WsTransport* ws);
     void on_ws_closed(WsTransport* ws, bool error);
     void on_ws_write_done(WsTransport* ws, bool ok);
@@ -211,7 +214,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void run();
     void execute(protocol::Effect& effect, bool closed_before);
     void answer(protocol::Effect& effect);
-    void deliver(const protocol::Packet& packet);
+    void deliver(std::string_view data, bool binary);
     void on_closed(protocol::CloseReason reason);
     void rearm_timer();
     void drop_timer();

@@ -301,6 +301,16 @@ void SessionImpl::on_ws_packet(WsTransport* ws, protocol::Packet packet) {
     run();
 }
 
+void SessionImpl::on_ws_message(WsTransport* ws, std::string_view data, bool binary) {
+    if (running_ || !ws_ || ws != ws_.get()) {
+        // A probe's message, or one arriving inside a run (effects before it come first).
+        return on_ws_packet(ws, protocol::Packet{PacketType::message, std::string(data), binary});
+    }
+    if (!state_.delivers_ws_message()) return;
+    deliver(data, binary);
+    if (!state_.effects().empty()) run();  // the handler threw: the close it caused
+}
+
 void SessionImpl::on_ws_invalid(WsTransport* ws) {
     const auto channel = channel_of(ws);
     if (!channel) return;
@@ -362,7 +372,8 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
             }
             return;
         case Effect::Kind::deliver:
-            if (closed_before || !state_.closed()) deliver(effect.packet);
+            if (closed_before || !state_.closed())
+                deliver(effect.packet.data, effect.packet.binary);
             return;
         case Effect::Kind::upgrade_complete:
             ws_ = std::move(probe_);
@@ -411,9 +422,9 @@ void SessionImpl::answer(Effect& effect) {
     }
 }
 
-void SessionImpl::deliver(const protocol::Packet& packet) {
+void SessionImpl::deliver(std::string_view data, bool binary) {
     try {
-        core_->handler->on_message(shared_from_this(), packet.data, packet.binary);
+        core_->handler->on_message(shared_from_this(), data, binary);
     } catch (const std::exception& e) {
         logger()->error("session {}: on_message threw: {}; closing", sid_, e.what());
         state_.close(CloseReason::server_close, Clock::now());

@@ -573,6 +573,16 @@ class WsTransportImpl final : public WsTransport,
             case Kind::text:
             case Kind::binary: {
                 if (read_mode_ != ReadMode::deliver) return;  // closing: dropped
+                if (same_loop_ && session_) {
+                    // The hot path: a MESSAGE goes to the session as a view of the read buffer.
+                    const auto session = session_;
+                    if (event.kind == Kind::binary) {
+                        return session->on_ws_message(this, event.payload, true);
+                    }
+                    if (!event.payload.empty() && event.payload.front() == '4') {
+                        return session->on_ws_message(this, event.payload.substr(1), false);
+                    }
+                }
                 protocol::Packet packet;
                 bool valid = true;
                 if (event.kind == Kind::text) {

@@ -155,8 +155,9 @@ void SessionCore::on_bad_post(TimePoint now) {
 void SessionCore::on_ws_opened(std::string open_data, TimePoint now) {
     if (closed_) return;
     ws_attached_ = true;
-    queue_.insert(queue_.begin(), OutPacket{PacketType::open,
-                                std::make_shared<const std::string>(std::move(open_data)), false});
+    queue_.insert(queue_.begin(),
+                  OutPacket{PacketType::open,
+                            std::make_shared<const std::string>(std::move(open_data)), false});
     flush();
 }
 

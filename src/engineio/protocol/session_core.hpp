@@ -108,6 +108,11 @@ class SessionCore {
     /// A WebSocket asks to take over this polling session. False: refuse it (close it).
     bool on_probe_attached(TimePoint now);
     void on_ws_packet(Packet packet, Channel channel, TimePoint now);
+    /// A MESSAGE arrived on the primary WebSocket: true when it is to be delivered at once, as
+    /// on_ws_packet would (a MESSAGE on the primary transport of an open session always is), so
+    /// the caller hands the bytes to the user without building a Packet or an effect. False:
+    /// drop it (the session is closed).
+    bool delivers_ws_message() const noexcept { return !closed_ && !machine_.closed(); }
     void on_ws_invalid(Channel channel, TimePoint now);
     void on_ws_closed(Channel channel, bool error, TimePoint now);
     /// The packets of the last write_ws on the primary channel were written (or failed).
