@@ -211,11 +211,12 @@ def markdown(runs, meta, micro, charts):
                 if ok(runs.get((s, "connect")))]
     if connects:
         w("")
+        after = meta.get("after_close", 2)
         w("Server RSS (MB) around the connect runs — before connecting, right after, after the "
-          "hold, and 2 s after the load generator closed every connection (does it give memory "
-          "back?):")
+          f"hold, and {after} s after the load generator closed every connection (does it give "
+          "memory back?):")
         w("")
-        w("| server | clients | before | connected | after the hold | 2 s after closing |")
+        w(f"| server | clients | before | connected | after the hold | {after} s after closing |")
         w("|---|--:|--:|--:|--:|--:|")
         for name, r in connects:
             before = r["server_rss_before_kb"]
@@ -224,6 +225,25 @@ def markdown(runs, meta, micro, charts):
             w(f"| {name} | {r['clients']:,} | {number(before / 1024, 1)} | "
               f"{number(connected / 1024, 1)} | {number(r['server_rss_kb'] / 1024, 1)} | "
               f"{number(closed / 1024, 1) if closed >= 0 else '–'} |")
+    hold = runs.get(("cpp", "hold"))
+    if hold:
+        w("")
+        w("Holding 19,000 WebSocket clients on one socketio-cpp process for 60 s (each answers "
+          "the server's pings; a connection the server drops counts as an error), then closing "
+          "them all:")
+        w("")
+        w("| connected | held | pings answered | errors | KB / client | RSS before | connected "
+          "| 30 s after closing |")
+        w("|--:|--:|--:|--:|--:|--:|--:|--:|")
+        if "pings" in hold or ok(hold):
+            before = hold.get("server_rss_before_kb", -1)
+            closed = hold.get("rss_after_close_kb", -1)
+            mb = lambda kb: number(kb / 1024, 1) if kb is not None and kb >= 0 else "–"
+            w(f"| {hold.get('connected', 0):,} | 60 s | {hold.get('pings', 0):,} | "
+              f"{hold.get('errors', '–')} | {number(hold.get('idle_rss_per_client_kb', -1), 1)} | "
+              f"{mb(before)} MB | {mb(hold.get('server_rss_kb', -1))} MB | {mb(closed)} MB |")
+        if hold.get("errors"):
+            notes.append(f"socketio-cpp hold: {hold.get('first_error', 'failed')}")
     if notes:
         w("")
         w("Notes:")

@@ -75,6 +75,7 @@ struct Options {
     double seconds = 10;
     double warmup = 1;
     double hold = 0;
+    double after_close = 2;  // connect: seconds after closing everything before the last RSS
     double timeout = 0;  // 0: derived from the other durations
     double drain = 5;    // how long to wait for acks and deliveries after the window
     pid_t server_pid = 0;
@@ -96,6 +97,7 @@ struct alignas(64) WorkerCounters {
     std::atomic<std::uint64_t> delivered{0};     // broadcast: bcast packets received, whole run
     std::atomic<std::uint64_t> broadcasts{0};    // broadcast: sent by the sender, whole run
     std::atomic<std::uint64_t> sender_waits{0};  // broadcast: 1 while an ack is awaited
+    std::atomic<std::uint64_t> pings{0};         // Engine.IO PINGs received (each answered)
 };
 
 /// Adds one to a counter only its worker writes (no locked read-modify-write on the hot path).
@@ -472,6 +474,7 @@ class Worker {
                 return;
             case '2':  // ping
                 write_frame(c, 0x1, "3");
+                bump(counters_.pings);
                 return;
             case '4':
                 return on_socketio(c, message.substr(1));
@@ -715,7 +718,7 @@ class Run {
         };
         if (options_.scenario == Scenario::connect && options_.server_pid) {
             for (auto& w : workers_) w->close_all();
-            sleep_for(2);
+            sleep_for(options_.after_close);
             rss_closed = process_rss_kb(options_.server_pid);
         }
 
@@ -769,7 +772,7 @@ class Run {
             "\"server_rss_before_kb\":%ld,\"rss_per_client_kb\":%.2f,"
             "\"idle_rss_per_client_kb\":%.2f,\"rss_after_close_kb\":%ld,"
             "\"per_client\":{\"min\":%llu,\"median\":%llu,\"max\":%llu},"
-            "\"connected\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%s\"}\n",
+            "\"connected\":%llu,\"pings\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%s\"}\n",
             options_.scenario_name.c_str(), options_.server_label.c_str(), clients(),
             options_.window, options_.payload, options_.threads, wall, unit,
             static_cast<unsigned long long>(total.count), throughput, per_cpu,
@@ -778,6 +781,7 @@ class Run {
             end.own_cpu - start.own_cpu, rss_held >= 0 ? rss_held : rss_end, rss_before,
             kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed, per_client_at(0),
             per_client_at(0.5), per_client_at(1), static_cast<unsigned long long>(ready_at_end_),
+            static_cast<unsigned long long>(pings()),
             static_cast<unsigned long long>(total.errors), static_cast<unsigned long long>(missing),
             error_text.c_str());
         std::fflush(stdout);
@@ -802,6 +806,7 @@ class Run {
     std::uint64_t in_flight() const { return sum(&WorkerCounters::in_flight); }
     std::uint64_t delivered() const { return sum(&WorkerCounters::delivered); }
     std::uint64_t broadcasts() const { return sum(&WorkerCounters::broadcasts); }
+    std::uint64_t pings() const { return sum(&WorkerCounters::pings); }
     bool drained() const {
         if (options_.scenario == Scenario::echo) return in_flight() == 0;
         return sum(&WorkerCounters::sender_waits) == 0 &&
@@ -847,7 +852,7 @@ void usage() {
     std::cerr
         << "usage: sio_loadgen --scenario echo|broadcast|connect --url ws://HOST:PORT[/PATH/]\n"
            "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
-           "       [--server-pid PID] [--server NAME] [--threads T] [--sources N]\n"
+           "       [--server-pid PID] [--server NAME] [--threads T] [--sources N] [--after-close S]\n"
            "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n"
            "       [--verbose 1]   (what each client did, on stderr)\n";
 }
@@ -925,6 +930,8 @@ int main(int argc, char** argv) {
                 options.server_label = value;
             } else if (flag == "--threads") {
                 options.threads = std::stoi(value);
+            } else if (flag == "--after-close") {
+                options.after_close = std::stod(value);
             } else if (flag == "--sources") {
                 options.sources = std::stoi(value);
             } else if (flag == "--connect-window") {
