@@ -83,10 +83,14 @@ Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
 
 void Core::track(std::size_t loop, std::weak_ptr<Closable> connection) {
     auto& list = loop_states[loop]->connections;
-    if (list.size() >= 64 && (list.size() & (list.size() - 1)) == 0) {
-        std::erase_if(list, [](const auto& weak) { return weak.expired(); });
-    }
+    if (list.size() >= 64 && (list.size() & (list.size() - 1)) == 0) prune_connections(loop);
     list.push_back(std::move(connection));
+}
+
+void Core::prune_connections(std::size_t loop) {
+    auto& list = loop_states[loop]->connections;
+    std::erase_if(list, [](const auto& weak) { return weak.expired(); });
+    if (list.capacity() > 2 * list.size() + 64) list.shrink_to_fit();
 }
 
 bool Core::host_allowed(const StringRequest& req) const {

@@ -299,6 +299,8 @@ class Core : public std::enable_shared_from_this<Core> {
     std::vector<std::unique_ptr<LoopState>> loop_states;
     std::vector<Executor> loop_executors;
     void track(std::size_t loop, std::weak_ptr<Closable> connection);
+    /// Drops the entries of closed connections from a loop's registry (on that loop).
+    void prune_connections(std::size_t loop);
 
     bool is_engine_path(std::string_view path) const;
 

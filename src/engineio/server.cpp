@@ -137,6 +137,12 @@ struct Server::Impl {
         static constexpr auto tick = std::chrono::seconds(2);
         if (core->stopping) return;
         if (!memory_timer) memory_timer.emplace(*loops[0]);
+        // The registries of open connections hold weak pointers; each one of a closed connection
+        // pins the connection's memory (make_shared: one block) until it is pruned, which
+        // track() does only as new connections come.
+        for (std::size_t i = 0; i < loops.size(); ++i) {
+            net::post(*loops[i], [core = core, i] { core->prune_connections(i); });
+        }
         const std::size_t closed = core->closed_sessions.load(std::memory_order_relaxed);
         if (closed - closed_at_trim >= trim_after_closes && closed == closed_at_last_tick) {
             closed_at_trim = closed;
