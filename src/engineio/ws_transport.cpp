@@ -177,8 +177,7 @@ class WsTransportImpl final : public WsTransport,
           base64_binary_(base64_binary),
           loop_(loop_of(stream_.get_executor())),
           reader_({.max_message_size = core_->options.max_payload}),
-          in_(std::move(received)),
-          linger_timer_(stream_.get_executor()) {
+          in_(std::move(received)) {
         ++core_->live_connections;
         if constexpr (!tls) {
             boost::system::error_code ignored;
@@ -672,7 +671,6 @@ class WsTransportImpl final : public WsTransport,
         const bool clean = ec == net::error::eof || ec == net::error::operation_aborted;
         if (closing_) {
             // The client ended the connection during the close: done (cleanly or not).
-            linger_timer_.cancel();
             return reset_connection();
         }
         fail(!clean);
@@ -707,9 +705,10 @@ class WsTransportImpl final : public WsTransport,
         if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
         close_budget_ = close_read_budget(core_->options);
         if (!socket_open()) return;
-        linger_timer_.expires_after(core_->options.websocket_close_linger);
-        linger_timer_.async_wait([self = this->shared_from_this()](
-                                     const boost::system::error_code& ec) {
+        linger_timer_.emplace(stream_.get_executor());  // only a closing connection has one
+        linger_timer_->expires_after(core_->options.websocket_close_linger);
+        linger_timer_->async_wait([self = this->shared_from_this()](
+                                      const boost::system::error_code& ec) {
             if (ec == net::error::operation_aborted) return;
             if (self->socket_open()) {
                 logger()->info("WebSocket from {}: close not completed within {} ms; resetting",
@@ -744,7 +743,7 @@ class WsTransportImpl final : public WsTransport,
     /// abortive close (RST), so a peer that stopped reading does not keep megabytes queued in
     /// the kernel either. Pending operations complete with operation_aborted.
     void reset_connection() {
-        linger_timer_.cancel();
+        if (linger_timer_) linger_timer_->cancel();
         read_mode_ = ReadMode::stopped;
         out_.clear();
         out_sent_ = 0;
@@ -806,7 +805,8 @@ class WsTransportImpl final : public WsTransport,
     bool close_sent_ = false;
     bool close_when_written_ = false;  // once out_ is written: teardown if reading has stopped
     std::size_t close_budget_ = 0;     // bytes the close may still read
-    net::steady_timer linger_timer_;   // armed once closing: resets the connection at its end
+    std::optional<net::steady_timer>
+        linger_timer_;  // once closing: resets the connection at its end
 };
 
 }  // namespace
