@@ -28,6 +28,10 @@
 #include <array>
 #include <type_traits>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
@@ -180,8 +184,10 @@ class WsTransportImpl final : public WsTransport,
           in_(std::move(received)) {
         ++core_->live_connections;
         if constexpr (!tls) {
+            // Reads and writes call recv/send on the descriptor directly: it must not block.
+            // (Asio made it non-blocking for the HTTP connection's reads already: no syscall.)
             boost::system::error_code ignored;
-            stream_.non_blocking(true, ignored);
+            if (!stream_.native_non_blocking()) stream_.native_non_blocking(true, ignored);
         }
     }
     ~WsTransportImpl() override { --core_->live_connections; }
@@ -296,6 +302,34 @@ class WsTransportImpl final : public WsTransport,
         return ec ? std::string("?") : endpoint.address().to_string();
     }
 
+    // --- plain TCP: the syscalls themselves ---------------------------------------------------
+    // recv/send on the non-blocking descriptor, without Asio's synchronous operations around
+    // them (they are only called when the socket is known to be open).
+
+    std::size_t receive_some(char* data, std::size_t size, boost::system::error_code& ec) {
+        for (;;) {
+            const ssize_t n = ::recv(raw_socket().native_handle(), data, size, 0);
+            if (n > 0) return static_cast<std::size_t>(n);
+            if (n == 0) {
+                ec = net::error::eof;
+                return 0;
+            }
+            if (errno == EINTR) continue;
+            ec.assign(errno, boost::system::system_category());
+            return 0;
+        }
+    }
+
+    std::size_t send_some(const char* data, std::size_t size, boost::system::error_code& ec) {
+        for (;;) {
+            const ssize_t n = ::send(raw_socket().native_handle(), data, size, MSG_NOSIGNAL);
+            if (n >= 0) return static_cast<std::size_t>(n);
+            if (errno == EINTR) continue;
+            ec.assign(errno, boost::system::system_category());
+            return 0;
+        }
+    }
+
     // --- writing ----------------------------------------------------------------------------
 
     std::size_t unwritten() const noexcept { return out_.size() - out_sent_ + sending_.size(); }
@@ -396,8 +430,8 @@ class WsTransportImpl final : public WsTransport,
         } else {
             while (out_sent_ < out_.size()) {
                 boost::system::error_code ec;
-                const std::size_t n = stream_.write_some(
-                    net::buffer(out_.data() + out_sent_, out_.size() - out_sent_), ec);
+                const std::size_t n =
+                    send_some(out_.data() + out_sent_, out_.size() - out_sent_, ec);
                 if (ec == net::error::would_block || ec == net::error::try_again) {
                     // The kernel's buffer is full: go on once the socket is writable again.
                     write_blocked_ = true;
@@ -502,7 +536,7 @@ class WsTransportImpl final : public WsTransport,
                 chunk = own.get();
             }
             boost::system::error_code ec;
-            const std::size_t n = stream_.read_some(net::buffer(chunk, read_chunk), ec);
+            const std::size_t n = receive_some(chunk, read_chunk, ec);
             if (ec == net::error::would_block || ec == net::error::try_again) break;
             if (ec) {
                 end_batch();

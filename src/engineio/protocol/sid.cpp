@@ -1,9 +1,12 @@
 #include "engineio/protocol/sid.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
 
+#include <pthread.h>
 #include <sys/random.h>
 
 #include "engineio/protocol/base64.hpp"
@@ -33,11 +36,47 @@ void fill_random(unsigned char* buffer, std::size_t size) {
         throw std::system_error(EIO, std::generic_category(), "/dev/urandom: short read");
 }
 
+/// Random bytes drawn from the kernel a kilobyte at a time (one getrandom(2) per ~70 sids, not
+/// one per sid: on a connect storm that syscall was two of the ~20 per connection). Per thread,
+/// so no lock; a fork empties every buffer (pthread_atfork), so parent and child never hand out
+/// the same bytes.
+std::atomic<unsigned> fork_generation{0};
+
+struct RandomPool {
+    unsigned char bytes[1024];
+    std::size_t used = sizeof bytes;
+    unsigned generation = 0;
+
+    void take(unsigned char* out, std::size_t size) {
+        const unsigned current = fork_generation.load(std::memory_order_relaxed);
+        if (generation != current) {
+            generation = current;
+            used = sizeof bytes;
+        }
+        if (size > sizeof bytes - used) {
+            fill_random(bytes, sizeof bytes);
+            used = 0;
+        }
+        std::memcpy(out, bytes + used, size);
+        std::memset(bytes + used, 0, size);  // handed out once, then gone from memory
+        used += size;
+    }
+};
+
+RandomPool& random_pool() {
+    static const int registered = ::pthread_atfork(
+        nullptr, nullptr, [] { fork_generation.fetch_add(1, std::memory_order_relaxed); });
+    (void)registered;
+    thread_local RandomPool pool;
+    return pool;
+}
+
 }  // namespace
 
 std::string generate_sid() {
     unsigned char bytes[kSidRandomBytes];
-    fill_random(bytes, sizeof bytes);
+    static_assert(sizeof bytes <= 1024);
+    random_pool().take(bytes, sizeof bytes);
     std::string sid;
     sid.reserve(kSidLength);
     base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), sid);
