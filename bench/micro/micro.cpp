@@ -212,7 +212,6 @@ void BroadcastToSessions(benchmark::State& state) {
 }
 BENCHMARK(BroadcastToSessions)->Arg(1'000)->Arg(3'000)->Arg(10'000)->Unit(benchmark::kMicrosecond);
 
-
 // --- one echo round trip through the server ------------------------------------------------------
 
 /// The bench contract's echo (bench/servers/socketio_bench.cpp) on one connected socket: each

@@ -55,12 +55,7 @@ Client::Client(ServerCore& srv, engineio::SessionPtr s)
       connect_timer(session->executor()) {}
 
 void Client::send_packet(const protocol::Packet& packet) {
-    auto encoded = server.encode(packet);
-    if (encoded->size() == 1) {
-        session->send((*encoded)[0]);
-    } else {
-        session->send(std::vector<engineio::Message>(*encoded));
-    }
+    server.send(*session, packet);
 }
 
 void Client::close(DisconnectReason reason) {
