@@ -77,7 +77,7 @@ Handshake Client::make_handshake(json auth) {
     return h;
 }
 
-void Client::on_packet(protocol::Packet packet) {
+void Client::on_packet(protocol::Packet& packet) {
     using protocol::PacketType;
     auto it = sockets.find(packet.nsp);
     if (packet.type == PacketType::connect && it == sockets.end()) {

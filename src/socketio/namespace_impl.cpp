@@ -91,6 +91,13 @@ std::shared_ptr<SocketImpl> NamespaceImpl::find(std::string_view sid) const {
     return it == registry_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<SocketImpl> NamespaceImpl::local_socket(std::size_t loop,
+                                                        std::string_view sid) const {
+    if (loop >= local_.size()) return nullptr;
+    auto it = local_[loop].find(sid);
+    return it == local_[loop].end() ? nullptr : it->second;
+}
+
 void NamespaceImpl::add_socket(const std::shared_ptr<SocketImpl>& socket) {
     if (socket->loop_index >= local_.size()) {
         throw std::out_of_range("socketio: session loop_index beyond the server's loops");
@@ -164,7 +171,7 @@ void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason rea
     }
 }
 
-void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
+void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
                                    std::optional<std::uint64_t> ack_id) {
     if (!data.is_array() || data.empty()) return;  // the parser rejects these already
     // The name is moved out and the arguments shifted down in place: moving a json is a copy of
@@ -188,7 +195,7 @@ void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, js
 }
 
 void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
-                              json args, std::optional<std::uint64_t> ack_id) {
+                              json&& args, std::optional<std::uint64_t> ack_id) {
     Socket handle(socket);
     auto it = events.find(event);
     try {

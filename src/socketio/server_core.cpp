@@ -192,7 +192,7 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
         client->close(DisconnectReason::parse_error);
         return;
     }
-    if (packet) client->on_packet(std::move(*packet));
+    if (packet) client->on_packet(*packet);
 }
 
 void ServerCore::on_disconnect(const engineio::SessionPtr& session,

@@ -37,6 +37,15 @@ void SocketImpl::send(const EncodedPacket& packet) {
     send_raw(packet);
 }
 
+void SocketImpl::send_on_loop(const EncodedPacket& packet) {
+    if (!connected.load(std::memory_order_acquire)) return;
+    if (buffering) {
+        connect_buffer.push_back(packet);
+        return;
+    }
+    send_raw(packet);
+}
+
 void SocketImpl::send_ack(std::uint64_t id, json args) {
     if (!connected.load(std::memory_order_acquire)) return;
     auto packet = make_packet(protocol::PacketType::ack, ns->name(), std::move(args), id);
