@@ -10,6 +10,10 @@
 #include <limits>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "socketio/protocol/error.hpp"
 #include "socketio/protocol/parser.hpp"
 
@@ -90,6 +94,28 @@ constexpr bool has_special_byte(std::uint64_t word) noexcept {
 // byte at or above 0x80 comes before it.
 const char* find_special_byte(const char* p, const char* end, bool& non_ascii) noexcept {
     std::uint64_t seen = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where x86-64 guarantees SSE2.
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, last_control), bytes);
+        const __m128i special = _mm_or_si128(
+            control, _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+        const auto special_mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+        auto high_mask = static_cast<unsigned>(_mm_movemask_epi8(bytes));  // top bits
+        if (special_mask != 0) {
+            const int first = __builtin_ctz(special_mask);
+            high_mask &= (1u << first) - 1;  // only the bytes before it
+            non_ascii = (seen & every_byte(0x80)) != 0 || high_mask != 0;
+            return p + first;
+        }
+        if (high_mask != 0) seen |= every_byte(0x80);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         std::uint64_t word;
         std::memcpy(&word, p, sizeof word);

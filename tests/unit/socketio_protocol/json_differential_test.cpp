@@ -149,7 +149,9 @@ class Generator {
     }
 
     std::string raw_string() {
+        // Long pieces too, so that the 8- and 16-byte scans meet specials at every offset.
         static const char* const pieces[] = {"a",
+                                             "0123456789abcdefghij",
                                              "xyz",
                                              "é",
                                              "日本",
@@ -173,7 +175,7 @@ class Generator {
                                              " ",
                                              "(a NUL byte)"};
         std::string out;
-        for (std::size_t n = below(6); n > 0; --n) {
+        for (std::size_t n = below(12); n > 0; --n) {
             const std::size_t i = below(std::size(pieces));
             if (i + 1 == std::size(pieces)) {
                 out.push_back('\0');
@@ -186,12 +188,29 @@ class Generator {
 
     std::string string_text() {
         // No \uD800-\uDFFF escapes: the decoder repairs lone ones where nlohmann refuses them.
-        static const char* const pieces[] = {
-            "a",    "hello", "é",        "日本",         "😀",       "\\\"", "\\\\",
-            "\\/",  "\\n",   "\\t",      "\\u00e9",      "\\u0041", "\\x",  "\t",
-            "\x01", "\xff",  "\xc3\xa9", "\xed\xa0\x80", " ",       "'"};
+        static const char* const pieces[] = {"0123456789abcdefghij",
+                                             "a",
+                                             "hello",
+                                             "é",
+                                             "日本",
+                                             "😀",
+                                             "\\\"",
+                                             "\\\\",
+                                             "\\/",
+                                             "\\n",
+                                             "\\t",
+                                             "\\u00e9",
+                                             "\\u0041",
+                                             "\\x",
+                                             "\t",
+                                             "\x01",
+                                             "\xff",
+                                             "\xc3\xa9",
+                                             "\xed\xa0\x80",
+                                             " ",
+                                             "'"};
         std::string out = "\"";
-        for (std::size_t n = below(6); n > 0; --n) out += pieces[below(std::size(pieces))];
+        for (std::size_t n = below(12); n > 0; --n) out += pieces[below(std::size(pieces))];
         return out + (below(40) ? "\"" : "");
     }
 
