@@ -267,6 +267,45 @@ void BroadcastToSessions(benchmark::State& state) {
 }
 BENCHMARK(BroadcastToSessions)->Arg(1'000)->Arg(3'000)->Arg(10'000)->Unit(benchmark::kMicrosecond);
 
+// --- one echo round trip through the server ------------------------------------------------------
+
+/// The bench contract's echo (bench/servers/socketio_bench.cpp) on one connected socket: each
+/// iteration feeds one EVENT with an ack id to the engine handler, as a transport would, and the
+/// server decodes it, dispatches it to the catch-all handler, encodes the ACK and sends it to the
+/// session. Everything runs on the calling thread: it is the loop (the handler acks at once).
+void SocketIoEchoRoundTrip(benchmark::State& state) {
+    boost::asio::io_context loop;  // outlives the server, which may post to it while stopping
+    std::uint64_t delivered = 0;
+    auto io = std::make_unique<socketio::Server>(
+        socketio::ServerOptions{}, std::vector<boost::asio::any_io_executor>{loop.get_executor()});
+    io->on("*", [](socketio::Socket&, const std::string& event, socketio::json& args) {
+        if (event == "echo") return socketio::Ack::from_array(std::move(args));
+        return socketio::Ack{};
+    });
+    const auto handler = io->engine_handler();
+    const auto session = std::make_shared<CountingSession>("s0", loop, delivered);
+    const engineio::SessionPtr base = session;
+    std::uint64_t rounds = 0;
+    boost::asio::post(loop, [&] {
+        handler->on_connect(base);
+        handler->on_message(base, "0", false);  // Socket.IO CONNECT to "/"
+        delivered = 0;                          // the CONNECT reply
+        for (auto _ : state) {
+            handler->on_message(base, kEchoPacket, false);
+            ++rounds;
+        }
+    });
+    loop.run();
+    if (rounds == 0 || delivered != rounds) {
+        state.SkipWithError("not every EVENT was acknowledged");
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(rounds));
+    io->stop();
+    loop.restart();
+    loop.poll();
+}
+BENCHMARK(SocketIoEchoRoundTrip);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -23,11 +23,13 @@ struct Ack {
     template <class... T>
     explicit Ack(T&&... values) : args(json::array({json(std::forward<T>(values))...})) {}
     /// From an array of arguments as it is.
-    static Ack from_array(json array) {
-        Ack ack;
-        ack.args = std::move(array);
-        return ack;
-    }
+    static Ack from_array(json array) { return Ack(std::move(array), adopt); }
+
+  private:
+    // Takes the array without first building the default empty one (an allocation).
+    struct Adopt {};
+    static constexpr Adopt adopt{};
+    Ack(json array, Adopt) : args(std::move(array)) {}
 };
 
 /// The outcome of an emit with ack to one socket. `ec` is empty on success, else

@@ -55,12 +55,7 @@ Client::Client(ServerCore& srv, engineio::SessionPtr s)
       connect_timer(session->executor()) {}
 
 void Client::send_packet(const protocol::Packet& packet) {
-    auto encoded = server.encode(packet);
-    if (encoded->size() == 1) {
-        session->send((*encoded)[0]);
-    } else {
-        session->send(std::vector<engineio::Message>(*encoded));
-    }
+    server.send(*session, packet);
 }
 
 void Client::close(DisconnectReason reason) {
@@ -82,7 +77,7 @@ Handshake Client::make_handshake(json auth) {
     return h;
 }
 
-void Client::on_packet(protocol::Packet packet) {
+void Client::on_packet(protocol::Packet& packet) {
     using protocol::PacketType;
     auto it = sockets.find(packet.nsp);
     if (packet.type == PacketType::connect && it == sockets.end()) {

@@ -32,7 +32,8 @@ class Client : public std::enable_shared_from_this<Client> {
     std::optional<DisconnectReason> close_reason;
     bool closed = false;
 
-    void on_packet(protocol::Packet packet);
+    /// Routes a decoded packet; takes its data (by reference: one json move fewer per packet).
+    void on_packet(protocol::Packet& packet);
     void on_connect_packet(protocol::Packet& packet);
     /// Closes the Engine.IO session (its on_disconnect then disconnects the sockets).
     void close(DisconnectReason reason);

@@ -14,83 +14,160 @@
 #include "socketio/error.hpp"
 
 #include "common/rate_limited_log.hpp"
+#include "namespace_impl.hpp"
+#include "socket_impl.hpp"
 
 namespace socketio {
 
 namespace {
 
-using SidSet = std::unordered_set<std::string>;
+/// One local socket in its loop's shard.
+struct Member {
+    // What a broadcast reads comes first, in the cache line the map's node starts with.
+
+    /// The socket itself when the host is the server's namespace (see Shard::add): a broadcast
+    /// then reaches it without looking its sid up. Weak: a socket holds its namespace, which holds
+    /// this adapter. Empty with another host, which is then sent to by sid.
+    std::weak_ptr<detail::SocketImpl> socket;
+    /// Shard::match's marks (under the shard's mutex): excluded, or already matched.
+    mutable std::uint64_t mark = 0;
+    bool has_socket = false;
+    std::size_t index = 0;  // in Shard::members
+    std::string sid;
+    std::unordered_set<std::string> rooms;
+};
+
+/// What a broadcast reaches on one loop: the sockets it holds directly, and the sids of those it
+/// does not (a host other than the server's namespace).
+struct Recipients {
+    std::vector<std::shared_ptr<detail::SocketImpl>> sockets;
+    std::vector<std::string> sids;
+};
+
+/// A vector reused per thread for the recipients of one loop. Taken while in use: a send can run
+/// user code that broadcasts again on this thread, which then gets a fresh one.
+class RecipientsScratch {
+  public:
+    RecipientsScratch() : recipients_(std::move(spare())) {}
+    ~RecipientsScratch() {
+        recipients_.sockets.clear();
+        recipients_.sids.clear();
+        if (recipients_.sockets.capacity() >= spare().sockets.capacity()) {
+            spare() = std::move(recipients_);
+        }
+    }
+    RecipientsScratch(const RecipientsScratch&) = delete;
+    RecipientsScratch& operator=(const RecipientsScratch&) = delete;
+    Recipients& get() noexcept { return recipients_; }
+
+  private:
+    static Recipients& spare() {
+        thread_local Recipients recipients;
+        return recipients;
+    }
+    Recipients recipients_;
+};
 
 /// The room index of one loop's sockets. Written on that loop; the mutex lets other threads query.
 struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, SidSet> rooms;  // room -> sids
-    std::unordered_map<std::string, SidSet> sids;   // sid -> rooms
+    std::unordered_map<std::string, Member> sids;  // node-based: a Member never moves
+    std::unordered_map<std::string, std::unordered_set<const Member*>> rooms;
+    std::vector<Member*> members;  // every member, for a broadcast to the whole namespace
+    mutable std::uint64_t generation = 0;
+    std::size_t loop = 0;
+    detail::NamespaceImpl* sockets_host = nullptr;  // the host, when it is the server's namespace
+
+    /// Calls `f(member)` for each member `options` addresses (caller holds the mutex).
+    template <class F>
+    void for_each_match(const BroadcastOptions& options, F f) const {
+        // Marks instead of lookups per recipient: the excluded members get `excluded`, and with
+        // several rooms each member matched gets `matched`, so it is matched once.
+        generation += 2;
+        const std::uint64_t excluded = generation;
+        const std::uint64_t matched = generation + 1;
+        for (const auto& room : options.except) {
+            if (auto it = rooms.find(room); it != rooms.end()) {
+                for (const Member* member : it->second) member->mark = excluded;
+            }
+            // A sid excludes its socket even after it left its own room.
+            if (auto it = sids.find(room); it != sids.end()) it->second.mark = excluded;
+        }
+        if (options.rooms.empty()) {
+            for (const Member* member : members) {
+                if (member->mark != excluded) f(*member);
+            }
+            return;
+        }
+        const bool several = options.rooms.size() > 1;
+        for (const auto& room : options.rooms) {
+            auto it = rooms.find(room);
+            if (it == rooms.end()) continue;
+            for (const Member* member : it->second) {
+                if (member->mark == excluded || (several && member->mark == matched)) continue;
+                if (several) member->mark = matched;
+                f(*member);
+            }
+        }
+    }
 
     /// The sids addressed by `options` (caller holds the mutex).
     std::vector<std::string> match(const BroadcastOptions& options) const {
         std::vector<std::string> result;
-        auto excluded = [&](const std::string& sid) {
-            if (options.except.empty()) return false;
-            for (const auto& room : options.except) {
-                if (room == sid) return true;
-                auto it = rooms.find(room);
-                if (it != rooms.end() && it->second.count(sid)) return true;
-            }
-            return false;
-        };
-        if (options.rooms.empty()) {
-            result.reserve(sids.size());
-            for (const auto& [sid, joined] : sids) {
-                if (!excluded(sid)) result.push_back(sid);
-            }
-        } else if (options.rooms.size() == 1) {
-            auto it = rooms.find(options.rooms.front());
-            if (it != rooms.end()) {
-                result.reserve(it->second.size());
-                for (const auto& sid : it->second) {
-                    if (!excluded(sid)) result.push_back(sid);
-                }
-            }
-        } else {
-            SidSet seen;
-            for (const auto& room : options.rooms) {
-                auto it = rooms.find(room);
-                if (it == rooms.end()) continue;
-                for (const auto& sid : it->second) {
-                    if (!excluded(sid) && seen.insert(sid).second) result.push_back(sid);
-                }
-            }
-        }
+        for_each_match(options, [&](const Member& member) { result.push_back(member.sid); });
         return result;
     }
 
+    /// The recipients addressed by `options` (caller holds the mutex).
+    void match(const BroadcastOptions& options, Recipients& out) const {
+        for_each_match(options, [&](const Member& member) {
+            if (!member.has_socket) {
+                out.sids.push_back(member.sid);
+            } else if (auto socket = member.socket.lock()) {
+                out.sockets.push_back(std::move(socket));
+            }
+        });
+    }
+
     void add(const std::string& sid, const std::string& room) {
-        rooms[room].insert(sid);
-        sids[sid].insert(room);
+        auto [it, inserted] = sids.try_emplace(sid);
+        Member& member = it->second;
+        if (inserted) {
+            member.sid = sid;
+            if (sockets_host) {
+                // Once per socket: its registration with the namespace precedes its first room.
+                member.socket = sockets_host->local_socket(loop, sid);
+                member.has_socket = !member.socket.expired();
+            }
+            member.index = members.size();
+            members.push_back(&member);
+        }
+        if (member.rooms.insert(room).second) rooms[room].insert(&member);
     }
     void remove(const std::string& sid, const std::string& room) {
         auto s = sids.find(sid);
-        if (s != sids.end()) {
-            s->second.erase(room);
-        }
-        auto r = rooms.find(room);
-        if (r != rooms.end()) {
-            r->second.erase(sid);
-            if (r->second.empty()) rooms.erase(r);
-        }
+        if (s == sids.end() || s->second.rooms.erase(room) == 0) return;
+        leave_room(s->second, room);
     }
     void remove_all(const std::string& sid) {
         auto s = sids.find(sid);
         if (s == sids.end()) return;
-        for (const auto& room : s->second) {
-            auto r = rooms.find(room);
-            if (r != rooms.end()) {
-                r->second.erase(sid);
-                if (r->second.empty()) rooms.erase(r);
-            }
-        }
+        Member& member = s->second;
+        for (const auto& room : member.rooms) leave_room(member, room);
+        // Swap-remove from the dense list.
+        Member* last = members.back();
+        members[member.index] = last;
+        last->index = member.index;
+        members.pop_back();
         sids.erase(s);
+    }
+
+  private:
+    void leave_room(const Member& member, const std::string& room) {
+        auto r = rooms.find(room);
+        if (r == rooms.end()) return;
+        r->second.erase(&member);
+        if (r->second.empty()) rooms.erase(r);
     }
 };
 
@@ -169,6 +246,24 @@ void fan_out(AdapterHost& host, std::vector<Shard>& shards, const BroadcastOptio
     }
 }
 
+/// fan_out for sends: `on_loop(loop, recipients)` gets the addressed sockets themselves where the
+/// shard holds them, so that a broadcast costs no lookup per recipient.
+template <class OnLoop>
+void fan_out_recipients(AdapterHost& host, std::vector<Shard>& shards,
+                        const BroadcastOptions& options, OnLoop on_loop) {
+    auto shared_options = std::make_shared<const BroadcastOptions>(options);
+    for (std::size_t loop = 0; loop < shards.size(); ++loop) {
+        host.dispatch(loop, [&shard = shards[loop], loop, shared_options, on_loop] {
+            RecipientsScratch scratch;
+            {
+                std::lock_guard lock(shard.mutex);
+                shard.match(*shared_options, scratch.get());
+            }
+            on_loop(loop, scratch.get());
+        });
+    }
+}
+
 /// The addressed sockets join (Shard::add) or leave (Shard::remove) `rooms`, on their loops.
 void change_rooms(AdapterHost& host, std::vector<Shard>& shards, const BroadcastOptions& options,
                   const std::vector<std::string>& rooms,
@@ -198,12 +293,21 @@ auto with_shard_of(const AdapterHost& host, std::vector<Shard>& shards, const st
 }  // namespace
 
 struct InMemoryAdapter::Impl {
-    explicit Impl(std::size_t loops) : shards(loops) {}
+    Impl(AdapterHost& host, std::size_t loops) : shards(loops) {
+        // The server's namespace lets the shards hold its sockets; any other host is sent to by
+        // sid through AdapterHost::send.
+        auto* sockets_host = dynamic_cast<detail::NamespaceImpl*>(&host);
+        for (std::size_t loop = 0; loop < loops; ++loop) {
+            shards[loop].loop = loop;
+            shards[loop].sockets_host = sockets_host;
+        }
+    }
     std::vector<Shard> shards;
 };
 
 InMemoryAdapter::InMemoryAdapter(AdapterHost& host)
-    : host_(host), impl_(std::make_unique<Impl>(std::max<std::size_t>(1, host.loop_count()))) {}
+    : host_(host),
+      impl_(std::make_unique<Impl>(host, std::max<std::size_t>(1, host.loop_count()))) {}
 
 InMemoryAdapter::~InMemoryAdapter() = default;
 
@@ -223,10 +327,17 @@ void InMemoryAdapter::del_all(const std::string& sid) {
 
 void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& options) {
     auto packet = host_.encode_event(data);  // once, shared by every recipient
-    fan_out(host_, impl_->shards, options,
-            [this, packet](std::size_t loop, Shard&, const std::vector<std::string>& sids) {
-                if (!sids.empty()) host_.send(loop, sids, packet);
-            });
+    fan_out_recipients(host_, impl_->shards, options,
+                       [this, packet](std::size_t loop, Recipients& recipients) {
+                           // Each handle is dropped right after its send, while its
+                           // cache line is still hot: a second pass over 10,000 sockets
+                           // would miss the cache on each.
+                           for (auto& socket : recipients.sockets) {
+                               socket->send_on_loop(packet);
+                               socket.reset();
+                           }
+                           if (!recipients.sids.empty()) host_.send(loop, recipients.sids, packet);
+                       });
 }
 
 void InMemoryAdapter::broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
@@ -236,12 +347,24 @@ void InMemoryAdapter::broadcast_with_ack_local(const json& data, const Broadcast
     auto packet = host_.encode_event(data, id);
     auto loops_left = std::make_shared<std::atomic<std::size_t>>(impl_->shards.size());
     auto total = std::make_shared<std::atomic<std::size_t>>(0);
-    fan_out(host_, impl_->shards, options,
-            [this, id, packet, loops_left, total, on_local_count, on_ack](
-                std::size_t loop, Shard&, const std::vector<std::string>& sids) {
-                *total += sids.empty() ? 0 : host_.send_with_ack(loop, sids, packet, id, on_ack);
-                if (--*loops_left == 0) on_local_count(total->load());
-            });
+    fan_out_recipients(host_, impl_->shards, options,
+                       [this, id, packet, loops_left, total, on_local_count, on_ack](
+                           std::size_t loop, const Recipients& recipients) {
+                           std::size_t sent = 0;
+                           for (const auto& socket : recipients.sockets) {
+                               // As NamespaceImpl::send_with_ack: a socket over its pending-ack
+                               // bound is skipped.
+                               if (!socket->add_pending_ack(id, on_ack, std::nullopt)) continue;
+                               socket->send_on_loop(packet);
+                               ++sent;
+                           }
+                           if (!recipients.sids.empty()) {
+                               sent +=
+                                   host_.send_with_ack(loop, recipients.sids, packet, id, on_ack);
+                           }
+                           *total += sent;
+                           if (--*loops_left == 0) on_local_count(total->load());
+                       });
 }
 
 void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOptions& options,
@@ -287,7 +410,7 @@ std::vector<std::string> InMemoryAdapter::socket_rooms(const std::string& sid) c
     return with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) {
         auto it = shard.sids.find(sid);
         if (it == shard.sids.end()) return std::vector<std::string>{};
-        std::vector<std::string> rooms(it->second.begin(), it->second.end());
+        std::vector<std::string> rooms(it->second.rooms.begin(), it->second.rooms.end());
         std::sort(rooms.begin(), rooms.end());
         return rooms;
     });

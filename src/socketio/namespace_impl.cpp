@@ -91,6 +91,13 @@ std::shared_ptr<SocketImpl> NamespaceImpl::find(std::string_view sid) const {
     return it == registry_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<SocketImpl> NamespaceImpl::local_socket(std::size_t loop,
+                                                        std::string_view sid) const {
+    if (loop >= local_.size()) return nullptr;
+    auto it = local_[loop].find(sid);
+    return it == local_[loop].end() ? nullptr : it->second;
+}
+
 void NamespaceImpl::add_socket(const std::shared_ptr<SocketImpl>& socket) {
     if (socket->loop_index >= local_.size()) {
         throw std::out_of_range("socketio: session loop_index beyond the server's loops");
@@ -164,16 +171,15 @@ void NamespaceImpl::run_disconnect_handlers(Socket& socket, DisconnectReason rea
     }
 }
 
-void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
+void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
                                    std::optional<std::uint64_t> ack_id) {
     if (!data.is_array() || data.empty()) return;  // the parser rejects these already
-    // The name is moved out, and the arguments are moved into a fresh array rather than shifted
-    // down one by one with erase(begin()).
+    // The name is moved out and the arguments shifted down in place: moving a json is a copy of
+    // 16 bytes, cheaper than a fresh array's allocation.
     auto& elements = data.get_ref<json::array_t&>();
     std::string event = elements[0].is_string() ? std::move(elements[0].get_ref<std::string&>())
                                                 : elements[0].dump();
-    data = json::array_t(std::make_move_iterator(elements.begin() + 1),
-                         std::make_move_iterator(elements.end()));
+    elements.erase(elements.begin());
     if (server.workers) {
         auto it = events.find(event);
         if (it == events.end() || !it->second.coroutine) {
@@ -189,7 +195,7 @@ void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, js
 }
 
 void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
-                              json args, std::optional<std::uint64_t> ack_id) {
+                              json&& args, std::optional<std::uint64_t> ack_id) {
     Socket handle(socket);
     auto it = events.find(event);
     try {
@@ -220,6 +226,7 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
         if (handled && ack_id) {
             socket->send_ack(*ack_id, ack.is_array() ? std::move(ack) : json::array());
         }
+        destroy_shallow(args);  // what the handler left of them
     } catch (...) {
         handle_error(handle, event, args, std::current_exception());
     }

@@ -65,6 +65,9 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
 
     /// Any thread: a connected socket by sid.
     std::shared_ptr<SocketImpl> find(std::string_view sid) const;
+    /// On loop `loop`: its connected socket with this sid, or null (the in-memory adapter keeps
+    /// a handle to each socket, so that a broadcast looks none up).
+    std::shared_ptr<SocketImpl> local_socket(std::size_t loop, std::string_view sid) const;
     /// Loop: registers / unregisters a socket (registry, loop map, personal room).
     void add_socket(const std::shared_ptr<SocketImpl>& socket);
     void remove_socket(const std::shared_ptr<SocketImpl>& socket);
@@ -78,7 +81,7 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     std::optional<json> run_connect_handlers(Socket& socket, const json& auth);
     void run_disconnect_handlers(Socket& socket, DisconnectReason reason);
     /// Dispatches an EVENT (on the socket's loop).
-    void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json data,
+    void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
                         std::optional<std::uint64_t> ack_id);
     /// Routes an exception from a handler to the error handlers.
     void handle_error(Socket& socket, const std::string& event, const json& args,
@@ -90,7 +93,7 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     static json event_data(std::string_view event, json args);
 
   private:
-    void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, json args,
+    void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, json&& args,
                    std::optional<std::uint64_t> ack_id);
     /// Runs a coroutine handler detached on the socket's loop; acks or reports its exception.
     /// `args` is a copy for the error handler.

@@ -130,6 +130,11 @@ std::vector<std::shared_ptr<NamespaceImpl>> ServerCore::all_namespaces() const {
 }
 
 EncodedPacket ServerCore::encode(const protocol::Packet& packet) const {
+    std::string text;
+    if (parser->encode_text(packet, text)) {
+        return std::make_shared<const std::vector<engineio::Message>>(
+            1, engineio::Message::text(std::move(text)));
+    }
     auto frames = parser->encode(packet);
     auto messages = std::make_shared<std::vector<engineio::Message>>();
     messages->reserve(frames.size());
@@ -138,6 +143,16 @@ EncodedPacket ServerCore::encode(const protocol::Packet& packet) const {
                                          : engineio::Message::text(std::move(frame.data)));
     }
     return messages;
+}
+
+void ServerCore::send(engineio::Session& session, const protocol::Packet& packet) const {
+    std::string text;
+    if (parser->encode_text(packet, text)) {
+        session.send(engineio::Message::text(std::move(text)));
+        return;
+    }
+    auto encoded = encode(packet);
+    session.send(std::vector<engineio::Message>(*encoded));
 }
 
 bool ServerCore::on_connect(const engineio::SessionPtr& session) {
@@ -177,7 +192,7 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
         client->close(DisconnectReason::parse_error);
         return;
     }
-    if (packet) client->on_packet(std::move(*packet));
+    if (packet) client->on_packet(*packet);
 }
 
 void ServerCore::on_disconnect(const engineio::SessionPtr& session,

@@ -51,6 +51,9 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     std::vector<std::shared_ptr<NamespaceImpl>> all_namespaces() const;
 
     EncodedPacket encode(const protocol::Packet& packet) const;
+    /// Encodes `packet` for one recipient and sends it: a packet without attachments goes out as
+    /// one message built straight from its text, with no EncodedPacket around it.
+    void send(engineio::Session& session, const protocol::Packet& packet) const;
 
     // engineio::Handler
     bool on_connect(const engineio::SessionPtr& session) override;

@@ -37,9 +37,25 @@ void SocketImpl::send(const EncodedPacket& packet) {
     send_raw(packet);
 }
 
+void SocketImpl::send_on_loop(const EncodedPacket& packet) {
+    if (!connected.load(std::memory_order_acquire)) return;
+    if (buffering) {
+        connect_buffer.push_back(packet);
+        return;
+    }
+    send_raw(packet);
+}
+
 void SocketImpl::send_ack(std::uint64_t id, json args) {
-    send(
-        ns->server.encode(make_packet(protocol::PacketType::ack, ns->name(), std::move(args), id)));
+    if (!connected.load(std::memory_order_acquire)) return;
+    auto packet = make_packet(protocol::PacketType::ack, ns->name(), std::move(args), id);
+    if (running_in(executor) && buffering) {  // as send(): `buffering` is loop-only
+        connect_buffer.push_back(ns->server.encode(packet));
+    } else {
+        // One recipient: its message straight from the encoder, no shared EncodedPacket.
+        ns->server.send(*session, packet);
+    }
+    destroy_shallow(packet.data);
 }
 
 bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,

@@ -41,6 +41,8 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
 
     /// Sends an encoded packet if still connected (any thread).
     void send(const EncodedPacket& packet);
+    /// send() on the socket's loop, which it does not check (a broadcast's task on that loop).
+    void send_on_loop(const EncodedPacket& packet);
     /// Sends without the connected check (DISCONNECT, CONNECT_ERROR).
     void send_raw(const EncodedPacket& packet);
     /// Encodes and sends an ACK (any thread).

@@ -3,9 +3,16 @@
 // binary frame per attachment.
 
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "socketio/protocol/error.hpp"
 #include "socketio/protocol/parser.hpp"
@@ -62,6 +69,79 @@ bool is_valid_utf8(std::string_view s) noexcept {
         i += length;
     }
     return true;
+}
+
+// --- scanning eight bytes at a time
+// ----------------------------------------------------------------
+
+constexpr std::uint64_t every_byte(unsigned char b) noexcept {
+    return 0x0101010101010101ull * b;
+}
+
+// Whether any byte of `word` is a '"', a '\\' or a control character (below 0x20): the bytes
+// that end or escape a JSON string. Exact for "any" (a byte at or above 0x80 never counts): with
+// no byte below the subtrahend nothing borrows, and `& ~word` drops bytes with the top bit set.
+constexpr bool has_special_byte(std::uint64_t word) noexcept {
+    constexpr std::uint64_t high = every_byte(0x80);
+    const auto below = [](std::uint64_t w, unsigned char n) {
+        return (w - every_byte(n)) & ~w & high;
+    };
+    return (below(word, 0x20) | below(word ^ every_byte('"'), 1) |
+            below(word ^ every_byte('\\'), 1)) != 0;
+}
+
+// Where the first '"', '\\' or control character of [p, end) is (end if none), and whether a
+// byte at or above 0x80 comes before it.
+const char* find_special_byte(const char* p, const char* end, bool& non_ascii) noexcept {
+    std::uint64_t seen = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where x86-64 guarantees SSE2.
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, last_control), bytes);
+        const __m128i special = _mm_or_si128(
+            control, _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+        const auto special_mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+        auto high_mask = static_cast<unsigned>(_mm_movemask_epi8(bytes));  // top bits
+        if (special_mask != 0) {
+            const int first = __builtin_ctz(special_mask);
+            high_mask &= (1u << first) - 1;  // only the bytes before it
+            non_ascii = (seen & every_byte(0x80)) != 0 || high_mask != 0;
+            return p + first;
+        }
+        if (high_mask != 0) seen |= every_byte(0x80);
+        p += 16;
+    }
+#endif
+    while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        if (has_special_byte(word)) break;
+        seen |= word;
+        p += 8;
+    }
+    for (; p != end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == '"' || c == '\\') break;
+        seen |= c;
+    }
+    non_ascii = (seen & every_byte(0x80)) != 0;
+    return p;
+}
+
+bool is_ascii(std::string_view s) noexcept {
+    std::uint64_t seen = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, sizeof word);
+        seen |= word;
+    }
+    for (; i < s.size(); ++i) seen |= static_cast<unsigned char>(s[i]);
+    return (seen & every_byte(0x80)) == 0;
 }
 
 // --- JSON helpers --------------------------------------------------------------------------------
@@ -290,6 +370,354 @@ void append_json(std::string& out, const json& value) {
     serializer.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
 }
 
+// --- the fast reader -----------------------------------------------------------------------------
+
+// Builds the tree of the payloads clients commonly send in one pass and with one allocation per
+// string and container: nlohmann's lexer copies every character into two buffers and its SAX
+// parser grows each array as it goes. It reads a subset of JSON whose value is the one nlohmann
+// would build, and decides nothing else: at anything outside it (a backslash escape, a control
+// character, invalid UTF-8, a number nlohmann reads differently, deep nesting, a value over the
+// limits, any syntax error) it gives up and the caller parses with nlohmann, which then also
+// reports the error. So what it accepts is exactly what nlohmann accepts, only faster.
+class FastReader {
+  public:
+    /// `stack` is scratch space kept between calls (empty on entry and on return).
+    FastReader(std::string_view text, const ParserLimits& limits, std::vector<json>& stack)
+        : pos_(text.data()), end_(text.data() + text.size()), limits_(limits), stack_(stack) {}
+
+    /// The payload's tree in `out`, or false (then `out` is unchanged).
+    bool read(json& out) {
+        const bool ok = value(0) && (skip_whitespace(), pos_ == end_);
+        if (ok) out = std::move(stack_.back());
+        stack_.clear();
+        return ok;
+    }
+
+  private:
+    // Deeper payloads are left to nlohmann's parser, which does not recurse.
+    static constexpr std::size_t max_recursion = 64;
+
+    void skip_whitespace() noexcept {
+        while (pos_ != end_ && (*pos_ == ' ' || *pos_ == '\t' || *pos_ == '\n' || *pos_ == '\r')) {
+            ++pos_;
+        }
+    }
+
+    bool literal(std::string_view word) noexcept {
+        if (static_cast<std::size_t>(end_ - pos_) < word.size() ||
+            std::string_view(pos_, word.size()) != word) {
+            return false;
+        }
+        pos_ += word.size();
+        return true;
+    }
+
+    // Pushes one value onto the stack. `depth`: the containers around it.
+    bool value(std::size_t depth) {
+        skip_whitespace();
+        if (pos_ == end_ || ++values_ > limits_.max_values) return false;
+        switch (*pos_) {
+            case '[':
+                return array(depth + 1);
+            case '{':
+                return object(depth + 1);
+            case '"': {
+                std::string_view text;
+                if (!string(text)) return false;
+                stack_.emplace_back(std::string(text));
+                return true;
+            }
+            case 't':
+                if (!literal("true")) return false;
+                stack_.emplace_back(true);
+                return true;
+            case 'f':
+                if (!literal("false")) return false;
+                stack_.emplace_back(false);
+                return true;
+            case 'n':
+                if (!literal("null")) return false;
+                stack_.emplace_back(nullptr);
+                return true;
+            default:
+                return number();
+        }
+    }
+
+    bool enter(std::size_t depth) noexcept {
+        return depth <= limits_.max_nesting_depth && depth <= max_recursion;
+    }
+
+    bool array(std::size_t depth) {
+        if (!enter(depth)) return false;
+        ++pos_;  // '['
+        const std::size_t first = stack_.size();
+        skip_whitespace();
+        if (pos_ != end_ && *pos_ == ']') {
+            ++pos_;
+            stack_.emplace_back(json::value_t::array);
+            return true;
+        }
+        for (;;) {
+            if (!value(depth)) return false;
+            skip_whitespace();
+            if (pos_ == end_) return false;
+            const char c = *pos_++;
+            if (c == ']') break;
+            if (c != ',') return false;
+        }
+        // The elements sit on the stack: the array is allocated once, at its final size.
+        json::array_t elements(std::make_move_iterator(stack_.begin() + first),
+                               std::make_move_iterator(stack_.end()));
+        stack_.resize(first);
+        stack_.emplace_back(std::move(elements));
+        return true;
+    }
+
+    bool object(std::size_t depth) {
+        if (!enter(depth)) return false;
+        ++pos_;  // '{'
+        json result(json::value_t::object);
+        auto& members = result.get_ref<json::object_t&>();
+        skip_whitespace();
+        if (pos_ != end_ && *pos_ == '}') {
+            ++pos_;
+            stack_.push_back(std::move(result));
+            return true;
+        }
+        for (;;) {
+            skip_whitespace();
+            std::string_view key;
+            if (pos_ == end_ || *pos_ != '"' || !string(key)) return false;
+            skip_whitespace();
+            if (pos_ == end_ || *pos_++ != ':') return false;
+            if (!value(depth)) return false;
+            // A repeated key keeps the last value, as nlohmann's parser does.
+            members[std::string(key)] = std::move(stack_.back());
+            stack_.pop_back();
+            skip_whitespace();
+            if (pos_ == end_) return false;
+            const char c = *pos_++;
+            if (c == '}') break;
+            if (c != ',') return false;
+        }
+        stack_.push_back(std::move(result));
+        return true;
+    }
+
+    // A string without escapes: its bytes as they are.
+    bool string(std::string_view& text) noexcept {
+        const char* const start = ++pos_;  // after '"'
+        bool non_ascii = false;
+        pos_ = find_special_byte(pos_, end_, non_ascii);
+        if (pos_ == end_ || *pos_ != '"') return false;  // unterminated, an escape or a control
+        text = std::string_view(start, static_cast<std::size_t>(pos_ - start));
+        ++pos_;  // '"'
+        return !non_ascii || is_valid_utf8(text);
+    }
+
+    // JSON's number grammar; an integer nlohmann holds as an integer, or a float std::from_chars
+    // reads as strtod does (both round correctly).
+    bool number() {
+        const char* const start = pos_;
+        const bool negative = *pos_ == '-';
+        if (negative) ++pos_;
+        if (pos_ == end_ || !is_digit(*pos_)) return false;
+        bool integer = true;
+        if (*pos_ == '0') {
+            ++pos_;
+            if (pos_ != end_ && is_digit(*pos_)) return false;  // a leading zero
+        } else {
+            while (pos_ != end_ && is_digit(*pos_)) ++pos_;
+        }
+        if (pos_ != end_ && *pos_ == '.') {
+            integer = false;
+            ++pos_;
+            if (pos_ == end_ || !is_digit(*pos_)) return false;
+            while (pos_ != end_ && is_digit(*pos_)) ++pos_;
+        }
+        if (pos_ != end_ && (*pos_ == 'e' || *pos_ == 'E')) {
+            integer = false;
+            ++pos_;
+            if (pos_ != end_ && (*pos_ == '+' || *pos_ == '-')) ++pos_;
+            if (pos_ == end_ || !is_digit(*pos_)) return false;
+            while (pos_ != end_ && is_digit(*pos_)) ++pos_;
+        }
+        if (integer) {
+            // nlohmann: a negative integer is number_integer, any other number_unsigned; one out
+            // of their range becomes a float, which is left to it.
+            if (negative) {
+                std::int64_t v = 0;
+                const auto [end, ec] = std::from_chars(start, pos_, v);
+                if (ec != std::errc{} || end != pos_) return false;
+                stack_.emplace_back(static_cast<json::number_integer_t>(v));
+            } else {
+                std::uint64_t v = 0;
+                const auto [end, ec] = std::from_chars(start, pos_, v);
+                if (ec != std::errc{} || end != pos_) return false;
+                stack_.emplace_back(static_cast<json::number_unsigned_t>(v));
+            }
+            return true;
+        }
+        double v = 0;
+        const auto [end, ec] = std::from_chars(start, pos_, v);
+        if (ec != std::errc{} || end != pos_ || !std::isfinite(v)) return false;
+        stack_.emplace_back(static_cast<json::number_float_t>(v));
+        return true;
+    }
+
+    const char* pos_;
+    const char* const end_;
+    const ParserLimits& limits_;
+    std::vector<json>& stack_;
+    std::size_t values_ = 0;
+};
+
+// --- the fast writer -----------------------------------------------------------------------------
+
+// nlohmann's serializer, kept per thread: building one costs an allocation and a localeconv().
+// Writes what the fast writer leaves to it (floats, strings that are not valid UTF-8).
+class NlohmannWriter {
+  public:
+    void append(std::string& out, const json& value) {
+        buffer_.clear();
+        serializer_.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+        out += buffer_;
+    }
+
+    static NlohmannWriter& local() {
+        thread_local NlohmannWriter writer;
+        return writer;
+    }
+
+  private:
+    std::string buffer_;
+    nlohmann::detail::serializer<json> serializer_{
+        nlohmann::detail::output_adapter<char, std::string>(buffer_), ' ',
+        json::error_handler_t::replace};
+};
+
+// Appends `s` as a JSON string as nlohmann writes it with ensure_ascii off: only '"', '\\' and
+// control characters escaped (the usual short forms, else \u00xx). False, with nothing written,
+// for a string that is not valid UTF-8: its replacement characters are nlohmann's business.
+bool append_json_string(std::string& out, std::string_view s) {
+    bool non_ascii = false;
+    const char* const special = find_special_byte(s.data(), s.data() + s.size(), non_ascii);
+    const auto plain = static_cast<std::size_t>(special - s.data());  // s[0, plain) as it is
+    if ((non_ascii || !is_ascii(s.substr(plain))) && !is_valid_utf8(s)) return false;
+    out.push_back('"');
+    out.append(s.data(), plain);
+    std::size_t copied = plain;  // s[0, copied) is in `out`
+    for (std::size_t i = plain; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + copied, i - copied);
+        copied = i + 1;
+        switch (c) {
+            case '"':
+                out.append("\\\"");
+                break;
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\b':
+                out.append("\\b");
+                break;
+            case '\f':
+                out.append("\\f");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
+            default: {
+                constexpr std::string_view hex = "0123456789abcdef";
+                const char escape[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+                out.append(escape, sizeof escape);
+            }
+        }
+    }
+    out.append(s.data() + copied, s.size() - copied);
+    out.push_back('"');
+    return true;
+}
+
+template <class Integer>
+void append_integer(std::string& out, Integer value) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, end);
+}
+
+// Appends `value` as nlohmann's dump() (compact, ensure_ascii off, invalid UTF-8 replaced) writes
+// it, without its per-call setup and byte-at-a-time string escaping. False (out partly written)
+// at a binary or discarded value: the caller decides what those become.
+bool append_json_fast(std::string& out, const json& value) {
+    switch (value.type()) {
+        case json::value_t::null:
+            out.append("null");
+            return true;
+        case json::value_t::boolean:
+            out.append(value.get<bool>() ? "true" : "false");
+            return true;
+        case json::value_t::number_integer:
+            append_integer(out, value.get<json::number_integer_t>());
+            return true;
+        case json::value_t::number_unsigned:
+            append_integer(out, value.get<json::number_unsigned_t>());
+            return true;
+        case json::value_t::number_float:
+            NlohmannWriter::local().append(out, value);
+            return true;
+        case json::value_t::string: {
+            const auto& s = value.get_ref<const json::string_t&>();
+            if (!append_json_string(out, s)) NlohmannWriter::local().append(out, value);
+            return true;
+        }
+        case json::value_t::array: {
+            out.push_back('[');
+            bool first = true;
+            for (const auto& element : value.get_ref<const json::array_t&>()) {
+                if (!first) out.push_back(',');
+                first = false;
+                if (!append_json_fast(out, element)) return false;
+            }
+            out.push_back(']');
+            return true;
+        }
+        case json::value_t::object: {
+            out.push_back('{');
+            bool first = true;
+            for (const auto& [key, member] : value.get_ref<const json::object_t&>()) {
+                if (!first) out.push_back(',');
+                first = false;
+                if (!append_json_string(out, key)) NlohmannWriter::local().append(out, json(key));
+                out.push_back(':');
+                if (!append_json_fast(out, member)) return false;
+            }
+            out.push_back('}');
+            return true;
+        }
+        case json::value_t::binary:
+        case json::value_t::discarded:
+            return false;
+    }
+    return false;
+}
+
+// A string reused per thread to build a text frame in: the frame is then copied out at its final
+// size, one allocation instead of one per doubling.
+std::string& frame_scratch() {
+    thread_local std::string scratch;
+    scratch.clear();
+    return scratch;
+}
+
 // Is `payload` valid for `type`? socket.io-parser's isPayloadValid, and the spec's "mandatory"
 // payloads: EVENT needs a non-empty array, ACK an array, CONNECT_ERROR an object or a string.
 bool payload_valid(PacketType type, const json* payload) {
@@ -312,6 +740,21 @@ bool payload_valid(PacketType type, const json* payload) {
             return payload != nullptr && (payload->is_object() || payload->is_string());
     }
     return false;
+}
+
+// The text frame's header: <type>[<attachments>-][<nsp>,][<id>].
+void append_header(std::string& out, PacketType type, std::size_t attachments,
+                   const Packet& packet) {
+    out.push_back(static_cast<char>('0' + static_cast<int>(type)));
+    if (is_binary_type(type)) {
+        append_integer(out, attachments);
+        out.push_back('-');
+    }
+    if (!packet.nsp.empty() && packet.nsp != "/") {
+        out += packet.nsp;
+        out.push_back(',');
+    }
+    if (packet.id) append_integer(out, *packet.id);
 }
 
 // --- decoder ------------------------------------------------------------------------------------
@@ -421,12 +864,14 @@ class JsonDecoder final : public Decoder {
                 default:
                     return fail(ec, error::invalid_ack_id);
             }
-            if (auto failure = parse_bounded(body, limits_, packet.data)) {
-                if (*failure != error::invalid_json) return fail(ec, *failure);
-                const auto repaired = replace_lone_surrogates(body);
-                if (!repaired) return fail(ec, error::invalid_json);
-                if (auto again = parse_bounded(*repaired, limits_, packet.data)) {
-                    return fail(ec, *again);
+            if (!FastReader(body, limits_, scratch_).read(packet.data)) {
+                if (auto failure = parse_bounded(body, limits_, packet.data)) {
+                    if (*failure != error::invalid_json) return fail(ec, *failure);
+                    const auto repaired = replace_lone_surrogates(body);
+                    if (!repaired) return fail(ec, error::invalid_json);
+                    if (auto again = parse_bounded(*repaired, limits_, packet.data)) {
+                        return fail(ec, *again);
+                    }
                 }
             }
             has_payload = true;
@@ -477,6 +922,7 @@ class JsonDecoder final : public Decoder {
     std::size_t expected_attachments_ = 0;  // 0: none awaited
     std::vector<json::binary_t::container_type> attachments_;
     std::vector<std::uint32_t> references_;  // placeholders per attachment
+    std::vector<json> scratch_;              // FastReader's stack, kept for its capacity
 };
 
 // --- parser -------------------------------------------------------------------------------------
@@ -485,8 +931,32 @@ class JsonParser final : public Parser {
   public:
     explicit JsonParser(ParserLimits limits) : limits_(limits) {}
 
+    bool encode_text(const Packet& packet, std::string& out) const override {
+        std::string& frame = frame_scratch();
+        PacketType type = packet.type;
+        const bool may_have_attachments = type == PacketType::event ||
+                                          type == PacketType::binary_event ||
+                                          type == PacketType::ack || type == PacketType::binary_ack;
+        if (type == PacketType::binary_event) type = PacketType::event;
+        if (type == PacketType::binary_ack) type = PacketType::ack;
+        append_header(frame, type, 0, packet);
+        if (!packet.data.is_null()) {
+            const std::size_t header = frame.size();
+            if (!append_json_fast(frame, packet.data)) {
+                // A binary value: attachments for an EVENT or ACK, else what nlohmann makes of
+                // it (and of a discarded value).
+                if (may_have_attachments && has_binary(packet.data)) return false;
+                frame.resize(header);
+                append_json(frame, packet.data);
+            }
+        }
+        out.append(frame);
+        return true;
+    }
+
     std::vector<Frame> encode(const Packet& packet) const override {
         std::vector<Frame> frames(1);
+        if (encode_text(packet, frames.front().data)) return frames;
         PacketType type = packet.type;
         const json* data = &packet.data;
         json extracted;  // the payload with placeholders, only for a packet with attachments
@@ -504,16 +974,7 @@ class JsonParser final : public Parser {
         }
 
         std::string& out = frames.front().data;
-        out.push_back(static_cast<char>('0' + static_cast<int>(type)));
-        if (is_binary_type(type)) {
-            out += std::to_string(frames.size() - 1);
-            out.push_back('-');
-        }
-        if (!packet.nsp.empty() && packet.nsp != "/") {
-            out += packet.nsp;
-            out.push_back(',');
-        }
-        if (packet.id) out += std::to_string(*packet.id);
+        append_header(out, type, frames.size() - 1, packet);
         if (!data->is_null()) append_json(out, *data);
         return frames;
     }

@@ -42,6 +42,15 @@ class Parser {
     /// One packet → its Engine.IO messages (one text frame, then one binary frame per attachment,
     /// for the JSON parser).
     virtual std::vector<Frame> encode(const Packet& packet) const = 0;
+    /// Appends the packet's text frame to `out` when the packet encodes to that one frame (no
+    /// binary attachments) and returns true; else returns false with `out` unchanged (use
+    /// encode()). Lets a sender build its message without the vector of frames.
+    virtual bool encode_text(const Packet& packet, std::string& out) const {
+        auto frames = encode(packet);
+        if (frames.size() != 1 || frames.front().binary) return false;
+        out += frames.front().data;
+        return true;
+    }
     virtual std::unique_ptr<Decoder> make_decoder() const = 0;
 };
 
