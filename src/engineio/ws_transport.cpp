@@ -626,7 +626,9 @@ class WsTransportImpl final : public WsTransport,
                 return deliver(std::move(packet), valid);
             }
             case Kind::ping:
-                if (close_sent_) return;
+                // A client that sends pings but does not read could otherwise grow our buffer
+                // without bound: past the high-water mark, pings go unanswered.
+                if (close_sent_ || unwritten() > write_high_water) return;
                 take_spare(out_);
                 wsp::append_frame_header(out_, wsp::Opcode::pong, event.payload.size());
                 out_.append(event.payload);

@@ -194,6 +194,22 @@ const scenarios = {
         assert.ok(flooding.flushed() <= maxFlood, `the server read ${flooding.flushed()} bytes of the flood`);
         socket.destroy();
     },
+    // Sends `bytes` of WebSocket pings (125-byte payloads) and reads nothing: the server must not
+    // buffer a pong for each (the test watches its memory), and the session stays usable.
+    async ping_flood(base, { bytes }) {
+        const { socket, rest } = await rawWebSocket(base);
+        const { sid } = await readOpenPacket(socket, rest);
+        report("open", { sid });
+        socket.pause();
+        const chunk = Buffer.concat(Array.from({ length: 256 }, () => frame("p".repeat(125), 0x9)));
+        let written = 0;
+        while (written < Number(bytes)) {
+            if (!socket.write(chunk)) await new Promise((r) => socket.once("drain", r));
+            written += chunk.length;
+        }
+        report("flooded", { bytes: written });
+        socket.destroy();
+    },
 };
 
 runScenario(scenarios, parseArgs(), 30000);
