@@ -65,11 +65,9 @@ void Client::close(DisconnectReason reason) {
 }
 
 Handshake Client::make_handshake(json auth) {
-    if (!connection_handshake_) {
-        connection_handshake_ =
-            connection_handshake(session->request(), server.options.trust_forwarded_for);
-    }
-    Handshake h = *connection_handshake_;
+    // Built afresh for each namespace (rare) rather than cached: a cached copy of the request's
+    // headers and query would stay for the connection's life beside the socket's own.
+    Handshake h = connection_handshake(session->request(), server.options.trust_forwarded_for);
     h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();

@@ -40,10 +40,8 @@ class Client : public std::enable_shared_from_this<Client> {
     void send_packet(const protocol::Packet& packet);
 
   private:
-    /// A new socket's handshake: the connection's part (request, cookies, address) is built at
-    /// the first CONNECT and copied for the sockets of later ones.
+    /// A new socket's handshake: the connection's part (request, cookies, address) and `auth`.
     Handshake make_handshake(json auth);
-    std::optional<Handshake> connection_handshake_;
 };
 
 }  // namespace socketio::detail
