@@ -76,8 +76,8 @@ struct Options {
     double warmup = 1;
     double hold = 0;
     double after_close = 2;  // connect: seconds after closing everything before the last RSS
-    double timeout = 0;  // 0: derived from the other durations
-    double drain = 5;    // how long to wait for acks and deliveries after the window
+    double timeout = 0;      // 0: derived from the other durations
+    double drain = 5;        // how long to wait for acks and deliveries after the window
     pid_t server_pid = 0;
     int threads = 1;
     int sources = 32;
@@ -772,7 +772,8 @@ class Run {
             "\"server_rss_before_kb\":%ld,\"rss_per_client_kb\":%.2f,"
             "\"idle_rss_per_client_kb\":%.2f,\"rss_after_close_kb\":%ld,"
             "\"per_client\":{\"min\":%llu,\"median\":%llu,\"max\":%llu},"
-            "\"connected\":%llu,\"pings\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%s\"}\n",
+            "\"connected\":%llu,\"pings\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%"
+            "s\"}\n",
             options_.scenario_name.c_str(), options_.server_label.c_str(), clients(),
             options_.window, options_.payload, options_.threads, wall, unit,
             static_cast<unsigned long long>(total.count), throughput, per_cpu,
@@ -781,9 +782,8 @@ class Run {
             end.own_cpu - start.own_cpu, rss_held >= 0 ? rss_held : rss_end, rss_before,
             kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed, per_client_at(0),
             per_client_at(0.5), per_client_at(1), static_cast<unsigned long long>(ready_at_end_),
-            static_cast<unsigned long long>(pings()),
-            static_cast<unsigned long long>(total.errors), static_cast<unsigned long long>(missing),
-            error_text.c_str());
+            static_cast<unsigned long long>(pings()), static_cast<unsigned long long>(total.errors),
+            static_cast<unsigned long long>(missing), error_text.c_str());
         std::fflush(stdout);
         if (!total.first_error.empty()) std::cerr << "sio_loadgen: " << total.first_error << "\n";
         return progress && total.errors == 0 && missing == 0 ? 0 : 1;
@@ -852,7 +852,8 @@ void usage() {
     std::cerr
         << "usage: sio_loadgen --scenario echo|broadcast|connect --url ws://HOST:PORT[/PATH/]\n"
            "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
-           "       [--server-pid PID] [--server NAME] [--threads T] [--sources N] [--after-close S]\n"
+           "       [--server-pid PID] [--server NAME] [--threads T] [--sources N] [--after-close "
+           "S]\n"
            "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n"
            "       [--verbose 1]   (what each client did, on stderr)\n";
 }
