@@ -706,7 +706,10 @@ class WsTransportImpl final : public WsTransport,
         if (ec == net::error::operation_aborted && !socket_open()) return;
         const bool clean = ec == net::error::eof || ec == net::error::operation_aborted;
         if (closing_) {
-            // The client ended the connection during the close: done (cleanly or not).
+            // The client ended the connection during the close. After its EOF with everything of
+            // ours written, an ordinary close (a reset could still destroy data it has not read);
+            // otherwise a reset.
+            if (ec == net::error::eof && unwritten() == 0) return close_connection();
             return reset_connection();
         }
         fail(!clean);
@@ -773,6 +776,14 @@ class WsTransportImpl final : public WsTransport,
             in_.clear();
             arm_read();
         }
+    }
+
+    /// Closes the TCP connection in order (the close handshake and both ends' EOF are done).
+    void close_connection() {
+        if (linger_timer_) linger_timer_->cancel();
+        read_mode_ = ReadMode::stopped;
+        boost::system::error_code ignored;
+        raw_socket().close(ignored);
     }
 
     /// Closes the TCP connection at once, dropping what the kernel still holds to send: an
