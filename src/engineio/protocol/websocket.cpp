@@ -394,6 +394,21 @@ struct FrameReader::State {
 
     InflateResult inflate_message(std::string_view compressed, std::string_view& message);
 
+    /// Inflates a compressed message into `message`; false once the error event is set.
+    bool inflate_or_fail(Event& event, std::string_view compressed, std::string_view& message) {
+        switch (inflate_message(compressed, message)) {
+            case InflateResult::ok:
+                return true;
+            case InflateResult::too_big:
+                fail(event, close_code::too_big, "message over max_message_size");
+                return false;
+            case InflateResult::corrupt:
+                fail(event, close_code::protocol_error, "invalid deflate data");
+                return false;
+        }
+        return false;
+    }
+
     /// The event for a complete message, after the UTF-8 check of a text message.
     std::size_t deliver(Event& event, bool text, std::string_view message, std::size_t used) {
         if (text && !is_valid_utf8(message)) {
@@ -625,16 +640,7 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     if (opcode != 0 && fin) {
         // A whole message in one frame, the usual case: no copy unless it is compressed.
         std::string_view message = payload;
-        if (rsv1) {
-            switch (state.inflate_message(payload, message)) {
-                case InflateResult::ok:
-                    break;
-                case InflateResult::too_big:
-                    return state.fail(event, close_code::too_big, "message over max_message_size");
-                case InflateResult::corrupt:
-                    return state.fail(event, close_code::protocol_error, "invalid deflate data");
-            }
-        }
+        if (rsv1 && !state.inflate_or_fail(event, payload, message)) return 0;
         return state.deliver(event, opcode == 1, message, used);
     }
     if (opcode != 0) {
@@ -648,15 +654,8 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     if (!fin) return used;
     state.in_message = false;
     std::string_view message = state.assembly;
-    if (state.message_compressed) {
-        switch (state.inflate_message(state.assembly, message)) {
-            case InflateResult::ok:
-                break;
-            case InflateResult::too_big:
-                return state.fail(event, close_code::too_big, "message over max_message_size");
-            case InflateResult::corrupt:
-                return state.fail(event, close_code::protocol_error, "invalid deflate data");
-        }
+    if (state.message_compressed && !state.inflate_or_fail(event, state.assembly, message)) {
+        return 0;
     }
     return state.deliver(event, state.message_text, message, used);
 }
