@@ -93,11 +93,12 @@ void take_spare(std::string& buffer) {
     spares.pop_back();
 }
 
-/// Empties `buffer`, keeping its memory for another connection of this loop (or freeing it).
+/// Empties `buffer`, keeping its memory for another connection of this loop (or freeing it): at
+/// most 64 spares of at most 64 KiB, so a burst of big writes leaves at most 4 MiB per loop.
 void give_back(std::string& buffer) {
     buffer.clear();
     auto& spares = loop_buffers().spare_writes;
-    if (buffer.capacity() >= 256 && buffer.capacity() <= 1024 * 1024 && spares.size() < 64) {
+    if (buffer.capacity() >= 256 && buffer.capacity() <= 64 * 1024 && spares.size() < 64) {
         spares.push_back(std::move(buffer));
     }
     std::string().swap(buffer);
