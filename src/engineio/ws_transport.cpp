@@ -589,7 +589,12 @@ class WsTransportImpl final : public WsTransport,
         } else {
             in_.assign(data.data(), data.size());
         }
-        if (in_.empty()) std::string().swap(in_);  // an idle connection holds no read buffer
+        if (in_.empty()) {
+            // An idle connection holds no read buffer, nor the reader the one it assembled a
+            // fragmented or compressed message in (up to max_payload).
+            std::string().swap(in_);
+            if (reader_.buffered() == 0) reader_.shrink();
+        }
     }
 
     /// The batch (a read, and what it delivered) is over: hand deliveries to another loop, let
