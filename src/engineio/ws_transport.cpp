@@ -434,23 +434,29 @@ class WsTransportImpl final : public WsTransport,
                 const std::size_t n =
                     send_some(out_.data() + out_sent_, out_.size() - out_sent_, ec);
                 if (ec == net::error::would_block || ec == net::error::try_again) {
-                    // The kernel's buffer is full: go on once the socket is writable again.
+                    // The kernel's buffer is full: go on once the socket is writable again. What
+                    // is left may be under the high-water mark now: the session may go on.
                     write_blocked_ = true;
+                    acknowledge();
                     stream_.async_wait(
                         tcp::socket::wait_write,
                         [self = this->shared_from_this()](const boost::system::error_code& ec) {
                             self->write_blocked_ = false;
                             if (ec) return self->on_write_failed(ec);
-                            self->acknowledge();
                             self->write_out();
                         });
                     return;
                 }
                 if (ec) return on_write_failed(ec);
                 out_sent_ += n;
+                if (out_sent_ == out_.size()) {
+                    out_sent_ = 0;
+                    give_back(out_);
+                    // All written: a session that waited for room hands over what it queued
+                    // meanwhile (appended to out_, written by this loop).
+                    acknowledge();
+                }
             }
-            out_sent_ = 0;
-            give_back(out_);
             after_written();
         }
     }

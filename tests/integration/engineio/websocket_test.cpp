@@ -25,6 +25,16 @@ TEST(WebSocket, EchoesTextAndBinaryFrames) {
     EXPECT_EQ(server.record(sid).transport_at_connect, "websocket");
 }
 
+TEST(WebSocket, MessagesAfterOneOverTheHighWaterMarkStillArrive) {
+    // Sizes on both sides of what the kernel takes in one send on loopback.
+    for (const char* size : {"70000", "100000", "300000", "2000000"}) {
+        EchoServer server;
+        auto result =
+            server.run_script("websocket", "big_then_more", {std::string("size=") + size});
+        ASSERT_TRUE(result.ok()) << "size " << size << ": " << result.describe();
+    }
+}
+
 TEST(WebSocket, PermessageDeflateWithNodeWs) {
     EchoServer server({.websocket_compression = true});
     auto result = server.run_script("websocket", "deflate", {"negotiated=1"});

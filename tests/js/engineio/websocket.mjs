@@ -134,6 +134,22 @@ const scenarios = {
         report("closed", closed);
         if (STRICT) assert.equal(closed.code, 1001, "close code going away");
     },
+    // A message bigger than the transport's high-water mark (64 KiB), then more: everything after
+    // it still arrives (the session is told its big write is done once the kernel has it).
+    async big_then_more(base, { size = 100000 }) {
+        const { socket, handshake } = await openWebSocket(base);
+        report("open", { sid: handshake.sid });
+        for (let round = 0; round < 3; round++) {
+            socket.send(`4cmd:big:${size}`);
+            socket.send("4cmd:burst:3");
+            socket.send("4after");
+            assert.equal((await socket.nextNonPing()).length, size + 1);
+            for (let i = 0; i < 3; i++) assert.equal(await socket.nextNonPing(), `4m${i}`);
+            assert.equal(await socket.nextNonPing(), "4after");
+        }
+        socket.close();
+        await socket.waitClose();
+    },
     // permessage-deflate with Node's ws client (it offers "permessage-deflate;
     // client_max_window_bits"; threshold 0: it compresses every message, even one byte). With
     // `negotiated`, the extension must be agreed and messages both ways (small ones the server
