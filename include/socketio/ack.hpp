@@ -5,12 +5,9 @@
 #include <system_error>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
+#include "socketio/json.hpp"
 
 namespace socketio {
-
-using json = nlohmann::json;
 
 /// Several ack arguments returned from a handler:
 ///   io.on("sum", [](socketio::Socket&, int a, int b) { return socketio::Ack{a + b, "ok"}; });
@@ -21,7 +18,7 @@ struct Ack {
 
     Ack() = default;
     template <class... T>
-    explicit Ack(T&&... values) : args(json::array({json(std::forward<T>(values))...})) {}
+    explicit Ack(T&&... values) : args(json::array({to_json_value(std::forward<T>(values))...})) {}
     /// From an array of arguments as it is.
     static Ack from_array(json array) { return Ack(std::move(array), adopt); }
 

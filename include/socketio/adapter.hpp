@@ -13,14 +13,12 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <nlohmann/json.hpp>
 
 #include "engineio/message.hpp"
 #include "socketio/ack.hpp"
+#include "socketio/json.hpp"
 
 namespace socketio {
-
-using json = nlohmann::json;
 
 /// Which sockets a broadcast (or a room query) addresses.
 struct BroadcastOptions {

@@ -6,12 +6,9 @@
 #include <string>
 #include <system_error>
 #include <type_traits>
-
-#include <nlohmann/json.hpp>
+#include "socketio/json.hpp"
 
 namespace socketio {
-
-using json = nlohmann::json;
 
 /// Errors of the Socket.IO server layer (category "socketio"). Acks report them through the
 /// std::error_code of their callback; emitting a reserved event name throws std::system_error.

@@ -14,27 +14,19 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
 
 #include "engineio/request.hpp"
 #include "socketio/ack.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/detail/handler.hpp"
+#include "socketio/json.hpp"
 
 namespace socketio {
-
-using json = nlohmann::json;
 
 namespace detail {
 class SocketImpl;
 class NamespaceImpl;
 }  // namespace detail
-
-/// A binary argument: `s.emit("file", socketio::binary(bytes))` sends it as a binary attachment.
-/// Incoming binary arguments arrive as json binary values (`j.is_binary()`, `j.get_binary()`).
-inline json binary(std::string_view bytes) {
-    return json::binary(json::binary_t::container_type(bytes.begin(), bytes.end()));
-}
 
 /// Why a socket left its namespace (the strings are Socket.IO's disconnect reasons).
 enum class DisconnectReason {

@@ -32,11 +32,11 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 /// Empties `value` if it is an array, destroying its elements first. nlohmann's destructor moves
 /// a container's elements to a heap-allocated stack (so that deep trees do not recurse): one
 /// allocation for every array it destroys, which a flat array of arguments does not need.
-inline void destroy_shallow(nlohmann::json& value) noexcept {
-    if (value.is_array()) value.get_ref<nlohmann::json::array_t&>().clear();
+inline void destroy_shallow(json& value) noexcept {
+    if (value.is_array()) value.get_ref<json::array_t&>().clear();
 }
 
-inline protocol::Packet make_packet(protocol::PacketType type, std::string nsp, nlohmann::json data,
+inline protocol::Packet make_packet(protocol::PacketType type, std::string nsp, json data,
                                     std::optional<std::uint64_t> id = std::nullopt) {
     protocol::Packet packet;
     packet.type = type;

@@ -11,8 +11,8 @@
 namespace siotest {
 
 /// Every line of `output` that parses as a JSON object, in order; other lines are skipped.
-std::vector<nlohmann::json> json_lines(std::string_view output);
+std::vector<nlohmann::ordered_json> json_lines(std::string_view output);
 /// The JSON lines whose "event" member equals `event`.
-std::vector<nlohmann::json> json_events(std::string_view output, std::string_view event);
+std::vector<nlohmann::ordered_json> json_events(std::string_view output, std::string_view event);
 
 }  // namespace siotest

@@ -12,10 +12,10 @@
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
 
 #include "socketio/ack.hpp"
 #include "socketio/error.hpp"
+#include "socketio/json.hpp"
 
 namespace socketio {
 
@@ -23,8 +23,6 @@ class Socket;
 enum class DisconnectReason;
 
 namespace detail {
-
-using json = nlohmann::json;
 
 // --- erased handler types ------------------------------------------------------------------------
 
@@ -140,7 +138,7 @@ constexpr bool is_event_handler() {
 template <class... Args>
 json make_args(const Args&... args) {
     json array = json::array();
-    (array.push_back(json(args)), ...);
+    (array.push_back(to_json_value(args)), ...);
     return array;
 }
 
@@ -154,7 +152,7 @@ json to_ack_args(R&& value) {
         return std::apply([](auto&&... v) { return make_args(v...); }, std::forward<R>(value));
     } else {
         json array = json::array();
-        array.push_back(json(std::forward<R>(value)));
+        array.push_back(to_json_value(std::forward<R>(value)));
         return array;
     }
 }
@@ -258,8 +256,7 @@ EventHandler make_event_handler(F f) {
 template <class R>
 constexpr bool is_ack_result() {
     using D = std::decay_t<R>;
-    return std::is_void_v<D> || std::is_same_v<D, Ack> || is_tuple<D>::value ||
-           std::is_constructible_v<json, D>;
+    return std::is_void_v<D> || std::is_same_v<D, Ack> || is_tuple<D>::value || JsonConvertible<D>;
 }
 
 /// F(Socket&, const std::string& event, json& args) returning an ack result, or an awaitable of

@@ -14,6 +14,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "socketio/protocol/bounded_builder.hpp"
 #include "socketio/protocol/error.hpp"
 #include "socketio/protocol/parser.hpp"
 
@@ -146,62 +147,8 @@ bool is_ascii(std::string_view s) noexcept {
 
 // --- JSON helpers --------------------------------------------------------------------------------
 
-// Builds the payload's tree like json::parse, counting as it goes: over ParserLimits::max_values
-// values or max_nesting_depth levels it stops at once, so a hostile payload costs the work and
-// memory of at most that many values, whatever its size ("[{},{},…]" would otherwise turn 1 MB
-// of input into ~40 MB of tree). nlohmann's parser is iterative, so depth costs no stack here.
-class BoundedBuilder {
-  public:
-    BoundedBuilder(json& result, const ParserLimits& limits)
-        : dom_(result, false), limits_(limits) {}
-
-    bool null() { return value() && dom_.null(); }
-    bool boolean(bool v) { return value() && dom_.boolean(v); }
-    bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
-    bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
-    bool number_float(json::number_float_t v, const json::string_t& s) {
-        return value() && dom_.number_float(v, s);
-    }
-    bool string(json::string_t& v) { return value() && dom_.string(v); }
-    bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
-    bool start_object(std::size_t n) { return value() && enter() && dom_.start_object(n); }
-    bool key(json::string_t& k) { return dom_.key(k); }
-    bool end_object() {
-        --depth_;
-        return dom_.end_object();
-    }
-    bool start_array(std::size_t n) { return value() && enter() && dom_.start_array(n); }
-    bool end_array() {
-        --depth_;
-        return dom_.end_array();
-    }
-    template <class Exception>
-    bool parse_error(std::size_t, const std::string&, const Exception&) {
-        failure_ = error::invalid_json;
-        return false;
-    }
-
-    /// Why the parse stopped (valid only after sax_parse returned false).
-    error failure() const noexcept { return failure_; }
-
-  private:
-    bool value() {
-        if (++values_ <= limits_.max_values) return true;
-        failure_ = error::too_many_values;
-        return false;
-    }
-    bool enter() {
-        if (++depth_ <= limits_.max_nesting_depth) return true;
-        failure_ = error::nesting_too_deep;
-        return false;
-    }
-
-    nlohmann::detail::json_sax_dom_parser<json> dom_;
-    const ParserLimits& limits_;
-    std::size_t values_ = 0;
-    std::size_t depth_ = 0;
-    error failure_ = error::invalid_json;
-};
+using detail::BoundedBuilder;
+using detail::OrderedMembers;
 
 // Parses a payload within the limits; on failure `out` is null and the error is returned.
 std::optional<error> parse_bounded(std::string_view text, const ParserLimits& limits, json& out) {
@@ -478,7 +425,7 @@ class FastReader {
         if (!enter(depth)) return false;
         ++pos_;  // '{'
         json result(json::value_t::object);
-        auto& members = result.get_ref<json::object_t&>();
+        OrderedMembers members(result.get_ref<json::object_t&>());
         skip_whitespace();
         if (pos_ != end_ && *pos_ == '}') {
             ++pos_;
@@ -492,8 +439,7 @@ class FastReader {
             skip_whitespace();
             if (pos_ == end_ || *pos_++ != ':') return false;
             if (!value(depth)) return false;
-            // A repeated key keeps the last value, as nlohmann's parser does.
-            members[std::string(key)] = std::move(stack_.back());
+            members.add(std::string(key), std::move(stack_.back()));
             stack_.pop_back();
             skip_whitespace();
             if (pos_ == end_) return false;

@@ -10,7 +10,9 @@
 
 namespace socketio::protocol {
 
-using json = nlohmann::json;
+/// The payload value type: objects keep their keys in the order the peer sent them (as JSON.parse
+/// and Python dicts do), so a relayed object arrives as it was sent.
+using json = nlohmann::ordered_json;
 
 enum class PacketType : std::uint8_t {
     connect = 0,

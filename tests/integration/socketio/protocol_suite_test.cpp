@@ -15,7 +15,7 @@ namespace siotest {
 namespace {
 
 using namespace std::chrono_literals;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 TEST(ProtocolSuite, EveryCasePasses) {
     socketio::ServerOptions options;

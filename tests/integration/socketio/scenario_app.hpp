@@ -25,7 +25,7 @@
 namespace siotest {
 
 using namespace std::chrono_literals;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// How a client connects (the scenarios' transport=… parameter).
 enum class Mode { polling, websocket, upgrade };
