@@ -278,10 +278,7 @@ void SocketIoEchoRoundTrip(benchmark::State& state) {
     std::uint64_t delivered = 0;
     auto io = std::make_unique<socketio::Server>(
         socketio::ServerOptions{}, std::vector<boost::asio::any_io_executor>{loop.get_executor()});
-    io->on("*", [](socketio::Socket&, const std::string& event, socketio::json& args) {
-        if (event == "echo") return socketio::Ack::from_array(std::move(args));
-        return socketio::Ack{};
-    });
+    io->on("echo", [](socketio::Socket&, socketio::Args args) { return args; });
     const auto handler = io->engine_handler();
     const auto session = std::make_shared<CountingSession>("s0", loop, delivered);
     const engineio::SessionPtr base = session;

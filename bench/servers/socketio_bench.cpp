@@ -31,10 +31,7 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     socketio::Server io;
-    io.on("*", [](socketio::Socket&, const std::string& event, json& args) {
-        if (event == "echo") return socketio::Ack::from_array(std::move(args));
-        return socketio::Ack{};
-    });
+    io.on("echo", [](socketio::Socket&, socketio::Args args) { return args; });
     io.on("broadcast", [&io](socketio::Socket&, json payload) -> boost::asio::awaitable<void> {
         io.emit("bcast", payload);
         // The contract acks only once every client's send path has the bcast. The broadcast

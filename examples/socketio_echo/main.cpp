@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
 
     socketio::Server io{options};
 
-    io.on("connect", [](socketio::Socket& s) {
+    io.on_connect([](socketio::Socket& s) {
         json query = json::object();
         for (const auto& [k, v] : s.handshake().request.query) query[k] = v;
         s.emit("welcome", s.sid(), query);
@@ -96,30 +96,31 @@ int main(int argc, char** argv) {
     io.on("shout", [](socketio::Socket& s, const json& message) {
         s.broadcast().emit("shouted", s.sid(), message);
     });
-    io.on("*", [](socketio::Socket& s, const std::string& event, json& args) {
-        if (event == "echo") {
-            s.emit_args("echo", args);
-            return socketio::Ack::from_array(args);
-        }
-        if (event == "ask") {
-            s.timeout(std::chrono::seconds(5))
-                .emit_args_with_ack("question", args, [s](std::error_code ec, json answer) {
-                    if (ec) {
-                        s.emit("answer", json{{"error", ec.message()}});
-                    } else {
-                        s.emit_args("answer", std::move(answer));
-                    }
-                });
-            return socketio::Ack{"asked"};
-        }
+    io.on("echo", [](socketio::Socket& s, socketio::Args args) {
+        s.emit("echo", args);
+        return args;  // the ack: every argument, as it came
+    });
+    io.on("ask", [](socketio::Socket& s, socketio::Args args) {
+        s.timeout(std::chrono::seconds(5))
+            .emit_with_ack("question", args, [s](std::error_code ec, json answer) {
+                if (ec) {
+                    s.emit("answer", json{{"error", ec.message()}});
+                } else {
+                    s.emit_args("answer", std::move(answer));
+                }
+            });
+        return "asked";
+    });
+    io.on_catch_all([](socketio::Socket&, const std::string& event, socketio::Args) {
         return socketio::Ack{"unknown event", event};
     });
-    io.of("/admin").on("connect", [](socketio::Socket&, const json& auth) {
+    io.of("/admin").use([](socketio::Socket&, const json& auth) {
         if (auth.value("token", "") != "admin") {
             throw socketio::ConnectionRefused("not authorized", {{"hint", "token"}});
         }
     });
-    io.of("/admin").on("count", [&io](socketio::Socket&) { return io.of("/").sockets().size(); });
+    io.of("/admin").on("count",
+                       [](socketio::Socket& s) { return s.server().of("/").sockets().size(); });
 
     try {
         io.listen(host, static_cast<std::uint16_t>(port));

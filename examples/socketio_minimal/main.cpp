@@ -8,7 +8,7 @@ using socketio::json;
 
 int main() {
     socketio::Server io{{.engine = {.cors_allowed_origins = {"*"}}}};
-    io.on("connect", [](socketio::Socket& s, const json& auth) { return auth.contains("token"); });
+    io.on_connect([](socketio::Socket&, const json& auth) { return auth.contains("token"); });
     io.on("join", [](socketio::Socket& s, std::string room) { s.join(room); });
     io.on("chat", [](socketio::Socket& s, const json& msg) {
         s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except the sender

@@ -1,6 +1,7 @@
 #pragma once
 // engineio::Session — one Engine.IO connection as its user (e.g. Socket.IO) sees it.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ class Session {
     /// Queues several messages that go out together and in order (a Socket.IO packet with
     /// binary attachments).
     virtual void send(std::vector<Message> messages) = 0;
+    /// Bytes queued for the client and not yet written to it (WebSocket's bufferedAmount), which
+    /// ServerOptions::max_send_queue_bytes bounds: a sender can hold back before the bound closes
+    /// the session. Exact on the session's loop; from another thread, as of the loop's last turn.
+    virtual std::size_t buffered_bytes() const noexcept { return 0; }
     /// Closes the session (a CLOSE packet, then the transport closes). The handler's
     /// on_disconnect follows with DisconnectReason::server_close.
     virtual void close() = 0;

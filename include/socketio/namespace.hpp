@@ -41,21 +41,24 @@ class NamespaceHandler {
   public:
     virtual ~NamespaceHandler() = default;
     /// Return false or throw ConnectionRefused to refuse. Default: accept.
-    virtual bool on_connect(Socket& socket, const json& auth) { return true; }
-    virtual void on_disconnect(Socket& socket, DisconnectReason reason) {}
-    /// Routes one event. `args` is the array of its arguments; on success sets `ack_args` (an
-    /// array) and returns true; returns false when no method handles `event` (the catch-all
-    /// handler then gets it). The default looks the event up among the bound methods.
-    virtual bool dispatch(Socket& socket, const std::string& event, json& args, json& ack_args);
+    virtual bool on_connect(Socket& /*socket*/, const json& /*auth*/) { return true; }
+    virtual void on_disconnect(Socket& /*socket*/, DisconnectReason /*reason*/) {}
+    /// Routes one event. `args` is the array of its arguments; `respond` sends the ack (when the
+    /// client asked for one). Returns false when no method handles `event` (the catch-all then
+    /// gets it). The default looks the event up among the bound methods and acks with what the
+    /// method returns, by the rules of Namespace::on.
+    virtual bool dispatch(Socket& socket, const std::string& event, json& args,
+                          const Responder& respond);
 
   protected:
-    /// Binds a method R Self::method(Socket&, P...) to an event (same rules as lambdas).
+    /// Binds a method R Self::method(Socket&, P...) to an event (the same parameters and results
+    /// as a lambda given to Namespace::on, checked the same way when this compiles).
     template <class Self, class R, class... P>
     void bind(std::string event, R (Self::*method)(Socket&, P...)) {
         auto* self = static_cast<Self*>(this);
         methods_[std::move(event)] =
             detail::make_event_handler([self, method](Socket& socket, P... args) -> R {
-                return (self->*method)(socket, args...);
+                return (self->*method)(socket, std::forward<P>(args)...);
             });
     }
 
@@ -65,16 +68,16 @@ class NamespaceHandler {
 
 // clang-format off
 /// One namespace of a server: its handlers, its adapter and its sockets. A Namespace is a cheap
-/// handle (Server::of() returns one); copies refer to the same namespace.
+/// handle (Server::of() and Socket::nsp() return one); copies refer to the same namespace.
 ///
 ///   auto admin = io.of("/admin");
-///   admin.on("connect", [](socketio::Socket& s, const json& auth) {
-///       return auth.contains("key");
+///   admin.use([](socketio::Socket& s, const json& auth) {        // before on_connect
+///       if (!auth.contains("key")) throw socketio::ConnectionRefused("no key");
 ///   });
-///   admin.on("kick", [admin](socketio::Socket& s, std::string sid) { admin.disconnect(sid); });
+///   admin.on("kick", [](socketio::Socket& s, std::string sid) { s.nsp().disconnect(sid); });
 ///
-/// Thread safety: register handlers (on*, set_handler) before the server starts; every other
-/// member is safe from any thread.
+/// Thread safety: register handlers (on*, use, set_handler) before the server starts; every
+/// other member is safe from any thread.
 // clang-format on
 class Namespace {
   public:
@@ -82,42 +85,88 @@ class Namespace {
 
     const std::string& name() const noexcept;
 
-    /// Registers a handler by event name:
-    ///  - "connect": (Socket&) or (Socket&, const json& auth), returning void or bool (false
-    ///    refuses; throwing ConnectionRefused refuses with a message and data);
-    ///  - "disconnect": (Socket&) or (Socket&, DisconnectReason);
-    ///  - "*": the catch-all, (Socket&, const std::string& event, json& args) → ack;
-    ///  - any other name: (Socket&, P…) where each P is json or a type with from_json, one per
-    ///    argument (missing arguments are null); the return value is the ack: void (no
-    ///    arguments), one value, a std::tuple or an Ack (several), or boost::asio::awaitable<…>
-    ///    of those for a coroutine handler (runs on the socket's loop).
-    /// Throws std::system_error(error::invalid_handler) when the signature does not fit the name.
+    /// The handler of an event: (Socket&, P…) where each P is json or a type with from_json, one
+    /// per argument (missing arguments are null); then optionally socketio::Args (the remaining
+    /// arguments, or all of them) and last optionally socketio::Responder (the ack, answered when
+    /// the handler chooses). The return value is the ack: one value, a std::tuple or an Ack
+    /// (several), Args (those arguments), or boost::asio::awaitable<…> of those for a coroutine
+    /// handler (runs on the socket's loop). `void` acks with no arguments, except for a handler
+    /// that takes Args or a Responder: it acks only with what it returns or responds. A signature
+    /// that fits none of this fails to compile with a static_assert saying what is wrong.
+    ///
+    /// The reserved names also work here, as python-socketio's `on('connect')` does: "connect"
+    /// (on_connect), "disconnect" (on_disconnect) and "*" (on_catch_all); a handler whose
+    /// signature does not fit the name given throws std::system_error(error::invalid_handler).
     template <class F>
     const Namespace& on(std::string_view event, F&& handler) const {
         using D = std::decay_t<F>;
         if (event == "connect") {
             if constexpr (detail::is_connect_handler<D>()) {
-                set_connect(detail::make_connect_handler(D(std::forward<F>(handler))));
-                return *this;
+                return on_connect(std::forward<F>(handler));
             }
         } else if (event == "disconnect") {
             if constexpr (detail::is_disconnect_handler<D>()) {
-                set_disconnect(detail::make_disconnect_handler(D(std::forward<F>(handler))));
-                return *this;
+                return on_disconnect(std::forward<F>(handler));
             }
         } else if (event == "*") {
             if constexpr (detail::is_catch_all_handler<D>()) {
-                set_catch_all(detail::make_catch_all_handler(D(std::forward<F>(handler))));
-                return *this;
+                return on_catch_all(std::forward<F>(handler));
             }
-        } else {
-            if constexpr (detail::is_event_handler<D>()) {
-                set_event(std::string(event),
-                          detail::make_event_handler(D(std::forward<F>(handler))));
-                return *this;
-            }
+        } else if constexpr (detail::is_event_handler<D>()) {
+            set_event(std::string(event), detail::make_event_handler(D(std::forward<F>(handler))));
+            return *this;
+        } else if constexpr (!detail::is_connect_handler<D>() &&
+                             !detail::is_disconnect_handler<D>() &&
+                             !detail::is_catch_all_handler<D>()) {
+            // Fits nothing: the event handler's static_assert says why.
+            detail::make_event_handler(D(std::forward<F>(handler)));
         }
         throw std::system_error(make_error_code(error::invalid_handler), std::string(event));
+    }
+    /// The connect handler: (Socket&) or (Socket&, const json& auth), returning void, bool (false
+    /// refuses) or an awaitable of either (a coroutine: e.g. to check a token against a
+    /// database; the client waits for its CONNECT meanwhile). Throw ConnectionRefused to refuse
+    /// with a message and data. Runs after the middlewares (use()).
+    template <class F>
+    const Namespace& on_connect(F&& handler) const {
+        set_connect(detail::make_connect_handler(std::decay_t<F>(std::forward<F>(handler))));
+        return *this;
+    }
+    /// The disconnect handler: (Socket&) or (Socket&, DisconnectReason), returning void.
+    template <class F>
+    const Namespace& on_disconnect(F&& handler) const {
+        set_disconnect(detail::make_disconnect_handler(std::decay_t<F>(std::forward<F>(handler))));
+        return *this;
+    }
+    /// Sees every incoming event before its handler (Node's socket.onAny):
+    /// (Socket&, const std::string& event, const Args& args) → void. It never acks.
+    template <class F>
+    const Namespace& on_any(F&& handler) const {
+        static_assert(detail::is_any_handler<std::decay_t<F>>(),
+                      "socketio: an on_any handler is callable as (socketio::Socket&, const "
+                      "std::string& event, const socketio::Args& args) and returns void");
+        if constexpr (detail::is_any_handler<std::decay_t<F>>()) {
+            set_any(detail::AnyHandler(std::forward<F>(handler)));
+        }
+        return *this;
+    }
+    /// The catch-all (python-socketio's '*'): events that have no handler of their own,
+    /// (Socket&, const std::string& event, Args args[, Responder]). It acks only with what it
+    /// returns or responds.
+    template <class F>
+    const Namespace& on_catch_all(F&& handler) const {
+        set_catch_all(detail::make_catch_all_handler(std::decay_t<F>(std::forward<F>(handler))));
+        return *this;
+    }
+    /// A middleware (Node's namespace.use): runs for every connection to this namespace before
+    /// the connect handler, in the order registered, with the same signatures as on_connect
+    /// (coroutines too). The first that refuses (returns false or throws ConnectionRefused) ends
+    /// the connection attempt: the client gets CONNECT_ERROR with the message and data, and the
+    /// later middlewares and the connect handler do not run.
+    template <class F>
+    const Namespace& use(F&& middleware) const {
+        add_middleware(detail::make_connect_handler(std::decay_t<F>(std::forward<F>(middleware))));
+        return *this;
     }
     /// The handler of exceptions thrown by this namespace's event handlers (else the server's
     /// default, else a log line; the connection survives).
@@ -126,8 +175,8 @@ class Namespace {
     const Namespace& set_handler(std::shared_ptr<NamespaceHandler> handler) const;
 
     // --- emitting (to every socket of the namespace unless narrowed) ---------------------------
-    template <class... Args>
-    void emit(std::string_view event, const Args&... args) const {
+    template <class... T>
+    void emit(std::string_view event, const T&... args) const {
         broadcast().emit(event, args...);
     }
     Broadcast broadcast() const;
@@ -169,6 +218,8 @@ class Namespace {
     void set_connect(detail::ConnectHandler handler) const;
     void set_disconnect(detail::DisconnectHandler handler) const;
     void set_catch_all(detail::CatchAllHandler handler) const;
+    void set_any(detail::AnyHandler handler) const;
+    void add_middleware(detail::ConnectHandler middleware) const;
     void set_event(std::string event, detail::EventHandler handler) const;
 
     std::shared_ptr<detail::NamespaceImpl> impl_;

@@ -65,10 +65,37 @@ class Server {
     /// leading '/' gets one. Throws std::invalid_argument if the name contains ',' (the wire
     /// format ends a namespace there; no client could reach it).
     Namespace of(std::string_view nsp);
-    /// Handlers of "/" (see Namespace::on for the signatures).
+    /// Handlers of "/" (see Namespace::on, on_connect, … for the signatures).
     template <class F>
     Server& on(std::string_view event, F&& handler) {
         of("/").on(event, std::forward<F>(handler));
+        return *this;
+    }
+    template <class F>
+    Server& on_connect(F&& handler) {
+        of("/").on_connect(std::forward<F>(handler));
+        return *this;
+    }
+    template <class F>
+    Server& on_disconnect(F&& handler) {
+        of("/").on_disconnect(std::forward<F>(handler));
+        return *this;
+    }
+    template <class F>
+    Server& on_any(F&& handler) {
+        of("/").on_any(std::forward<F>(handler));
+        return *this;
+    }
+    template <class F>
+    Server& on_catch_all(F&& handler) {
+        of("/").on_catch_all(std::forward<F>(handler));
+        return *this;
+    }
+    /// A middleware of "/" (Node's io.use; see Namespace::use). Other namespaces have their own:
+    /// io.of("/admin").use(…).
+    template <class F>
+    Server& use(F&& middleware) {
+        of("/").use(std::forward<F>(middleware));
         return *this;
     }
     /// A class-based namespace (python's register_namespace).
@@ -77,12 +104,12 @@ class Server {
     Server& on_error_default(ErrorHandler handler);
 
     // --- emitting on "/" -----------------------------------------------------------------------
-    template <class... Args>
-    void emit(std::string_view event, const Args&... args) {
+    template <class... T>
+    void emit(std::string_view event, const T&... args) {
         of("/").emit(event, args...);
     }
-    template <class... Args>
-    void send(const Args&... args) {
+    template <class... T>
+    void send(const T&... args) {
         of("/").emit("message", args...);
     }
     Broadcast to(std::string room) { return of("/").to(std::move(room)); }
@@ -105,6 +132,9 @@ class Server {
     /// Session data of a socket ({} when unknown / empty).
     json get_session(std::string_view sid, std::string_view nsp = "/");
     bool save_session(std::string_view sid, json session, std::string_view nsp = "/");
+    /// Socket::update_session for a sid; false when there is no such socket.
+    bool update_session(std::string_view sid, const std::function<void(json&)>& update,
+                        std::string_view nsp = "/");
     /// "polling" or "websocket"; empty when there is no such socket.
     std::string transport(std::string_view sid, std::string_view nsp = "/");
 

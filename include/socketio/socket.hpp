@@ -3,12 +3,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -18,10 +20,14 @@
 #include "engineio/request.hpp"
 #include "socketio/ack.hpp"
 #include "socketio/adapter.hpp"
+#include "socketio/detail/emit.hpp"
 #include "socketio/detail/handler.hpp"
 #include "socketio/json.hpp"
 
 namespace socketio {
+
+class Namespace;
+class Server;
 
 namespace detail {
 class SocketImpl;
@@ -96,16 +102,23 @@ class Broadcast {
     /// acknowledged or disconnected).
     Broadcast timeout(std::chrono::milliseconds timeout) const;
 
-    template <class... Args>
-    void emit(std::string_view event, const Args&... args) const {
+    /// Emits to every matching socket (each argument json, anything with to_json, or Args).
+    template <class... T>
+    void emit(std::string_view event, const T&... args) const {
         emit_args(event, detail::make_args(args...));
     }
-    /// Emit asking every recipient for an ack; `on_acks` gets all responses (see
-    /// BroadcastAckCallback).
-    template <class... Args>
-    void emit_with_ack(std::string_view event, BroadcastAckCallback on_acks,
-                       const Args&... args) const {
-        emit_args_with_ack(event, detail::make_args(args...), std::move(on_acks));
+    /// Emit asking every recipient for an ack, the callback last (as in Node):
+    ///   io.timeout(5s).emit_with_ack("poll", question, [](std::error_code ec,
+    ///                                                     std::vector<json> answers) { … });
+    /// The callback gets all responses (see BroadcastAckCallback).
+    template <class... T>
+    requires(sizeof...(T) > 0 &&
+             detail::is_broadcast_ack_callback<
+                 detail::last_t<T...>>) void emit_with_ack(std::string_view event,
+                                                           T&&... args_then_callback) const {
+        auto [args, on_acks] =
+            detail::split_callback<BroadcastAckCallback>(std::forward<T>(args_then_callback)...);
+        emit_args_with_ack(event, std::move(args), std::move(on_acks));
     }
     /// The same with the arguments as one JSON array. Throws std::system_error
     /// (error::reserved_event) for reserved event names.
@@ -129,6 +142,16 @@ class Broadcast {
     std::optional<std::chrono::milliseconds> timeout_;
 };
 
+/// What an emit to one socket did: uWebSockets-style backpressure the caller can act on.
+enum class EmitResult {
+    queued,   ///< in the connection's send queue
+    dropped,  ///< not sent: the socket has disconnected (or never connected)
+    /// Not sent: the connection's send queue already holds engine.max_send_queue_bytes (the
+    /// client does not read fast enough). The socket stays connected; try again later, or drop.
+    refused,
+};
+std::string_view to_string(EmitResult result) noexcept;
+
 /// One client connected to one namespace. A Socket is a cheap handle (copy it into background
 /// tasks freely); it stays valid after the client disconnected, its emits are then dropped.
 ///
@@ -146,8 +169,12 @@ class Socket {
     explicit Socket(std::shared_ptr<detail::SocketImpl> impl) : impl_(std::move(impl)) {}
 
     bool valid() const noexcept { return impl_ != nullptr; }
-    const std::string& sid() const noexcept;         ///< this socket's id (its personal room)
-    const std::string& nsp() const noexcept;         ///< namespace name ("/", "/admin")
+    const std::string& sid() const noexcept;  ///< this socket's id (its personal room)
+    /// The namespace this socket is connected to (Node's socket.nsp): emit to it, look up other
+    /// sockets, … without capturing a handle in the handler.
+    Namespace nsp() const;
+    const std::string& nsp_name() const noexcept;    ///< its name ("/", "/admin")
+    Server& server() const;                          ///< the server it belongs to
     const std::string& engine_sid() const noexcept;  ///< sid of the Engine.IO connection
     const Handshake& handshake() const noexcept;
     std::string_view transport() const noexcept;  ///< "polling" or "websocket"
@@ -155,36 +182,48 @@ class Socket {
     /// The event loop this socket lives on.
     const boost::asio::any_io_executor& executor() const noexcept;
 
-    /// Emits an event with any number of arguments (json or anything with to_json). Throws
-    /// std::system_error(error::reserved_event) for reserved names (connect, disconnect, …).
-    template <class... Args>
-    void emit(std::string_view event, const Args&... args) const {
-        emit_args(event, detail::make_args(args...));
+    /// Emits an event with any number of arguments (json, anything with to_json, or Args for
+    /// several). Throws std::system_error(error::reserved_event) for reserved names (connect,
+    /// disconnect, …). Says whether the packet was queued (see EmitResult).
+    template <class... T>
+    EmitResult emit(std::string_view event, const T&... args) const {
+        return emit_args(event, detail::make_args(args...));
     }
     /// The "message" event (python's send()).
-    template <class... Args>
-    void send(const Args&... args) const {
-        emit_args("message", detail::make_args(args...));
+    template <class... T>
+    EmitResult send(const T&... args) const {
+        return emit_args("message", detail::make_args(args...));
     }
-    /// Emits asking for an ack; `on_ack(ec, args)` runs once on the socket's loop with the
-    /// client's ack arguments, or with an error (ack_timeout after timeout(), socket_disconnected,
-    /// too_many_pending_acks).
-    template <class F, class... Args>
-    requires std::is_invocable_v<F&, std::error_code, json>
-    void emit_with_ack(std::string_view event, F&& on_ack, const Args&... args) const {
-        emit_args_with_ack(event, detail::make_args(args...), AckCallback(std::forward<F>(on_ack)));
+    /// Emits asking for an ack, the callback last (as in Node): `on_ack(ec, args)` runs once on
+    /// the socket's loop with the client's ack arguments, or with an error (ack_timeout after
+    /// timeout(), socket_disconnected, too_many_pending_acks).
+    ///   s.timeout(5s).emit_with_ack("ask", question, [](std::error_code ec, json answer) { … });
+    template <class... T>
+    requires(sizeof...(T) > 0 && detail::is_ack_callback<detail::last_t<T...>>) void emit_with_ack(
+        std::string_view event, T&&... args_then_callback) const {
+        auto [args, on_ack] =
+            detail::split_callback<AckCallback>(std::forward<T>(args_then_callback)...);
+        emit_args_with_ack(event, std::move(args), std::move(on_ack));
     }
-    /// The same for coroutine code: `AckResult r = co_await s.emit_with_ack("ping", 1);`
-    /// The awaiting coroutine resumes on its own executor.
-    // clang-format off
-    template <class... Args>
-        requires(!detail::starts_with_ack_callback<Args...>::value)
-    boost::asio::awaitable<AckResult> emit_with_ack(std::string_view event,
-                                                    const Args&... args) const {
-        return co_emit_args_with_ack(std::string(event), detail::make_args(args...));
+    /// The same for coroutine code, without the callback:
+    ///   AckResult r = co_await s.emit_with_ack("ping", 1);        // {ec, args}
+    ///   int n = co_await s.emit_with_ack<int>("count");            // the first ack argument
+    ///   auto [a, b] = co_await s.emit_with_ack<std::tuple<int, std::string>>("pair");
+    /// With a type other than AckResult, an error (timeout, disconnect) is thrown as
+    /// std::system_error and an ack argument that does not convert as ArgumentError. The awaiting
+    /// coroutine resumes on its own executor.
+    template <class Result = AckResult, class... T>
+    requires(sizeof...(T) == 0 || !detail::is_ack_callback<detail::last_t<T...>>)
+        boost::asio::awaitable<Result> emit_with_ack(std::string_view event, const T&... args)
+    const {
+        if constexpr (std::is_same_v<Result, AckResult>) {
+            return co_emit_args_with_ack(std::string(event), detail::make_args(args...));
+        } else {
+            return detail::convert_ack<Result>(
+                co_emit_args_with_ack(std::string(event), detail::make_args(args...)));
+        }
     }
-    // clang-format on
-    void emit_args(std::string_view event, json args) const;
+    EmitResult emit_args(std::string_view event, json args) const;
     void emit_args_with_ack(std::string_view event, json args, AckCallback on_ack) const;
     boost::asio::awaitable<AckResult> co_emit_args_with_ack(std::string event, json args) const;
 
@@ -200,8 +239,8 @@ class Socket {
     }
     /// Broadcast to the whole namespace except this socket.
     Broadcast broadcast() const;
-    template <class... Args>
-    void emit_to(std::string room, std::string_view event, const Args&... args) const {
+    template <class... T>
+    void emit_to(std::string room, std::string_view event, const T&... args) const {
         to(std::move(room)).emit(event, args...);
     }
 
@@ -220,11 +259,44 @@ class Socket {
     /// Per-socket session data (python's get_session/save_session): a JSON value, {} at first.
     json get_session() const;
     void save_session(json session) const;
+    /// Read-modify-write of the session under its lock, so that handlers running at once (with
+    /// async_handlers) do not lose each other's changes:
+    ///   s.update_session([](json& session) { session["visits"] = session.value("visits", 0) + 1;
+    ///   });
+    /// `update` must not call back into this socket's session.
+    void update_session(const std::function<void(json&)>& update) const;
+
+    /// Application data of any type, owned by the socket (Node's socket.data), created as T{} on
+    /// first use: `s.data<User>().name = "ann";`. A socket holds one value: asking for another
+    /// type than the one it holds throws std::bad_cast; set_data() replaces it with any type.
+    /// The reference stays valid while the socket lives (while any handle to it exists). Not
+    /// synchronised: handlers of one socket run one at a time on its loop, but with async_handlers
+    /// or from other threads guard the value yourself (or keep it in the session).
+    template <class T>
+    T& data() const {
+        return *static_cast<T*>(
+            data_slot(typeid(T), {}, [] { return detail::DataBox::of<T>(T{}); }));
+    }
+    template <class T>
+    T& set_data(T value) const {
+        using D = std::decay_t<T>;
+        return *static_cast<D*>(
+            data_slot(typeid(D), detail::DataBox::of<D>(std::move(value)), nullptr));
+    }
+    /// True when the socket holds application data of type T.
+    template <class T>
+    bool has_data() const noexcept {
+        return holds_data(typeid(T));
+    }
 
     /// The implementation (for the server and adapters).
     const std::shared_ptr<detail::SocketImpl>& impl() const noexcept { return impl_; }
 
   private:
+    void* data_slot(const std::type_info& type, detail::DataBox replacement,
+                    detail::DataBox (*make)()) const;
+    bool holds_data(const std::type_info& type) const noexcept;
+
     std::shared_ptr<detail::SocketImpl> impl_;
     std::optional<std::chrono::milliseconds> timeout_;
 };

@@ -162,6 +162,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::size_t loop_index() const noexcept override { return loop_index_; }
     void send(Message message) override;
     void send(std::vector<Message> messages) override;
+    std::size_t buffered_bytes() const noexcept override {
+        return buffered_bytes_.load(std::memory_order_relaxed);
+    }
     void close() override;
 
     /// The data of the OPEN packet.
@@ -230,7 +233,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::atomic<bool> closed_{false};
     std::atomic<bool> websocket_{false};
     std::atomic<bool> post_in_flight_{false};
-    bool counted_ = true;  // counted in Core::open_sessions until closed
+    std::atomic<std::size_t> buffered_bytes_{0};  // state_.queued_bytes() after each run()
+    bool counted_ = true;                         // counted in Core::open_sessions until closed
 
     protocol::SessionCore state_;
     std::vector<protocol::Effect> scratch_;  // effects being carried out by the outermost run()

@@ -349,6 +349,7 @@ void SessionImpl::run() {
         effects.clear();
     }
     if (outermost) running_ = false;
+    buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
     rearm_timer();
 }
 

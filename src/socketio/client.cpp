@@ -2,6 +2,8 @@
 
 #include "client.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+
 #include "engineio/protocol/sid.hpp"
 #include "namespace_impl.hpp"
 #include "server_core.hpp"
@@ -95,6 +97,14 @@ void Client::on_packet(protocol::Packet& packet) {
         return;
     }
     auto socket = it->second;
+    if (socket->connect_pending && packet.type != PacketType::disconnect) {
+        // Its connect handlers still run: the client has no CONNECT yet and may send nothing.
+        server.logs.invalid_packets.info(
+            "connection {}: {} for namespace {} before its CONNECT; "
+            "ignored",
+            session->sid(), protocol::to_string(packet.type), sio::detail::printable(packet.nsp));
+        return;
+    }
     switch (packet.type) {
         case PacketType::disconnect:
             sockets.erase(it);
@@ -128,45 +138,74 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     sockets[packet.nsp] = socket;
     socket->connected = true;
     ns->add_socket(socket);
-    Socket handle(socket);
-    auto connect_packet = server.encode(
-        make_packet(protocol::PacketType::connect, packet.nsp, {{"sid", socket->sid}}));
-
-    auto refuse = [&](json error_data) {
-        sockets.erase(packet.nsp);
-        socket->connected = false;
-        socket->buffering = false;
-        socket->connect_buffer.clear();
-        ns->remove_socket(socket);
-        socket->send_raw(server.encode(
-            make_packet(protocol::PacketType::connect_error, packet.nsp, error_data)));
-    };
 
     if (server.options.always_connect) {
-        socket->send_raw(connect_packet);
-        auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
+        send_connect(socket);
+    } else {
+        // Packets emitted to the socket while its handlers run wait for its CONNECT.
+        socket->buffering = true;
+    }
+    if (!ns->connects_asynchronously()) {
+        Socket handle(socket);
+        finish_connect(socket, ns->run_connect_handlers(handle, socket->handshake.auth));
+        return;
+    }
+    socket->connect_pending = true;
+    boost::asio::co_spawn(
+        session->executor(),
+        [self = shared_from_this(), socket, ns]() -> boost::asio::awaitable<void> {
+            auto refused =
+                co_await ns->co_run_connect_handlers(Socket(socket), socket->handshake.auth);
+            socket->connect_pending = false;
+            self->finish_connect(socket, std::move(refused));
+        },
+        [socket](std::exception_ptr error) {
+            // co_run_connect_handlers catches what the handlers throw; this is the rest
+            // (bad_alloc).
+            if (error)
+                socket->ns->server.logs.handler_errors.error("connect of socket {} failed: {}",
+                                                             socket->sid, exception_text(error));
+        });
+}
+
+void Client::send_connect(const std::shared_ptr<SocketImpl>& socket) {
+    socket->send_raw(server.encode(
+        make_packet(protocol::PacketType::connect, socket->ns->name(), {{"sid", socket->sid}})));
+}
+
+void Client::finish_connect(const std::shared_ptr<SocketImpl>& socket,
+                            std::optional<json> refused) {
+    const std::string& nsp = socket->ns->name();
+    if (server.options.always_connect) {
+        // Already told it is connected: a refusal is a disconnect.
         if (refused && socket->connected) {
-            sockets.erase(packet.nsp);
+            sockets.erase(nsp);
             socket->connected = false;
-            ns->remove_socket(socket);
+            socket->ns->remove_socket(socket);
             socket->send_raw(
-                server.encode(make_packet(protocol::PacketType::disconnect, packet.nsp, nullptr)));
+                server.encode(make_packet(protocol::PacketType::disconnect, nsp, nullptr)));
         }
         return;
     }
-    socket->buffering = true;
-    auto refused = ns->run_connect_handlers(handle, socket->handshake.auth);
     socket->buffering = false;
-    if (!socket->connected) return;  // the handler disconnected it itself
-    if (refused) {
-        refuse(std::move(*refused));
+    if (!socket->connected) {  // the handler disconnected it itself, or the client left
+        socket->connect_buffer.clear();
         return;
     }
-    socket->send_raw(connect_packet);
+    if (refused) {
+        sockets.erase(nsp);
+        socket->connected = false;
+        socket->connect_buffer.clear();
+        socket->ns->remove_socket(socket);
+        socket->send_raw(
+            server.encode(make_packet(protocol::PacketType::connect_error, nsp, *refused)));
+        return;
+    }
+    send_connect(socket);
     for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
     socket->connect_buffer.clear();
     server.logs.connections.info("socket {} connected to {} (connection {})", socket->sid,
-                                 sio::detail::printable(packet.nsp), session->sid());
+                                 sio::detail::printable(nsp), session->sid());
 }
 
 }  // namespace socketio::detail

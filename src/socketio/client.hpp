@@ -38,6 +38,9 @@ class Client : public std::enable_shared_from_this<Client> {
     /// Closes the Engine.IO session (its on_disconnect then disconnects the sockets).
     void close(DisconnectReason reason);
     void send_packet(const protocol::Packet& packet);
+    /// After the connect handlers: CONNECT and the packets held back meanwhile, or the refusal.
+    void finish_connect(const std::shared_ptr<SocketImpl>& socket, std::optional<json> refused);
+    void send_connect(const std::shared_ptr<SocketImpl>& socket);
 
   private:
     /// A new socket's handshake: the connection's part (request, cookies, address) and `auth`.

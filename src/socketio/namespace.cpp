@@ -5,10 +5,11 @@
 namespace socketio {
 
 bool NamespaceHandler::dispatch(Socket& socket, const std::string& event, json& args,
-                                json& ack_args) {
+                                const Responder& respond) {
     auto it = methods_.find(event);
     if (it == methods_.end() || !it->second.sync) return false;
-    ack_args = it->second.sync(socket, args);
+    auto ack = it->second.sync(socket, args, detail::ResponderAccess::id(respond));
+    if (ack) respond.send_args(std::move(*ack));
     return true;
 }
 
@@ -34,6 +35,12 @@ void Namespace::set_disconnect(detail::DisconnectHandler handler) const {
 }
 void Namespace::set_catch_all(detail::CatchAllHandler handler) const {
     impl_->catch_all = std::move(handler);
+}
+void Namespace::set_any(detail::AnyHandler handler) const {
+    impl_->any_handler = std::move(handler);
+}
+void Namespace::add_middleware(detail::ConnectHandler middleware) const {
+    impl_->middlewares.push_back(std::move(middleware));
 }
 void Namespace::set_event(std::string event, detail::EventHandler handler) const {
     impl_->events[std::move(event)] = std::move(handler);

@@ -134,26 +134,76 @@ std::vector<std::shared_ptr<SocketImpl>> NamespaceImpl::all_sockets() const {
     return result;
 }
 
-std::optional<json> NamespaceImpl::run_connect_handlers(Socket& socket, const json& auth) {
-    static const json rejected = {{"message", "Connection rejected by server"}};
+namespace {
+const json& rejected() {
+    static const json data = {{"message", "Connection rejected by server"}};
+    return data;
+}
+}  // namespace
+
+bool NamespaceImpl::connects_asynchronously() const noexcept {
+    if (connect_handler.coroutine) return true;
+    for (const auto& middleware : middlewares) {
+        if (middleware.coroutine) return true;
+    }
+    return false;
+}
+
+std::optional<json> NamespaceImpl::refusal(std::exception_ptr error) const {
     try {
-        bool accepted = true;
-        if (connect_handler) {
-            accepted = connect_handler(socket, auth);
-        } else if (class_handler) {
-            accepted = class_handler->on_connect(socket, auth);
-        }
-        if (!accepted) return rejected;
-        return std::nullopt;
+        std::rethrow_exception(error);
     } catch (const ConnectionRefused& refused) {
         json data = {{"message", refused.what()}};
         if (!refused.data().is_null()) data["data"] = refused.data();
         return data;
     } catch (...) {
-        server.logs.handler_errors.error("connect handler of {} threw: {}",
+        server.logs.handler_errors.error("connect handler or middleware of {} threw: {}",
                                          sio::detail::printable(name_),
                                          exception_text(std::current_exception()));
-        return rejected;
+        return rejected();
+    }
+}
+
+std::optional<json> NamespaceImpl::run_connect_handlers(Socket& socket, const json& auth) {
+    try {
+        for (const auto& middleware : middlewares) {
+            if (!middleware.sync(socket, auth)) return rejected();
+        }
+        bool accepted = true;
+        if (connect_handler) {
+            accepted = connect_handler.sync(socket, auth);
+        } else if (class_handler) {
+            accepted = class_handler->on_connect(socket, auth);
+        }
+        if (!accepted) return rejected();
+        return std::nullopt;
+    } catch (...) {
+        return refusal(std::current_exception());
+    }
+}
+
+boost::asio::awaitable<std::optional<json>> NamespaceImpl::co_run_connect_handlers(
+    Socket socket, const json& auth) {
+    try {
+        for (const auto& middleware : middlewares) {
+            const bool accepted = middleware.coroutine ? co_await middleware.coroutine(socket, auth)
+                                                       : middleware.sync(socket, auth);
+            if (!accepted) co_return rejected();
+            // A middleware that suspended may resume after the client left.
+            if (!socket.connected()) co_return std::nullopt;
+        }
+        bool accepted = true;
+        if (connect_handler.coroutine) {
+            accepted = co_await connect_handler.coroutine(socket, auth);
+        } else if (connect_handler) {
+            accepted = connect_handler.sync(socket, auth);
+        } else if (class_handler) {
+            accepted = class_handler->on_connect(socket, auth);
+        }
+        if (!accepted) co_return rejected();
+        co_return std::nullopt;
+    } catch (...) {
+        co_return refusal(std::current_exception());
     }
 }
 
@@ -199,33 +249,32 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
     Socket handle(socket);
     auto it = events.find(event);
     try {
+        if (any_handler) any_handler(handle, event, ArgsAccess::make(args, 0));
         if (it != events.end() && it->second.coroutine) {
             json args_copy = args;  // for the error handler: the coroutine owns `args`
-            spawn_handler(socket, it->second.coroutine(handle, std::move(args)), std::move(event),
-                          std::move(args_copy), ack_id);
+            spawn_handler(socket, it->second.coroutine(handle, std::move(args), ack_id),
+                          std::move(event), std::move(args_copy), ack_id);
             return;
         }
-        json ack;
-        bool handled = true;
+        AckArgs ack;
         if (it != events.end()) {
-            ack = it->second.sync(handle, args);
-        } else if (class_handler && class_handler->dispatch(handle, event, args, ack)) {
+            ack = it->second.sync(handle, args, ack_id);
+        } else if (class_handler &&
+                   class_handler->dispatch(handle, event, args,
+                                           ResponderAccess::make(socket, ack_id))) {
         } else if (catch_all.coroutine) {
             // Built before spawn_handler's arguments, which move `event` and `args` away.
-            auto coroutine = catch_all.coroutine(handle, event, args);
+            auto coroutine = catch_all.coroutine(handle, event, args, ack_id);
             spawn_handler(socket, std::move(coroutine), std::move(event), std::move(args), ack_id);
             return;
         } else if (catch_all) {
-            ack = catch_all.sync(handle, event, args);
+            ack = catch_all.sync(handle, event, args, ack_id);
         } else {
-            handled = false;
             server.logs.unhandled.debug("socket {}: no handler for event '{}' in {}", socket->sid,
                                         sio::detail::printable(event),
                                         sio::detail::printable(name_));
         }
-        if (handled && ack_id) {
-            socket->send_ack(*ack_id, ack.is_array() ? std::move(ack) : json::array());
-        }
+        if (ack && ack_id) socket->send_ack(*ack_id, std::move(*ack));
         destroy_shallow(args);  // what the handler left of them
     } catch (...) {
         handle_error(handle, event, args, std::current_exception());
@@ -233,16 +282,16 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
 }
 
 void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
-                                  boost::asio::awaitable<json> handler, std::string event,
+                                  boost::asio::awaitable<AckArgs> handler, std::string event,
                                   json args, std::optional<std::uint64_t> ack_id) {
     boost::asio::co_spawn(socket->executor, std::move(handler),
                           [socket, event = std::move(event), args = std::move(args), ack_id](
-                              std::exception_ptr error, json ack) {
+                              std::exception_ptr error, AckArgs ack) {
                               if (error) {
                                   Socket h(socket);
                                   socket->ns->handle_error(h, event, args, error);
-                              } else if (ack_id) {
-                                  socket->send_ack(*ack_id, std::move(ack));
+                              } else if (ack && ack_id) {
+                                  socket->send_ack(*ack_id, std::move(*ack));
                               }
                           });
 }

@@ -54,9 +54,11 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
 
     // Handlers: written before the server starts, read-only afterwards.
     StringMap<EventHandler> events;
+    std::vector<ConnectHandler> middlewares;  // in the order registered
     ConnectHandler connect_handler;
     DisconnectHandler disconnect_handler;
     CatchAllHandler catch_all;
+    AnyHandler any_handler;
     ErrorHandler error_handler;
     std::shared_ptr<NamespaceHandler> class_handler;
     /// Drops every handler (at server destruction: a handler capturing a handle of its own
@@ -77,8 +79,15 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// Every connected socket (any thread; a snapshot).
     std::vector<std::shared_ptr<SocketImpl>> all_sockets() const;
 
-    /// Runs the connect handlers; returns nullopt to accept, else the CONNECT_ERROR data.
+    /// True when a middleware or the connect handler is a coroutine: the connect then runs as
+    /// one (co_run_connect_handlers), else at once (run_connect_handlers).
+    bool connects_asynchronously() const noexcept;
+    /// Runs the middlewares, then the connect handler; nullopt to accept, else the CONNECT_ERROR
+    /// data.
     std::optional<json> run_connect_handlers(Socket& socket, const json& auth);
+    /// The same, awaiting the coroutine ones (on the socket's loop). `auth` lives in the socket.
+    boost::asio::awaitable<std::optional<json>> co_run_connect_handlers(Socket socket,
+                                                                        const json& auth);
     void run_disconnect_handlers(Socket& socket, DisconnectReason reason);
     /// Dispatches an EVENT (on the socket's loop).
     void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
@@ -98,8 +107,10 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// Runs a coroutine handler detached on the socket's loop; acks or reports its exception.
     /// `args` is a copy for the error handler.
     void spawn_handler(const std::shared_ptr<SocketImpl>& socket,
-                       boost::asio::awaitable<json> handler, std::string event, json args,
+                       boost::asio::awaitable<AckArgs> handler, std::string event, json args,
                        std::optional<std::uint64_t> ack_id);
+    /// The CONNECT_ERROR data for an exception a connect handler or middleware threw.
+    std::optional<json> refusal(std::exception_ptr error) const;
 
     std::string name_;
     std::atomic<std::uint64_t> next_ack_id_{0};

@@ -12,6 +12,7 @@ namespace socketio {
 Server::Server(ServerOptions options, std::vector<boost::asio::any_io_executor> loops) {
     if (loops.empty()) throw std::invalid_argument("socketio::Server: no event loops");
     core_ = std::make_shared<detail::ServerCore>(std::move(options), std::move(loops));
+    core_->owner = this;
     core_->get_namespace("/");
 }
 
@@ -93,6 +94,14 @@ bool Server::save_session(std::string_view sid, json session, std::string_view n
     auto s = socket(sid, nsp);
     if (!s) return false;
     s->save_session(std::move(session));
+    return true;
+}
+
+bool Server::update_session(std::string_view sid, const std::function<void(json&)>& update,
+                            std::string_view nsp) {
+    auto s = socket(sid, nsp);
+    if (!s) return false;
+    s->update_session(update);
     return true;
 }
 

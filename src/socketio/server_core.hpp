@@ -41,6 +41,8 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     /// The lines clients can cause, rate-limited per kind.
     ClientLogs logs;
     ErrorHandler default_error_handler;
+    /// The public Server that owns this core (Socket::server()); set by its constructor.
+    Server* owner = nullptr;
     std::unique_ptr<boost::asio::thread_pool> workers;  // async_handlers
 
     /// The namespace, or null. create: make it if missing.

@@ -19,6 +19,7 @@ std::vector<boost::asio::any_io_executor> engine_loops(const engineio::Server& e
 Server::Server(ServerOptions options) {
     engine_ = std::make_shared<engineio::Server>(options.engine);
     core_ = std::make_shared<detail::ServerCore>(std::move(options), engine_loops(*engine_));
+    core_->owner = this;
     core_->get_namespace("/");
     engine_->set_handler(core_);
     engine_stop_ = [engine = engine_.get()] { engine->stop(); };

@@ -10,6 +10,7 @@
 
 #include "client.hpp"
 #include "namespace_impl.hpp"
+#include "server_core.hpp"
 #include "socket_impl.hpp"
 
 namespace socketio {
@@ -36,6 +37,18 @@ std::string_view to_string(DisconnectReason reason) noexcept {
     return "unknown";
 }
 
+std::string_view to_string(EmitResult result) noexcept {
+    switch (result) {
+        case EmitResult::queued:
+            return "queued";
+        case EmitResult::dropped:
+            return "dropped";
+        case EmitResult::refused:
+            return "refused";
+    }
+    return "unknown";
+}
+
 std::optional<std::string_view> Handshake::cookie(std::string_view name) const {
     auto it = cookies.find(std::string(name));
     if (it == cookies.end()) return std::nullopt;
@@ -58,8 +71,14 @@ detail::SocketImpl& checked(const std::shared_ptr<detail::SocketImpl>& impl) {
 const std::string& Socket::sid() const noexcept {
     return impl_ ? impl_->sid : empty_string;
 }
-const std::string& Socket::nsp() const noexcept {
+Namespace Socket::nsp() const {
+    return Namespace(checked(impl_).ns);
+}
+const std::string& Socket::nsp_name() const noexcept {
     return impl_ ? impl_->ns->name() : empty_string;
+}
+Server& Socket::server() const {
+    return *checked(impl_).ns->server.owner;
 }
 const std::string& Socket::engine_sid() const noexcept {
     return impl_ ? impl_->session->sid() : empty_string;
@@ -77,11 +96,12 @@ const boost::asio::any_io_executor& Socket::executor() const noexcept {
     return impl_ ? impl_->executor : empty_executor;
 }
 
-void Socket::emit_args(std::string_view event, json args) const {
+EmitResult Socket::emit_args(std::string_view event, json args) const {
     detail::NamespaceImpl::check_event_name(event);
     auto& self = checked(impl_);
-    if (!self.connected) return;
-    self.send(self.ns->encode_event(detail::NamespaceImpl::event_data(event, std::move(args))));
+    if (!self.connected) return EmitResult::dropped;
+    return self.emit(
+        self.ns->encode_event(detail::NamespaceImpl::event_data(event, std::move(args))));
 }
 
 void Socket::emit_args_with_ack(std::string_view event, json args, AckCallback on_ack) const {
@@ -187,6 +207,25 @@ json Socket::get_session() const {
 }
 void Socket::save_session(json session) const {
     checked(impl_).save_session(std::move(session));
+}
+void Socket::update_session(const std::function<void(json&)>& update) const {
+    checked(impl_).update_session(update);
+}
+void* Socket::data_slot(const std::type_info& type, detail::DataBox replacement,
+                        detail::DataBox (*make)()) const {
+    return checked(impl_).data_slot(type, std::move(replacement), make);
+}
+bool Socket::holds_data(const std::type_info& type) const noexcept {
+    return impl_ && impl_->holds_data(type);
+}
+
+// --- Responder -----------------------------------------------------------------------------------
+
+bool Responder::send_args(json args) const {
+    if (!state_ || state_->sent.exchange(true)) return false;
+    if (!state_->socket->connected) return false;
+    state_->socket->send_ack(state_->id, args.is_array() ? std::move(args) : json::array({args}));
+    return true;
 }
 
 // --- Broadcast -----------------------------------------------------------------------------------

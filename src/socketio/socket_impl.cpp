@@ -3,6 +3,7 @@
 #include "socket_impl.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 #include "client.hpp"
 #include "namespace_impl.hpp"
@@ -30,11 +31,32 @@ void SocketImpl::send_raw(const EncodedPacket& packet) {
 
 void SocketImpl::send(const EncodedPacket& packet) {
     if (!connected.load(std::memory_order_acquire)) return;
-    if (running_in(executor) && buffering) {  // `buffering` is loop-only: test the thread first
-        connect_buffer.push_back(packet);
+    if (buffering.load(std::memory_order_acquire)) {
+        // connect_buffer is the loop's: from elsewhere, queue through it.
+        if (running_in(executor)) {
+            connect_buffer.push_back(packet);
+        } else {
+            boost::asio::post(executor,
+                              [self = shared_from_this(), packet] { self->send_on_loop(packet); });
+        }
         return;
     }
     send_raw(packet);
+}
+
+EmitResult SocketImpl::emit(const EncodedPacket& packet) {
+    if (!connected.load(std::memory_order_acquire)) return EmitResult::dropped;
+    if (buffering.load(std::memory_order_acquire)) {
+        send(packet);
+        return EmitResult::queued;
+    }
+    std::size_t bytes = 0;
+    for (const auto& message : *packet) bytes += message.size();
+    if (session->buffered_bytes() + bytes > ns->server.options.engine.max_send_queue_bytes) {
+        return EmitResult::refused;
+    }
+    send_raw(packet);
+    return EmitResult::queued;
 }
 
 void SocketImpl::send_on_loop(const EncodedPacket& packet) {
@@ -49,8 +71,8 @@ void SocketImpl::send_on_loop(const EncodedPacket& packet) {
 void SocketImpl::send_ack(std::uint64_t id, json args) {
     if (!connected.load(std::memory_order_acquire)) return;
     auto packet = make_packet(protocol::PacketType::ack, ns->name(), std::move(args), id);
-    if (running_in(executor) && buffering) {  // as send(): `buffering` is loop-only
-        connect_buffer.push_back(ns->server.encode(packet));
+    if (buffering.load(std::memory_order_acquire)) {
+        send(ns->server.encode(packet));
     } else {
         // One recipient: its message straight from the encoder, no shared EncodedPacket.
         ns->server.send(*session, packet);
@@ -131,7 +153,7 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
         if (it != c->sockets.end() && it->second.get() == this) c->sockets.erase(it);
     }
     Socket handle(shared_from_this());
-    ns->run_disconnect_handlers(handle, reason);
+    if (!connect_pending) ns->run_disconnect_handlers(handle, reason);
     auto pending = std::move(acks_);
     acks_.clear();
     for (auto& [id, ack] : pending) {
@@ -151,6 +173,32 @@ json SocketImpl::get_session() const {
 void SocketImpl::save_session(json session_data) {
     std::lock_guard lock(session_mutex_);
     session_data_ = std::move(session_data);
+}
+
+void SocketImpl::update_session(const std::function<void(json&)>& update) {
+    std::lock_guard lock(session_mutex_);
+    update(session_data_);
+}
+
+void* SocketImpl::data_slot(const std::type_info& type, DataBox replacement, DataBox (*make)()) {
+    // The old value is destroyed outside the lock (its destructor may do anything).
+    DataBox old;
+    std::lock_guard lock(data_mutex_);
+    if (replacement.value) {
+        old = std::exchange(data_, std::move(replacement));
+        return data_.value.get();
+    }
+    if (!data_.value) {
+        data_ = make();
+    } else if (*data_.type != type) {
+        throw std::bad_cast();
+    }
+    return data_.value.get();
+}
+
+bool SocketImpl::holds_data(const std::type_info& type) const {
+    std::lock_guard lock(data_mutex_);
+    return data_.value && *data_.type == type;
 }
 
 }  // namespace socketio::detail

@@ -4,10 +4,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <unordered_map>
 #include <vector>
 
@@ -41,6 +43,9 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
 
     /// Sends an encoded packet if still connected (any thread).
     void send(const EncodedPacket& packet);
+    /// send() for Socket::emit: refuses a packet that would take the connection's send queue over
+    /// its bound instead of letting the engine close the connection, and says what it did.
+    EmitResult emit(const EncodedPacket& packet);
     /// send() on the socket's loop, which it does not check (a broadcast's task on that loop).
     void send_on_loop(const EncodedPacket& packet);
     /// Sends without the connected check (DISCONNECT, CONNECT_ERROR).
@@ -61,9 +66,18 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
 
     json get_session() const;
     void save_session(json session);
+    void update_session(const std::function<void(json&)>& update);
+    /// Socket::data<T>(): the value of this type (made with `make` when there is none), or the
+    /// `replacement` installed. Throws std::bad_cast for another type than the one held.
+    void* data_slot(const std::type_info& type, DataBox replacement, DataBox (*make)());
+    bool holds_data(const std::type_info& type) const;
 
-    // loop: packets emitted on the loop while the connect handler runs wait for CONNECT.
-    bool buffering = false;
+    // Packets emitted while the connect handlers run wait for CONNECT (in connect_buffer, on the
+    // loop: a send from another thread meanwhile is posted there).
+    std::atomic<bool> buffering{false};
+    /// loop: coroutine connect handlers are running; the socket is not connected yet as far as the
+    /// application knows, so its leaving runs no disconnect handler.
+    bool connect_pending = false;
     std::vector<EncodedPacket> connect_buffer;
     std::weak_ptr<Client> client;  // loop
 
@@ -79,6 +93,8 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     std::unordered_map<std::uint64_t, PendingAck> acks_;  // loop
     mutable std::mutex session_mutex_;
     json session_data_ = json::object();
+    mutable std::mutex data_mutex_;
+    DataBox data_;
 };
 
 }  // namespace socketio::detail

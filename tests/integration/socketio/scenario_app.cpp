@@ -69,7 +69,7 @@ ScenarioServer::ScenarioServer(Options options)
         std::string what = what_of(error);
         {
             std::lock_guard lock(mutex_);
-            errors_.push_back({"namespace", s.nsp(), s.sid(), event, args, what});
+            errors_.push_back({"namespace", s.nsp_name(), s.sid(), event, args, what});
         }
         changed_.notify_all();
         s.emit("error-handled", json{{"event", event}, {"what", what}, {"args", args}});
@@ -79,7 +79,7 @@ ScenarioServer::ScenarioServer(Options options)
         std::string what = what_of(error);
         {
             std::lock_guard lock(mutex_);
-            errors_.push_back({"default", s.nsp(), s.sid(), event, args, what});
+            errors_.push_back({"default", s.nsp_name(), s.sid(), event, args, what});
         }
         changed_.notify_all();
         s.emit("default-error-handled", json{{"event", event}, {"what", what}});
@@ -114,7 +114,7 @@ void ScenarioServer::ticker(int ticks) {
 void ScenarioServer::record_event(const socketio::Socket& s, const std::string& event, json args) {
     {
         std::lock_guard lock(mutex_);
-        events_.push_back({s.nsp(), s.sid(), event, std::move(args)});
+        events_.push_back({s.nsp_name(), s.sid(), event, std::move(args)});
     }
     changed_.notify_all();
 }
@@ -139,7 +139,7 @@ void ScenarioServer::install(const std::string& name) {
         }
         {
             std::lock_guard lock(mutex_);
-            connects_.push_back({s.nsp(), s.sid(), s.engine_sid(), s.handshake(), auth,
+            connects_.push_back({s.nsp_name(), s.sid(), s.engine_sid(), s.handshake(), auth,
                                  std::string(s.transport())});
         }
         changed_.notify_all();
@@ -148,7 +148,7 @@ void ScenarioServer::install(const std::string& name) {
     ns.on("disconnect", [this](Socket& s, socketio::DisconnectReason reason) {
         {
             std::lock_guard lock(mutex_);
-            disconnects_.push_back({s.nsp(), s.sid(), reason});
+            disconnects_.push_back({s.nsp_name(), s.sid(), reason});
         }
         changed_.notify_all();
     });
@@ -159,7 +159,7 @@ void ScenarioServer::install(const std::string& name) {
             return v ? json(std::string(*v)) : json(nullptr);
         };
         return json{{"sid", s.sid()},
-                    {"nsp", s.nsp()},
+                    {"nsp", s.nsp_name()},
                     {"auth", h.auth},
                     {"token", opt(h.query_param("token"))},
                     {"custom", opt(h.header("x-custom"))},
@@ -168,15 +168,20 @@ void ScenarioServer::install(const std::string& name) {
                     {"transport", std::string(s.transport())}};
     });
     // Variadic events and unknown names go to the catch-all.
-    ns.on("*", [this](Socket& s, const std::string& event, json& args) {
-        record_event(s, event, args);
-        if (event == "echo") return Ack::from_array(args);
-        if (event == "echo-emit") {
-            s.emit_args("echo-back", args);
-            return Ack{};
-        }
+    // Every argument, whatever their number and types, acked back as they came.
+    ns.on("echo", [this](Socket& s, socketio::Args args) {
+        record_event(s, "echo", args.array());
+        return args;
+    });
+    ns.on("echo-emit", [this](Socket& s, socketio::Args args) {
+        record_event(s, "echo-emit", args.array());
+        s.emit("echo-back", args);
+        return Ack{};
+    });
+    ns.on_catch_all([this](Socket& s, const std::string& event, socketio::Args args) {
+        record_event(s, event, args.array());
         json caught = json::array({"caught", event});
-        for (auto& a : args) caught.push_back(a);
+        for (const auto& a : args) caught.push_back(a);
         return Ack::from_array(std::move(caught));
     });
     ns.on("message", [this](Socket& s, const json& data) {
@@ -209,29 +214,23 @@ void ScenarioServer::install(const std::string& name) {
     });
 
     ns.on("ask", [this](Socket& s, const std::string& event, const json& payload) {
-        s.emit_with_ack(
-            event,
-            [this, s](std::error_code ec, json args) {
-                record_event(s, "ask-result", json::array({ec.value(), args}));
-                s.emit("ask-result", ec ? json{{"ok", false}, {"error", ec.message()}}
-                                        : json{{"ok", true}, {"args", args}});
-            },
-            payload);
+        s.emit_with_ack(event, payload, [this, s](std::error_code ec, json args) {
+            record_event(s, "ask-result", json::array({ec.value(), args}));
+            s.emit("ask-result", ec ? json{{"ok", false}, {"error", ec.message()}}
+                                    : json{{"ok", true}, {"args", args}});
+        });
     });
     ns.on("ask-timeout", [this](Socket& s, const std::string& event, int ms) {
         s.timeout(std::chrono::milliseconds(ms))
-            .emit_with_ack(
-                event,
-                [this, s](std::error_code ec, json args) {
-                    record_event(s, "ask-result", json::array({ec.value(), args}));
-                    if (ec == socketio::error::ack_timeout) {
-                        s.emit("ask-result", json{{"ok", false}, {"error", "timeout"}});
-                    } else {
-                        s.emit("ask-result",
-                               json{{"ok", !ec}, {"error", ec.message()}, {"args", args}});
-                    }
-                },
-                "please ack");
+            .emit_with_ack(event, "please ack", [this, s](std::error_code ec, json args) {
+                record_event(s, "ask-result", json::array({ec.value(), args}));
+                if (ec == socketio::error::ack_timeout) {
+                    s.emit("ask-result", json{{"ok", false}, {"error", "timeout"}});
+                } else {
+                    s.emit("ask-result",
+                           json{{"ok", !ec}, {"error", ec.message()}, {"args", args}});
+                }
+            });
     });
     ns.on("ask-co", [](Socket& s, std::string event, json payload) -> boost::asio::awaitable<json> {
         socketio::AckResult r = co_await s.emit_with_ack(event, payload);
@@ -274,7 +273,7 @@ void ScenarioServer::install(const std::string& name) {
         s.save_session(std::move(session));
     });
     ns.on("session-get", [](Socket& s) { return s.get_session(); });
-    ns.on("transport", [&io](Socket& s) { return io.transport(s.sid(), s.nsp()); });
+    ns.on("transport", [&io](Socket& s) { return io.transport(s.sid(), s.nsp_name()); });
     ns.on("burst", [&io](Socket& s, int n) {
         io.start_background_task([s, n] {
             for (int i = 0; i < n; ++i) s.emit("seq", i);

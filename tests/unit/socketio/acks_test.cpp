@@ -25,13 +25,10 @@ TEST(Acks, EmitWithAckGetsClientArguments) {
     ASSERT_TRUE(socket);
     std::optional<std::error_code> ec;
     json args;
-    socket->emit_with_ack(
-        "question",
-        [&](std::error_code e, json a) {
-            ec = e;
-            args = a;
-        },
-        "life?");
+    socket->emit_with_ack("question", "life?", [&](std::error_code e, json a) {
+        ec = e;
+        args = a;
+    });
     h.poll();
     auto sent = event_packets(c, "question");
     ASSERT_EQ(sent.size(), 1u);
@@ -50,10 +47,8 @@ TEST(Acks, AckIdsAreDistinct) {
     auto c = h.connected();
     auto socket = *h.io->socket(c.sid());
     std::vector<json> answers(2);
-    socket.emit_with_ack(
-        "q", [&](std::error_code, json a) { answers[0] = a; }, 0);
-    socket.emit_with_ack(
-        "q", [&](std::error_code, json a) { answers[1] = a; }, 1);
+    socket.emit_with_ack("q", 0, [&](std::error_code, json a) { answers[0] = a; });
+    socket.emit_with_ack("q", 1, [&](std::error_code, json a) { answers[1] = a; });
     h.poll();
     auto sent = event_packets(c, "q");
     ASSERT_EQ(sent.size(), 2u);
@@ -200,13 +195,10 @@ TEST(Acks, BroadcastWithAckCollectsEveryResponse) {
     auto b = h.connected("/", 1);
     std::optional<std::error_code> ec;
     std::vector<json> responses;
-    h.io->timeout(5s).emit_with_ack(
-        "poll",
-        [&](std::error_code e, std::vector<json> r) {
-            ec = e;
-            responses = std::move(r);
-        },
-        "q");
+    h.io->timeout(5s).emit_with_ack("poll", "q", [&](std::error_code e, std::vector<json> r) {
+        ec = e;
+        responses = std::move(r);
+    });
     h.poll();
     auto pa = event_packets(a, "poll");
     auto pb = event_packets(b, "poll");

@@ -78,10 +78,10 @@ TEST(Disconnect, ServerDisconnectWithCloseClosesTheConnection) {
     Harness h;
     h.io->of("/other");
     h.io->on("disconnect", [&](socketio::Socket& s, DisconnectReason r) {
-        seen.push_back(s.nsp() + ":" + std::string(to_string(r)));
+        seen.push_back(s.nsp_name() + ":" + std::string(to_string(r)));
     });
     h.io->of("/other").on("disconnect", [&](socketio::Socket& s, DisconnectReason r) {
-        seen.push_back(s.nsp() + ":" + std::string(to_string(r)));
+        seen.push_back(s.nsp_name() + ":" + std::string(to_string(r)));
     });
     auto c = h.accept();
     c.connect("/");

@@ -51,7 +51,7 @@ TEST(Errors, DefaultHandlerWhenNamespaceHasNone) {
                                 std::exception_ptr x) { seen.push_back("b-handler:" + what(x)); });
     h.io->on_error_default(
         [&](socketio::Socket& s, const std::string&, const json&, std::exception_ptr x) {
-            seen.push_back("default:" + s.nsp() + ":" + what(x));
+            seen.push_back("default:" + s.nsp_name() + ":" + what(x));
         });
     auto c = h.accept();
     c.connect("/a");

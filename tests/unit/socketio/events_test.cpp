@@ -163,8 +163,8 @@ TEST(Events, CatchAllGetsUnhandledEvents) {
     std::vector<std::string> caught;
     int handled = 0;
     h.io->on("known", [&](socketio::Socket&) { ++handled; });
-    h.io->on("*", [&](socketio::Socket&, const std::string& event, json& args) {
-        caught.push_back(event + ":" + args.dump());
+    h.io->on_catch_all([&](socketio::Socket&, const std::string& event, socketio::Args args) {
+        caught.push_back(event + ":" + args.array().dump());
         return "caught";
     });
     auto c = h.connected();
@@ -231,12 +231,13 @@ struct Chat : socketio::NamespaceHandler {
     }
     std::string on_say(socketio::Socket&, const std::string& text) { return "said " + text; }
     std::string on_shadowed(socketio::Socket&) { return "class"; }
-    bool dispatch(socketio::Socket& s, const std::string& event, json& args, json& ack) override {
+    bool dispatch(socketio::Socket& s, const std::string& event, json& args,
+                  const socketio::Responder& respond) override {
         if (event.rfind("custom:", 0) == 0) {
-            ack = json::array({event.substr(7)});
+            respond(event.substr(7));
             return true;
         }
-        return NamespaceHandler::dispatch(s, event, args, ack);
+        return NamespaceHandler::dispatch(s, event, args, respond);
     }
     int connects = 0;
     std::optional<socketio::DisconnectReason> last_reason;
@@ -290,15 +291,14 @@ TEST(Events, CoroutineHandlerWithCatchAllShapeIsAnEventHandler) {
 
 TEST(Events, CoroutineCatchAllHandlerAcks) {
     Harness h;
-    h.io->on("*",
-             [](socketio::Socket& s, const std::string& event,
-                json& args) -> boost::asio::awaitable<std::string> {
-                 std::string name = event;  // copied before the first suspension
-                 json copy = args;
-                 boost::asio::steady_timer timer(s.executor(), 5ms);
-                 co_await timer.async_wait(boost::asio::use_awaitable);
-                 co_return name + ":" + copy.dump();
-             });
+    h.io->on_catch_all([](socketio::Socket& s, const std::string& event,
+                          socketio::Args args) -> boost::asio::awaitable<std::string> {
+        std::string name = event;  // copied before the first suspension
+        json copy = args.array();
+        boost::asio::steady_timer timer(s.executor(), 5ms);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        co_return name + ":" + copy.dump();
+    });
     auto c = h.connected();
     c.emit("anything", {1, 2}, "/", 6);
     EXPECT_TRUE(h.poll_until([&] { return !ack_args(c, 6).is_null(); }));
@@ -328,8 +328,9 @@ TEST(Events, CoroutineHandlerMissingArgumentSurvivesSuspension) {
 TEST(Events, NamespacesHaveSeparateHandlers) {
     Harness h;
     std::vector<std::string> calls;
-    h.io->on("ev", [&](socketio::Socket& s) { calls.push_back("root:" + s.nsp()); });
-    h.io->of("/admin").on("ev", [&](socketio::Socket& s) { calls.push_back("admin:" + s.nsp()); });
+    h.io->on("ev", [&](socketio::Socket& s) { calls.push_back("root:" + s.nsp_name()); });
+    h.io->of("/admin").on("ev",
+                          [&](socketio::Socket& s) { calls.push_back("admin:" + s.nsp_name()); });
     auto c = h.accept();
     c.connect("/");
     c.connect("/admin");

@@ -19,8 +19,8 @@ struct Recorder {
 };
 
 void record(Harness& h, Recorder& r) {
-    h.io->on("*",
-             [&r](socketio::Socket&, const std::string&, json& args) { r.args = args.size(); });
+    h.io->on_catch_all(
+        [&r](socketio::Socket&, const std::string&, socketio::Args args) { r.args = args.size(); });
     h.io->on("disconnect",
              [&r](socketio::Socket&, socketio::DisconnectReason why) { r.reason = why; });
 }
