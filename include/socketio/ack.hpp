@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -21,11 +22,25 @@ struct Ack {
 
     Ack() = default;
     template <class... T>
-    explicit Ack(T&&... values) : args(json::array({json(std::forward<T>(values))...})) {}
+    explicit Ack(T&&... values) : args(array_of(std::forward<T>(values)...)) {}
     /// From an array of arguments as it is.
     static Ack from_array(json array) { return Ack(std::move(array), adopt); }
 
   private:
+    template <class... T>
+    static json array_of(T&&... values) {
+        constexpr bool convertible = (std::is_constructible_v<json, T&&> && ...);
+        static_assert(convertible,
+                      "socketio::Ack: every value must convert to json (a json value, or a type "
+                      "with to_json)");
+        // Without the conversions when they fail: the assertion is then the only error, not the
+        // last of a page of nlohmann's candidate constructors.
+        if constexpr (convertible) {
+            return json::array({json(std::forward<T>(values))...});
+        } else {
+            return json::array();
+        }
+    }
     // Takes the array without first building the default empty one (an allocation).
     struct Adopt {};
     static constexpr Adopt adopt{};
