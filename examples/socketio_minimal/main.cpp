@@ -14,5 +14,5 @@ int main() {
         s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except the sender
         return json{{"ok", 1}};                                  // the client's ack argument
     });
-    io.run("127.0.0.1", 5000);  // until io.stop() or a signal handler calls it
+    io.run("127.0.0.1", 5000);  // prints the URL; Ctrl-C (SIGINT) or SIGTERM stops it cleanly
 }

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace engineio {
@@ -22,6 +24,10 @@ struct TlsOptions {
     std::string certificate_chain_file;
     std::string private_key_file;
 };
+
+/// The default of ServerOptions::listening: writes "socketio-cpp listening on <url>" and a newline
+/// to stderr.
+void print_listening_url(std::string_view url);
 
 /// Options of engineio::Server. An aggregate: set what you need with designated initializers,
 ///   engineio::ServerOptions{.path = "/engine.io/", .ping_interval = 10s}
@@ -95,6 +101,21 @@ struct ServerOptions {
 
     /// Engine.IO-level logs (the spdlog logger "engineio") at info; otherwise warnings only.
     bool logger = false;
+
+    // --- run() ----------------------------------------------------------------------------------
+    /// run() catches SIGINT (Ctrl-C) and SIGTERM and stops the server gracefully, then returns, as
+    /// Flask-SocketIO's socketio.run(app) does. They are caught with Asio's signal_set while run()
+    /// runs, never by a C handler; a signal ignored when run() starts (a shell script's background
+    /// job, nohup) stays ignored, and once the first one arrived the next has its default action
+    /// again (a second Ctrl-C ends the process at once). false: run() leaves signals alone. start()
+    /// never touches them, whatever this says: a program that embeds the server owns its signals.
+    bool handle_signals = true;
+    /// Called by run() on its thread once the server listens, before it blocks, with the URL it
+    /// answers on: "http://127.0.0.1:5000" ("https://" with tls; the bound port when port 0 was
+    /// asked; an IPv6 address in brackets). The default prints "socketio-cpp listening on <url>" to
+    /// stderr, as Flask prints "Running on http://127.0.0.1:5000"; nullptr prints nothing.
+    /// listen() and start() never call it.
+    std::function<void(std::string_view url)> listening = print_listening_url;
 };
 
 }  // namespace engineio

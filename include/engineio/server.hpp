@@ -24,7 +24,7 @@ namespace engineio {
 ///       s->send(binary ? engineio::Message::binary(std::string(data))
 ///                      : engineio::Message::text(std::string(data)));
 ///   });
-///   server.run("127.0.0.1", 3000);   // blocks until stop()
+///   server.run("127.0.0.1", 3000);   // blocks until Ctrl-C (SIGINT), SIGTERM or stop()
 ///
 /// Thread safety: set_handler()/on_*() before listen(); every other member is safe from any thread.
 class Server {
@@ -47,9 +47,16 @@ class Server {
     void listen(std::string_view host, std::uint16_t port);
     /// The bound port after listen().
     std::uint16_t port() const noexcept;
-    /// Runs the event loops on background threads and returns at once.
+    /// Runs the event loops on background threads and returns at once. Installs no signal
+    /// handling, whatever options().handle_signals says: a program that embeds the server decides
+    /// what its signals do (and calls stop()).
     void start();
-    /// listen() + the event loops, one of them on the calling thread; returns after stop().
+    /// The whole program's server: listen(), the event loops on background threads, then
+    /// options().listening(url) (by default "socketio-cpp listening on http://HOST:PORT" on
+    /// stderr), and blocks. Returns once the server has stopped: after stop() from anywhere, or,
+    /// with options().handle_signals (the default), after SIGINT (Ctrl-C) or SIGTERM, caught with
+    /// Asio's signal_set while run() runs; the stop then runs on this thread. Throws
+    /// std::system_error if it cannot listen.
     void run(std::string_view host, std::uint16_t port);
     /// Closes every session (CLOSE / WebSocket close 1001), stops accepting, and returns when the
     /// loops have drained. Idempotent; callable from any thread, including a callback.

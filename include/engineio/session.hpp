@@ -80,11 +80,12 @@ class Handler {
     virtual ~Handler() = default;
     /// A new session passed the handshake checks. Return false to refuse it: the client gets
     /// HTTP 403 {"code":4,"message":"Forbidden"} and no session is created.
-    virtual bool on_connect(const SessionPtr& session) { return true; }
+    virtual bool on_connect(const SessionPtr& /*session*/) { return true; }
     /// A MESSAGE packet arrived. `data` is valid only during the call.
-    virtual void on_message(const SessionPtr& session, std::string_view data, bool binary) {}
+    virtual void on_message(const SessionPtr& /*session*/, std::string_view /*data*/,
+                            bool /*binary*/) {}
     /// The session ended; it is the last callback for it. Not called for refused sessions.
-    virtual void on_disconnect(const SessionPtr& session, DisconnectReason reason) {}
+    virtual void on_disconnect(const SessionPtr& /*session*/, DisconnectReason /*reason*/) {}
 };
 
 }  // namespace engineio

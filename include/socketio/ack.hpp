@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,11 +29,25 @@ struct Ack {
 
     Ack() = default;
     template <class... T>
-    explicit Ack(T&&... values) : args(json::array({to_json_value(std::forward<T>(values))...})) {}
+    explicit Ack(T&&... values) : args(array_of(std::forward<T>(values)...)) {}
     /// From an array of arguments as it is.
     static Ack from_array(json array) { return Ack(std::move(array), adopt); }
 
   private:
+    template <class... T>
+    static json array_of(T&&... values) {
+        constexpr bool convertible = (JsonConvertible<std::remove_cvref_t<T>> && ...);
+        static_assert(convertible,
+                      "socketio::Ack: every value must convert to json (a json value, or a type "
+                      "with to_json)");
+        // Without the conversions when they fail: the assertion is then the only error, not the
+        // last of a page of nlohmann's candidate constructors.
+        if constexpr (convertible) {
+            return json::array({to_json_value(std::forward<T>(values))...});
+        } else {
+            return json::array();
+        }
+    }
     // Takes the array without first building the default empty one (an allocation).
     struct Adopt {};
     static constexpr Adopt adopt{};

@@ -38,7 +38,7 @@ class ServerCore;
 ///       s.emit_to(msg["room"].get<std::string>(), "chat", msg);  // the room, except s
 ///       return json{{"ok", 1}};                                   // the client's ack argument
 ///   });
-///   io.run("127.0.0.1", 5000);  // blocks until stop()
+///   io.run("127.0.0.1", 5000);  // blocks until Ctrl-C (SIGINT), SIGTERM or stop()
 ///
 /// The members that name no namespace act on "/" (like python-socketio's namespace=None).
 ///
@@ -142,9 +142,17 @@ class Server {
     /// Binds (port 0 = any free port, see port()). Throws std::system_error.
     void listen(std::string_view host, std::uint16_t port);
     std::uint16_t port() const;
-    /// Runs the event loops on background threads and returns.
+    /// Runs the event loops on background threads and returns. Installs no signal handling,
+    /// whatever options().engine.handle_signals says: a program that embeds the server decides
+    /// what its signals do (and calls stop()).
     void start();
-    /// listen() + the loops, one on the calling thread; returns after stop().
+    /// The whole program's server, like Flask-SocketIO's socketio.run(app): listen(), the loops on
+    /// background threads, then options().engine.listening(url) (by default the line
+    /// "socketio-cpp listening on http://HOST:PORT" on stderr), and blocks. Returns once the
+    /// server has stopped: after stop() from anywhere, or, with options().engine.handle_signals
+    /// (the default), after SIGINT (Ctrl-C) or SIGTERM, caught with Asio's signal_set while run()
+    /// runs; the stop then runs on this thread, as stop() does. Throws std::system_error if it
+    /// cannot listen.
     void run(std::string_view host, std::uint16_t port);
     /// Disconnects every socket ("server shutting down"), closes every connection and returns
     /// when the loops drained. Idempotent.

@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/run_support.hpp"
 #include "http_connection.hpp"
 #include "internal.hpp"
 
@@ -226,6 +227,7 @@ struct Server::Impl {
     std::mutex stop_mutex;
     std::condition_variable stop_cv;
     bool stopped = false;
+    int stop_signal = 0;  // the signal that asked run() to stop (under stop_mutex)
     std::uint16_t port = 0;
     std::optional<net::steady_timer> memory_timer;  // on loop 0: watch_memory()
     std::size_t closed_at_trim = 0;
@@ -322,11 +324,37 @@ void Server::start() {
 }
 
 void Server::run(std::string_view host, std::uint16_t port) {
+    Impl& impl = *impl_;
+    const ServerOptions& options = impl.core->options;
     listen(host, port);
-    impl_->start_threads(1);
-    impl_->run_loop(0);
-    std::unique_lock lock(impl_->stop_mutex);
-    impl_->stop_cv.wait(lock, [this] { return impl_->stopped; });
+    // Caught before the URL is announced: whoever reads it may send a signal at once.
+    std::optional<sio::detail::StopSignals> signals;
+    if (options.handle_signals) {
+        signals.emplace(impl.loops[0]->get_executor(), [&impl](int signal) {
+            {
+                std::lock_guard lock(impl.stop_mutex);
+                impl.stop_signal = signal;
+            }
+            impl.stop_cv.notify_all();
+        });
+    }
+    // Every loop on a thread of its own: this thread waits, and carries out a stop asked by a
+    // signal (stop() joins the loops, so no loop may run it).
+    impl.start_threads(0);
+    if (options.listening) {
+        options.listening(sio::detail::listening_url(host, impl.port, options.tls.has_value()));
+    }
+    int signal = 0;
+    {
+        std::unique_lock lock(impl.stop_mutex);
+        impl.stop_cv.wait(lock, [&] { return impl.stopped || impl.stop_signal != 0; });
+        signal = impl.stop_signal;
+    }
+    signals.reset();  // a second Ctrl-C during the drain ends the process
+    if (signal != 0) {
+        detail::logger()->info("{}: stopping", sio::detail::signal_name(signal));
+    }
+    stop();  // or, when stop() came from elsewhere, wait until it is done
 }
 
 void Server::stop() {

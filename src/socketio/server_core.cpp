@@ -221,6 +221,11 @@ bool ServerCore::stopping() const {
     return stopping_;
 }
 
+void ServerCore::wait_until_stopping() {
+    std::unique_lock lock(stop_mutex_);
+    stop_cv_.wait(lock, [this] { return stopping_; });
+}
+
 bool ServerCore::sleep(std::chrono::milliseconds duration) {
     std::unique_lock lock(stop_mutex_);
     return !stop_cv_.wait_for(lock, duration, [this] { return stopping_; });

@@ -67,6 +67,8 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     // stop / background tasks
     void begin_stop();
     bool stopping() const;
+    /// Blocks until begin_stop() (Server::run()'s thread waits here).
+    void wait_until_stopping();
     bool sleep(std::chrono::milliseconds duration);
     void start_background_task(std::function<void()> task);
     void join_background_tasks();

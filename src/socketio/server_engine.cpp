@@ -4,6 +4,7 @@
 
 #include "socketio/server.hpp"
 
+#include "common/run_support.hpp"
 #include "server_core.hpp"
 
 namespace socketio {
@@ -39,7 +40,27 @@ void Server::start() {
 }
 
 void Server::run(std::string_view host, std::uint16_t port) {
-    engine().run(host, port);
+    engineio::Server& engine = this->engine();
+    // The engine's run() would stop only the engine: a signal must stop this server (its sockets
+    // get "server shutting down", background tasks' sleep() returns false), so this is that run()
+    // over the engine's listen() and start(), with the same options.
+    const engineio::ServerOptions& options = core_->options.engine;
+    engine.listen(host, port);
+    // Caught before the URL is announced: whoever reads it may send a signal at once.
+    std::optional<sio::detail::StopSignals> signals;
+    if (options.handle_signals) {
+        signals.emplace(engine.loop(0), [core = core_](int signal) {
+            core->log->info("{}: stopping", sio::detail::signal_name(signal));
+            core->begin_stop();  // wakes this thread below; the loop must not wait for itself
+        });
+    }
+    engine.start();
+    if (options.listening) {
+        options.listening(sio::detail::listening_url(host, engine.port(), options.tls.has_value()));
+    }
+    core_->wait_until_stopping();  // a signal, or stop() from anywhere
+    signals.reset();               // a second Ctrl-C during the drain ends the process
+    stop();                        // not on a loop: returns when the loops have drained
 }
 
 engineio::Server& Server::engine() {

@@ -80,8 +80,18 @@ Process::Process(const ProcessOptions& options) {
     // Its own process group, so kill() reaches whatever it spawns as well.
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    // The signals a test sends at their default action, none blocked (see the header).
+    sigset_t default_signals;
+    sigemptyset(&default_signals);
+    sigaddset(&default_signals, SIGINT);
+    sigaddset(&default_signals, SIGTERM);
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    posix_spawnattr_setflags(
+        &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setsigdefault(&attributes, &default_signals);
+    posix_spawnattr_setsigmask(&attributes, &no_signals);
 
     std::vector<std::string> args = options.argv;
     std::vector<std::string> env = merged_environment(options.env);
@@ -116,41 +126,88 @@ void Process::kill() noexcept {
     if (!reaped_ && pid_ > 0) ::kill(-pid_, SIGKILL);
 }
 
-ProcessResult Process::wait(std::chrono::milliseconds timeout) {
-    ProcessResult result;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[8192];
-    // Read both pipes until the child (and anything holding its pipes) closes them.
-    while (out_fd_ >= 0 || err_fd_ >= 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            result.timed_out = true;
-            kill();
-            break;
+void Process::signal(int number) const {
+    if (!reaped_ && pid_ > 0) ::kill(pid_, number);
+}
+
+void Process::read_output(std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd fds[2];
+    nfds_t count = 0;
+    int* owners[2];
+    for (int* fd : {&out_fd_, &err_fd_}) {
+        if (*fd >= 0) {
+            fds[count] = pollfd{*fd, POLLIN, 0};
+            owners[count++] = fd;
         }
-        pollfd fds[2];
-        nfds_t count = 0;
-        int* owners[2];
-        for (int* fd : {&out_fd_, &err_fd_}) {
-            if (*fd >= 0) {
-                fds[count] = pollfd{*fd, POLLIN, 0};
-                owners[count++] = fd;
-            }
-        }
-        int ready = ::poll(fds, count, static_cast<int>(left.count()));
-        if (ready < 0 && errno != EINTR) break;
-        for (nfds_t i = 0; i < count && ready > 0; ++i) {
-            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-            ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-            if (n > 0) {
-                (owners[i] == &out_fd_ ? result.out : result.err).append(buffer, n);
-            } else if (n == 0 || errno != EINTR) {
+    }
+    if (count == 0) return;
+    int ready = ::poll(fds, count, static_cast<int>(left.count()));
+    if (ready < 0) {
+        if (errno != EINTR) {
+            for (nfds_t i = 0; i < count; ++i) {  // nothing more can be read
                 ::close(*owners[i]);
                 *owners[i] = -1;
             }
         }
+        return;
     }
+    char buffer[8192];
+    for (nfds_t i = 0; i < count && ready > 0; ++i) {
+        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+        ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+        if (n > 0) {
+            (owners[i] == &out_fd_ ? out_ : err_).append(buffer, n);
+        } else if (n == 0 || errno != EINTR) {
+            ::close(*owners[i]);
+            *owners[i] = -1;
+        }
+    }
+}
+
+namespace {
+/// The first whole line of `output` that contains `text`.
+std::optional<std::string> line_containing(const std::string& output, std::string_view text) {
+    for (auto at = output.find(text); at != std::string::npos; at = output.find(text, at + 1)) {
+        const auto end = output.find('\n', at);
+        if (end == std::string::npos) return std::nullopt;  // not whole yet
+        const auto newline_before = output.rfind('\n', at);
+        const auto begin = newline_before == std::string::npos ? 0 : newline_before + 1;
+        if (end >= at + text.size()) return output.substr(begin, end - begin);
+    }
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> Process::wait_for_line(std::string_view text,
+                                                  std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (auto line = line_containing(out_, text)) return line;
+        if (auto line = line_containing(err_, text)) return line;
+        if ((out_fd_ < 0 && err_fd_ < 0) || std::chrono::steady_clock::now() >= deadline) {
+            return std::nullopt;
+        }
+        read_output(deadline);
+    }
+}
+
+ProcessResult Process::wait(std::chrono::milliseconds timeout) {
+    ProcessResult result;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    // Read both pipes until the child (and anything holding its pipes) closes them.
+    while (out_fd_ >= 0 || err_fd_ >= 0) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            result.timed_out = true;
+            kill();
+            break;
+        }
+        read_output(deadline);
+    }
+    result.out = out_;
+    result.err = err_;
     int status = 0;
     if (result.timed_out) {
         while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {

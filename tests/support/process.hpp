@@ -4,7 +4,9 @@
 
 #include <sys/types.h>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,8 +33,11 @@ struct ProcessResult {
     std::string describe() const;
 };
 
-/// A running child process. Its output is collected by wait(); the destructor kills it (and the
-/// process group it leads, so grandchildren die too) if it is still running.
+/// A running child process. Its output is collected by wait() (and wait_for_output()); the
+/// destructor kills it (and the process group it leads, so grandchildren die too) if it is still
+/// running. It starts with SIGINT and SIGTERM at their default action and no signal blocked,
+/// whatever the test runner left it (a shell starts background jobs with SIGINT ignored), so a
+/// test that signals it knows what the signal does unless the program itself changes it.
 ///
 /// Thread safety: one thread at a time per Process.
 class Process {
@@ -44,17 +49,33 @@ class Process {
     Process& operator=(const Process&) = delete;
 
     pid_t pid() const noexcept { return pid_; }
+    /// Reads the child's output until a whole line (ended by '\n') of its stdout or its stderr
+    /// contains `text`, and returns that line without its '\n'; nullopt if none did by the
+    /// deadline, or the child closed both first. What was read is kept for out(), err() and
+    /// wait().
+    std::optional<std::string> wait_for_line(std::string_view text,
+                                             std::chrono::milliseconds timeout);
+    /// Everything read from stdout and stderr so far.
+    const std::string& out() const noexcept { return out_; }
+    const std::string& err() const noexcept { return err_; }
     /// Waits for the child to exit, reading its output; at the deadline it is killed and
     /// `timed_out` is set. Call once.
     ProcessResult wait(std::chrono::milliseconds timeout);
+    /// Sends `signal` to the child itself (not its process group), as `kill -SIGNAL pid` would.
+    void signal(int number) const;
     /// Kills the child's process group now (SIGKILL). Safe to call more than once.
     void kill() noexcept;
 
   private:
+    /// Reads what the pipes hold, waiting for output until `deadline`; closes a pipe at its end.
+    void read_output(std::chrono::steady_clock::time_point deadline);
+
     pid_t pid_ = -1;
     int out_fd_ = -1;
     int err_fd_ = -1;
     bool reaped_ = false;
+    std::string out_;
+    std::string err_;
 };
 
 /// Starts a program, waits for it (killing it at the deadline) and returns what it did.

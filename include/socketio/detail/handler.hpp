@@ -93,10 +93,12 @@ struct callable_traits<R (*)(A...) noexcept> : callable_traits<R (*)(A...)> {};
 template <class R, class... A>
 struct callable_traits<R(A...)> : callable_traits<R (*)(A...)> {};
 
-template <class T, class = void>
-struct has_callable_traits : std::false_type {};
+/// A function, a function pointer, or a class with one non-template operator() (a lambda that
+/// is not generic): what callable_traits can read.
 template <class T>
-struct has_callable_traits<T, std::void_t<typename callable_traits<T>::args>> : std::true_type {};
+struct has_callable_traits
+    : std::bool_constant<std::is_function_v<std::remove_pointer_t<T>> ||
+                         requires { &T::operator(); }> {};
 
 template <class T>
 struct is_awaitable : std::false_type {};
@@ -265,7 +267,7 @@ void append_arg(json& array, const T& value) {
         static_assert(JsonConvertible<T>,
                       "socketio: an emitted argument must be socketio::json, a type with to_json "
                       "(for nlohmann::json or socketio::json), or socketio::Args");
-        array.push_back(to_json_value(value));
+        if constexpr (JsonConvertible<T>) array.push_back(to_json_value(value));
     }
 }
 
@@ -525,8 +527,11 @@ CatchAllHandler make_catch_all_handler(F f) {
 /// F(Socket&, const std::string& event, const Args& args) → void: on_any.
 template <class F>
 constexpr bool is_any_handler() {
-    return std::is_invocable_v<F&, Socket&, const std::string&, const Args&> &&
-           std::is_void_v<std::invoke_result_t<F&, Socket&, const std::string&, const Args&>>;
+    if constexpr (std::is_invocable_v<F&, Socket&, const std::string&, const Args&>) {
+        return std::is_void_v<std::invoke_result_t<F&, Socket&, const std::string&, const Args&>>;
+    } else {
+        return false;
+    }
 }
 
 /// F(Socket&) or F(Socket&, const json& auth), returning void, bool, or an awaitable of either:
