@@ -19,6 +19,15 @@ class AdapterHost;
 /// namespace is created.
 using AdapterFactory = std::function<std::unique_ptr<Adapter>(AdapterHost& host)>;
 
+/// The Socket.IO parser: how packets are written on the wire (ServerOptions::parser).
+enum class Parser {
+    /// socket.io-parser's text format, every client's default: one text message per packet, plus
+    /// one binary message per binary attachment.
+    json,
+    /// socket.io-msgpack-parser's format: one binary message per packet (msgpack, binary inline).
+    msgpack,
+};
+
 // clang-format off
 /// Options of socketio::Server. An aggregate: set what you need with designated initializers, in
 /// declaration order (`engine` first):
@@ -71,6 +80,11 @@ struct ServerOptions {
     bool trust_forwarded_for = false;
     /// The adapter of every namespace; empty = the in-memory adapter (InMemoryAdapter).
     AdapterFactory adapter = {};
+    /// The parser every client of this server must use too (Node's `parser` option). Parser::json
+    /// (default): the clients' default. Parser::msgpack: clients created with
+    /// `io(url, { parser: require("socket.io-msgpack-parser") })`. max_values_per_packet applies
+    /// to both; max_attachments only to json (msgpack carries binary inline).
+    Parser parser = Parser::json;
     /// Socket.IO-level logs (the spdlog logger "socketio") at info; otherwise warnings only.
     bool logger = false;
 };

@@ -35,6 +35,23 @@ std::shared_ptr<spdlog::logger> make_logger(bool verbose) {
     return logger;
 }
 
+std::shared_ptr<const protocol::Parser> make_parser(const ServerOptions& options) {
+    const protocol::ParserLimits limits{.max_attachments = options.max_attachments,
+                                        .max_values = options.max_values_per_packet};
+    switch (options.parser) {
+        case Parser::msgpack:
+            return protocol::msgpack_parser(limits);
+        case Parser::json:
+            break;
+    }
+    return protocol::json_parser(limits);
+}
+
+engineio::Message to_message(protocol::Frame& frame) {
+    return frame.binary ? engineio::Message::binary(std::move(frame.data))
+                        : engineio::Message::text(std::move(frame.data));
+}
+
 }  // namespace
 
 bool running_in(const boost::asio::any_io_executor& executor) noexcept {
@@ -68,8 +85,7 @@ DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
 ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_executor> loop_list)
     : options(std::move(opts)),
       loops(std::move(loop_list)),
-      parser(protocol::json_parser({.max_attachments = options.max_attachments,
-                                    .max_values = options.max_values_per_packet})),
+      parser(make_parser(options)),
       log(make_logger(options.logger)),
       logs(log),
       background_(log) {
@@ -138,10 +154,7 @@ EncodedPacket ServerCore::encode(const protocol::Packet& packet) const {
     auto frames = parser->encode(packet);
     auto messages = std::make_shared<std::vector<engineio::Message>>();
     messages->reserve(frames.size());
-    for (auto& frame : frames) {
-        messages->push_back(frame.binary ? engineio::Message::binary(std::move(frame.data))
-                                         : engineio::Message::text(std::move(frame.data)));
-    }
+    for (auto& frame : frames) messages->push_back(to_message(frame));
     return messages;
 }
 
@@ -151,8 +164,15 @@ void ServerCore::send(engineio::Session& session, const protocol::Packet& packet
         session.send(engineio::Message::text(std::move(text)));
         return;
     }
-    auto encoded = encode(packet);
-    session.send(std::vector<engineio::Message>(*encoded));
+    auto frames = parser->encode(packet);
+    if (frames.size() == 1) {  // the msgpack parser's one binary message
+        session.send(to_message(frames.front()));
+        return;
+    }
+    std::vector<engineio::Message> messages;
+    messages.reserve(frames.size());
+    for (auto& frame : frames) messages.push_back(to_message(frame));
+    session.send(std::move(messages));
 }
 
 bool ServerCore::on_connect(const engineio::SessionPtr& session) {

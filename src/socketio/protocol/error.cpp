@@ -33,7 +33,9 @@ class Category final : public std::error_category {
             case error::unexpected_binary_frame:
                 return "Binary frame while none was awaited";
             case error::unexpected_text_frame:
-                return "Text frame while attachments were awaited";
+                return "Unexpected text frame";
+            case error::invalid_msgpack:
+                return "Invalid msgpack";
         }
         return "Unknown socketio.protocol error";
     }

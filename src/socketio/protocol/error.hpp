@@ -22,7 +22,9 @@ enum class error {
     invalid_placeholder,        ///< a binary placeholder whose "num" is not a declared attachment
     attachment_count_mismatch,  ///< a declared attachment that no placeholder refers to
     unexpected_binary_frame,    ///< a binary frame while no packet awaits attachments
-    unexpected_text_frame,      ///< a text frame while a packet still awaits attachments
+    unexpected_text_frame,      ///< a text frame while a packet still awaits attachments, or any
+                                ///< text frame to the msgpack parser
+    invalid_msgpack,            ///< not one well-formed msgpack value (msgpack parser)
 };
 
 /// The category of socketio::protocol::error (name "socketio.protocol").

@@ -16,6 +16,7 @@
 
 #include "socketio/protocol/bounded_builder.hpp"
 #include "socketio/protocol/error.hpp"
+#include "socketio/protocol/packet_rules.hpp"
 #include "socketio/protocol/parser.hpp"
 
 namespace socketio::protocol {
@@ -32,44 +33,6 @@ constexpr bool is_digit(char c) noexcept {
 
 bool is_binary_type(PacketType type) noexcept {
     return type == PacketType::binary_event || type == PacketType::binary_ack;
-}
-
-// --- UTF-8 -------------------------------------------------------------------------------------
-
-// Well-formed UTF-8 per RFC 3629 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool is_valid_utf8(std::string_view s) noexcept {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            if (c == 0xE0) low = 0xA0;
-            if (c == 0xED) high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            if (c == 0xF0) low = 0x90;
-            if (c == 0xF4) high = 0x8F;
-        } else {
-            return false;
-        }
-        if (s.size() - i < length) return false;
-        const auto second = static_cast<unsigned char>(s[i + 1]);
-        if (second < low || second > high) return false;
-        for (std::size_t k = 2; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if (next < 0x80 || next > 0xBF) return false;
-        }
-        i += length;
-    }
-    return true;
 }
 
 // --- scanning eight bytes at a time
@@ -148,7 +111,9 @@ bool is_ascii(std::string_view s) noexcept {
 // --- JSON helpers --------------------------------------------------------------------------------
 
 using detail::BoundedBuilder;
+using detail::is_valid_utf8;
 using detail::OrderedMembers;
+using detail::payload_valid;
 
 // Parses a payload within the limits; on failure `out` is null and the error is returned.
 std::optional<error> parse_bounded(std::string_view text, const ParserLimits& limits, json& out) {
@@ -662,30 +627,6 @@ std::string& frame_scratch() {
     thread_local std::string scratch;
     scratch.clear();
     return scratch;
-}
-
-// Is `payload` valid for `type`? socket.io-parser's isPayloadValid, and the spec's "mandatory"
-// payloads: EVENT needs a non-empty array, ACK an array, CONNECT_ERROR an object or a string.
-bool payload_valid(PacketType type, const json* payload) {
-    switch (type) {
-        case PacketType::connect:
-            return payload == nullptr || payload->is_object();
-        case PacketType::disconnect:
-            return payload == nullptr;
-        case PacketType::event:
-        case PacketType::binary_event: {
-            if (payload == nullptr || !payload->is_array() || payload->empty()) return false;
-            const json& name = payload->front();
-            if (name.is_number()) return true;
-            return name.is_string() && !is_reserved_event_name(name.get_ref<const std::string&>());
-        }
-        case PacketType::ack:
-        case PacketType::binary_ack:
-            return payload != nullptr && payload->is_array();
-        case PacketType::connect_error:
-            return payload != nullptr && (payload->is_object() || payload->is_string());
-    }
-    return false;
 }
 
 // The text frame's header: <type>[<attachments>-][<nsp>,][<id>].

@@ -1,5 +1,5 @@
 #pragma once
-// socketio::protocol::Parser — the parser seam: JSON now (default_parser()), msgpack later.
+// socketio::protocol::Parser — the parser seam: json_parser() (the default) and msgpack_parser().
 
 #include <cstddef>
 #include <memory>
@@ -40,7 +40,7 @@ class Parser {
   public:
     virtual ~Parser() = default;
     /// One packet → its Engine.IO messages (one text frame, then one binary frame per attachment,
-    /// for the JSON parser).
+    /// for the JSON parser; one binary frame for the msgpack parser).
     virtual std::vector<Frame> encode(const Packet& packet) const = 0;
     /// Appends the packet's text frame to `out` when the packet encodes to that one frame (no
     /// binary attachments) and returns true; else returns false with `out` unchanged (use
@@ -73,5 +73,9 @@ struct ParserLimits {
 
 /// The default JSON parser of the Socket.IO v5 protocol.
 std::shared_ptr<const Parser> json_parser(ParserLimits limits = {});
+
+/// The msgpack parser of `socket.io-msgpack-parser` (npm): every packet one binary frame, the
+/// msgpack map {type, data, nsp, id}, binary inline (no attachments: max_attachments is unused).
+std::shared_ptr<const Parser> msgpack_parser(ParserLimits limits = {});
 
 }  // namespace socketio::protocol

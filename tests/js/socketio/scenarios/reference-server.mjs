@@ -3,7 +3,7 @@
 // tests/integration/socketio/scenario_app.cpp; a scenario that passes here and fails there shows
 // a bug in our server, not in the script. validate-reference.mjs runs every scenario against it.
 //
-//   node socketio/scenarios/reference-server.mjs [--any-namespace] [--connect-timeout MS]
+//   node socketio/scenarios/reference-server.mjs [--any-namespace] [--connect-timeout MS] [--msgpack]
 //
 // Listens on 127.0.0.1 port 0 and prints {"event":"listening","port":N}. Engine.IO:
 // pingInterval 2000 ms, pingTimeout 2000 ms, CORS "*".
@@ -52,11 +52,13 @@
 //   "slow" (ms)                     ack("slow-done") after ms (our server: a blocking sleep)
 //   "fast"                          ack("fast-done")
 // --any-namespace: any other namespace is accepted too (with no handlers).
+// --msgpack: the msgpack parser (socket.io-msgpack-parser) instead of the default one.
 // --ticks N: once two clients are connected to "/", emit "tick" 0..N-1 then "tick-done" N to "/"
 //   (the C++ test does this from a thread of its own).
 
 import http from "node:http";
 import { Server } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
 
 const argv = process.argv.slice(2);
 const anyNamespace = argv.includes("--any-namespace");
@@ -64,6 +66,7 @@ const timeoutIndex = argv.indexOf("--connect-timeout");
 const connectTimeout = timeoutIndex >= 0 ? Number(argv[timeoutIndex + 1]) : 45000;
 const ticksIndex = argv.indexOf("--ticks");
 const ticks = ticksIndex >= 0 ? Number(argv[ticksIndex + 1]) : 0;
+const msgpack = argv.includes("--msgpack");
 
 const httpServer = http.createServer((req, res) => {
     res.writeHead(404);
@@ -75,6 +78,7 @@ const io = new Server(httpServer, {
     connectTimeout,
     cors: { origin: "*" },
     serveClient: false,
+    ...(msgpack ? { parser: msgpackParser } : {}),
 });
 
 const sorted = (iterable) => [...iterable].sort();

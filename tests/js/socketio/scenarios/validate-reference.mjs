@@ -58,6 +58,8 @@ export const cases = [
     ["background", "burst", two, ["count=200"], []],
     ["background", "ticks", two, ["count=100"], ["--ticks", "100"]],
     ["async_handlers", "slow_does_not_block", two, ["slowMs=1500"], []],
+    ["msgpack", "mixed", all, [], ["--msgpack"]],
+    ["msgpack", "text_frame", all, [], ["--msgpack"]],
     // python-socketio 5.7.2 (Debian), see tests/py/client.py
     ...["polling", "websocket"].flatMap((t) =>
         ["connect_auth", "refused", "events", "binary", "room_broadcast", "namespace",
