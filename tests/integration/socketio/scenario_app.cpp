@@ -5,6 +5,9 @@
 #include <tuple>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "support/environment.hpp"
 #include "support/json_lines.hpp"
@@ -64,6 +67,7 @@ socketio::ServerOptions scenario_options() {
 ScenarioServer::ScenarioServer(Options options)
     : io_(std::make_unique<socketio::Server>(options.server)) {
     for (const char* nsp : {"/", "/admin", "/chat", "/errors"}) install(nsp);
+    install_middleware_namespaces();
     io_->of("/errors").on_error([this](socketio::Socket& s, const std::string& event,
                                        const json& args, std::exception_ptr error) {
         std::string what = what_of(error);
@@ -117,6 +121,37 @@ void ScenarioServer::record_event(const socketio::Socket& s, const std::string& 
         events_.push_back({s.nsp_name(), s.sid(), event, std::move(args)});
     }
     changed_.notify_all();
+}
+
+// "/guarded": a middleware refuses clients without auth.key (message and data) and stores the
+// user in the socket's data, which "guard-data" reads. "/slow": a coroutine middleware takes
+// 200 ms and refuses auth.token != "good"; the coroutine connect handler emits "welcome".
+void ScenarioServer::install_middleware_namespaces() {
+    using socketio::Socket;
+    struct Guard {
+        std::string user;
+        int checks = 0;
+    };
+    auto guarded = io_->of("/guarded");
+    guarded.use([](Socket& s, const json& auth) {
+        if (!auth.contains("key")) throw socketio::ConnectionRefused("no key", json{{"code", 401}});
+        s.data<Guard>().user = auth.value("user", "");
+    });
+    guarded.on("guard-data", [](Socket& s) {
+        auto& guard = s.data<Guard>();
+        ++guard.checks;
+        return json{{"user", guard.user}, {"checks", guard.checks}};
+    });
+    auto slow = io_->of("/slow");
+    slow.use([](Socket& s, const json& auth) -> boost::asio::awaitable<void> {
+        boost::asio::steady_timer lookup(s.executor(), 200ms);
+        co_await lookup.async_wait(boost::asio::use_awaitable);
+        if (auth.value("token", "") != "good") throw socketio::ConnectionRefused("bad token");
+    });
+    slow.on_connect([](Socket& s, const json& auth) -> boost::asio::awaitable<void> {
+        s.emit("welcome", auth.value("token", ""));
+        co_return;
+    });
 }
 
 void ScenarioServer::install(const std::string& name) {
@@ -183,6 +218,33 @@ void ScenarioServer::install(const std::string& name) {
         json caught = json::array({"caught", event});
         for (const auto& a : args) caught.push_back(a);
         return Ack::from_array(std::move(caught));
+    });
+    // A typed json parameter emitted again and acked: its keys keep their order.
+    ns.on("relay-object", [](Socket& s, const json& message) {
+        s.emit("relayed", message);
+        return message;
+    });
+    // Emits `size`-byte strings, a loop turn apart, until one is refused by the send-queue bound
+    // (the client stopped reading); "flood-report" acks what happened.
+    struct FloodStats {
+        int queued = 0;
+        bool refused = false;
+    };
+    ns.on("flood", [](Socket& s, std::size_t size) -> boost::asio::awaitable<void> {
+        const std::string blob(size, 'x');
+        for (int i = 0; i < 10'000; ++i) {
+            const auto result = s.emit("blob", blob);
+            if (result != socketio::EmitResult::queued) {
+                s.data<FloodStats>().refused = result == socketio::EmitResult::refused;
+                break;
+            }
+            ++s.data<FloodStats>().queued;
+            co_await boost::asio::post(s.executor(), boost::asio::use_awaitable);
+        }
+    });
+    ns.on("flood-report", [](Socket& s) {
+        const auto& stats = s.data<FloodStats>();
+        return json{{"queued", stats.queued}, {"refused", stats.refused}};
     });
     ns.on("message", [this](Socket& s, const json& data) {
         record_event(s, "message", json::array({data}));

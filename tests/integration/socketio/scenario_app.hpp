@@ -120,6 +120,7 @@ class ScenarioServer {
 
   private:
     void install(const std::string& nsp);
+    void install_middleware_namespaces();
     void record_event(const socketio::Socket& s, const std::string& event, json args);
     void ticker(int ticks);
 

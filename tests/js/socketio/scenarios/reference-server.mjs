@@ -51,6 +51,11 @@
 //                                   emit("seq-done", n)
 //   "slow" (ms)                     ack("slow-done") after ms (our server: a blocking sleep)
 //   "fast"                          ack("fast-done")
+//   "relay-object" (object)         emit("relayed", object) and ack(object) (key order kept)
+// "/guarded": a middleware refuses clients without auth.key (message "no key", data {code: 401})
+//   and keeps auth.user in the socket's data; "guard-data" counts checks and acks {user, checks}.
+// "/slow": a middleware that takes 200 ms refuses auth.token != "good" ("bad token"); the connect
+//   handler emits "welcome" (token).
 // --any-namespace: any other namespace is accepted too (with no handlers).
 // --msgpack: the msgpack parser (socket.io-msgpack-parser) instead of the default one.
 // --ticks N: once two clients are connected to "/", emit "tick" 0..N-1 then "tick-done" N to "/"
@@ -87,7 +92,7 @@ const known = new Set([
     "ack-binary", "sum", "greet", "point-sum", "ask", "ask-timeout", "ask-co", "join", "leave",
     "my-rooms", "room-members", "to-rooms", "to-rooms-except", "to-room-from-me", "to-all",
     "broadcast", "close-room", "disconnect-me", "close-me", "throw", "session-set", "session-get",
-    "transport", "burst", "slow", "fast",
+    "transport", "burst", "slow", "fast", "relay-object",
 ]);
 
 function cookie(header, name) {
@@ -145,6 +150,10 @@ function install(nsp) {
             });
         });
         withAck("echo", (ack, ...args) => ack(...args));
+        withAck("relay-object", (ack, message) => {
+            socket.emit("relayed", message);
+            ack(message);
+        });
         on("echo-emit", (...args) => {
             if (typeof args.at(-1) === "function") args.pop();
             socket.emit("echo-back", ...args);
@@ -240,6 +249,35 @@ function install(nsp) {
 }
 
 for (const name of ["/", "/admin", "/chat", "/errors"]) install(io.of(name));
+
+// "/guarded": a middleware refuses clients without auth.key and stores the user in socket.data.
+const guarded = io.of("/guarded");
+guarded.use((socket, next) => {
+    const auth = socket.handshake.auth || {};
+    if (!("key" in auth)) {
+        const err = new Error("no key");
+        err.data = { code: 401 };
+        return next(err);
+    }
+    socket.data.user = auth.user ?? "";
+    socket.data.checks = 0;
+    next();
+});
+guarded.on("connection", (socket) => {
+    socket.on("guard-data", (ack) => {
+        socket.data.checks++;
+        ack({ user: socket.data.user, checks: socket.data.checks });
+    });
+});
+// "/slow": an asynchronous middleware (200 ms) refuses auth.token != "good"; then "welcome".
+const slow = io.of("/slow");
+slow.use((socket, next) => {
+    setTimeout(() => {
+        if ((socket.handshake.auth || {}).token !== "good") return next(new Error("bad token"));
+        next();
+    }, 200);
+});
+slow.on("connection", (socket) => socket.emit("welcome", socket.handshake.auth.token));
 if (anyNamespace) io.of(/^\/.*/);
 if (ticks > 0) {
     // Like the C++ test's own thread: once two clients are on "/", emit ticks to all of "/".

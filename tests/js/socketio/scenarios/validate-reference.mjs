@@ -53,6 +53,10 @@ export const cases = [
     ["disconnect", "server_close_raw_polling", ["polling"], [], []],
     ["errors", "namespace_handler", two, [], []],
     ["errors", "default_handler", two, [], []],
+    ["api", "key_order", all, [], []],
+    ["api", "middleware", all, [], []],
+    ["api", "async_connect", all, [], []],
+    // api backpressure is ours only: Node's emit reports nothing.
     ["session", "persist", all, [], []],
     ["session", "transport", all, [], []],
     ["background", "burst", two, ["count=200"], []],
