@@ -111,15 +111,15 @@ class Broadcast {
     ///   io.timeout(5s).emit_with_ack("poll", question, [](std::error_code ec,
     ///                                                     std::vector<json> answers) { … });
     /// The callback gets all responses (see BroadcastAckCallback).
+    // clang-format off
     template <class... T>
-    requires(sizeof...(T) > 0 &&
-             detail::is_broadcast_ack_callback<
-                 detail::last_t<T...>>) void emit_with_ack(std::string_view event,
-                                                           T&&... args_then_callback) const {
+        requires(sizeof...(T) > 0 && detail::is_broadcast_ack_callback<detail::last_t<T...>>)
+    void emit_with_ack(std::string_view event, T&&... args_then_callback) const {
         auto [args, on_acks] =
             detail::split_callback<BroadcastAckCallback>(std::forward<T>(args_then_callback)...);
         emit_args_with_ack(event, std::move(args), std::move(on_acks));
     }
+    // clang-format on
     /// The same with the arguments as one JSON array. Throws std::system_error
     /// (error::reserved_event) for reserved event names.
     void emit_args(std::string_view event, json args) const;
@@ -198,13 +198,15 @@ class Socket {
     /// the socket's loop with the client's ack arguments, or with an error (ack_timeout after
     /// timeout(), socket_disconnected, too_many_pending_acks).
     ///   s.timeout(5s).emit_with_ack("ask", question, [](std::error_code ec, json answer) { … });
+    // clang-format off
     template <class... T>
-    requires(sizeof...(T) > 0 && detail::is_ack_callback<detail::last_t<T...>>) void emit_with_ack(
-        std::string_view event, T&&... args_then_callback) const {
+        requires(sizeof...(T) > 0 && detail::is_ack_callback<detail::last_t<T...>>)
+    void emit_with_ack(std::string_view event, T&&... args_then_callback) const {
         auto [args, on_ack] =
             detail::split_callback<AckCallback>(std::forward<T>(args_then_callback)...);
         emit_args_with_ack(event, std::move(args), std::move(on_ack));
     }
+    // clang-format on
     /// The same for coroutine code, without the callback:
     ///   AckResult r = co_await s.emit_with_ack("ping", 1);        // {ec, args}
     ///   int n = co_await s.emit_with_ack<int>("count");            // the first ack argument
@@ -212,10 +214,10 @@ class Socket {
     /// With a type other than AckResult, an error (timeout, disconnect) is thrown as
     /// std::system_error and an ack argument that does not convert as ArgumentError. The awaiting
     /// coroutine resumes on its own executor.
+    // clang-format off
     template <class Result = AckResult, class... T>
-    requires(sizeof...(T) == 0 || !detail::is_ack_callback<detail::last_t<T...>>)
-        boost::asio::awaitable<Result> emit_with_ack(std::string_view event, const T&... args)
-    const {
+        requires(sizeof...(T) == 0 || !detail::is_ack_callback<detail::last_t<T...>>)
+    boost::asio::awaitable<Result> emit_with_ack(std::string_view event, const T&... args) const {
         if constexpr (std::is_same_v<Result, AckResult>) {
             return co_emit_args_with_ack(std::string(event), detail::make_args(args...));
         } else {
@@ -223,6 +225,7 @@ class Socket {
                 co_emit_args_with_ack(std::string(event), detail::make_args(args...)));
         }
     }
+    // clang-format on
     EmitResult emit_args(std::string_view event, json args) const;
     void emit_args_with_ack(std::string_view event, json args, AckCallback on_ack) const;
     boost::asio::awaitable<AckResult> co_emit_args_with_ack(std::string event, json args) const;

@@ -22,6 +22,20 @@ void NamespaceImpl::init_adapter() {
         server.options.adapter ? server.options.adapter(*this) : make_in_memory_adapter(*this);
 }
 
+void NamespaceImpl::clear_handlers() {
+    // Handlers no longer need a handle of their namespace (Socket::nsp() gives it), but one may
+    // still capture it (a lambda holding io.of("/x")): a cycle handler -> namespace -> handler
+    // that dropping every handler here keeps from outliving the server.
+    events.clear();
+    middlewares.clear();
+    connect_handler = {};
+    disconnect_handler = {};
+    catch_all = {};
+    any_handler = {};
+    error_handler = {};
+    class_handler.reset();
+}
+
 std::size_t NamespaceImpl::loop_count() const noexcept {
     return local_.size();
 }

@@ -103,14 +103,7 @@ ServerCore::~ServerCore() {
     if (workers) workers->join();
     for (auto& ns : all_namespaces()) {
         ns->drop_sockets();
-        // A handler may hold a handle of its own namespace (a lambda capturing io.of("/x")):
-        // drop the handlers so that such a cycle does not outlive the server.
-        ns->events.clear();
-        ns->connect_handler = {};
-        ns->disconnect_handler = {};
-        ns->catch_all = {};
-        ns->error_handler = {};
-        ns->class_handler.reset();
+        ns->clear_handlers();
     }
 }
 

@@ -313,6 +313,19 @@ TEST(Middleware, AClientThatLeavesDuringACoroutineConnectGetsNoDisconnectHandler
     EXPECT_TRUE(h.io->of("/").sockets().empty());
 }
 
+TEST(Middleware, HandlersCapturingTheirNamespaceDoNotOutliveTheServer) {
+    std::weak_ptr<socketio::detail::NamespaceImpl> weak;
+    {
+        Harness h;
+        auto ns = h.io->of("/x");
+        weak = ns.impl();
+        ns.use([ns](socketio::Socket&) { (void)ns; });
+        ns.on_any([ns](socketio::Socket&, const std::string&, const socketio::Args&) { (void)ns; });
+        ns.on_catch_all([ns](socketio::Socket&, const std::string&, socketio::Args) { (void)ns; });
+    }
+    EXPECT_TRUE(weak.expired());
+}
+
 // --- where a socket lives, its data and session ------------------------------------------------
 
 TEST(SocketApi, KnowsItsNamespaceAndServer) {
