@@ -150,7 +150,8 @@ void Client::on_connect_packet(protocol::Packet& packet) {
         finish_connect(socket, ns->run_connect_handlers(handle, socket->handshake.auth));
         return;
     }
-    socket->connect_pending = true;
+    // With always_connect the client already has its CONNECT: its events and its leaving count.
+    socket->connect_pending = !server.options.always_connect;
     boost::asio::co_spawn(
         session->executor(),
         [self = shared_from_this(), socket, ns]() -> boost::asio::awaitable<void> {

@@ -313,6 +313,29 @@ TEST(Middleware, AClientThatLeavesDuringACoroutineConnectGetsNoDisconnectHandler
     EXPECT_TRUE(h.io->of("/").sockets().empty());
 }
 
+TEST(Middleware, WithAlwaysConnectACoroutineConnectHandlerRunsAfterTheConnect) {
+    Harness h{socketio::ServerOptions{.always_connect = true}};
+    h.io->on_connect([](socketio::Socket& s, const json& auth) -> boost::asio::awaitable<bool> {
+        boost::asio::steady_timer timer(s.executor(), 20ms);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        co_return auth.value("ok", false);
+    });
+    int pings = 0;
+    h.io->on("ping", [&](socketio::Socket&) { ++pings; });
+    auto good = h.accept();
+    auto bad = h.accept(1);
+    good.connect("/", json{{"ok", true}});
+    bad.connect("/", json{{"ok", false}});
+    h.poll();
+    EXPECT_FALSE(good.sid().empty());  // CONNECT first, the handler after
+    EXPECT_FALSE(bad.sid().empty());
+    good.emit("ping");  // while its connect handler still runs: delivered
+    h.poll();
+    EXPECT_EQ(pings, 1);
+    EXPECT_TRUE(h.poll_until([&] { return !bad.of_type(PacketType::disconnect).empty(); }));
+    EXPECT_TRUE(good.of_type(PacketType::disconnect).empty());
+}
+
 TEST(Middleware, HandlersCapturingTheirNamespaceDoNotOutliveTheServer) {
     std::weak_ptr<socketio::detail::NamespaceImpl> weak;
     {
