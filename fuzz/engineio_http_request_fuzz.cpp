@@ -50,17 +50,17 @@ engineio::ServerOptions options_for(std::uint8_t selector) {
     engineio::ServerOptions options;
     options.path = "/engine.io/";
     options.threads = 1;
-    options.max_payload = 4096;
-    options.max_header_size = 2048;
+    options.limits.max_payload = 4096;
+    options.http.max_header_size = 2048;
     static const std::array<std::vector<std::string>, 4> cors{
         std::vector<std::string>{}, std::vector<std::string>{"*"},
         std::vector<std::string>{"https://good.example"},
         std::vector<std::string>{"https://good.example", "http://127.0.0.1:3000"}};
-    options.cors_allowed_origins = cors[selector & 3];
-    options.cors_credentials = (selector & 4) != 0;
-    if (selector & 16) options.transports = {"polling"};
-    options.allow_upgrades = (selector & 32) != 0;
-    options.compression_threshold = (selector & 64) ? 0 : 1024;
+    options.cors.allowed_origins = cors[selector & 3];
+    options.cors.credentials = (selector & 4) != 0;
+    if (selector & 16) options.transports.allowed = {"polling"};
+    options.transports.allow_upgrades = (selector & 32) != 0;
+    options.http.compression_threshold = (selector & 64) ? 0 : 1024;
     return options;
 }
 
@@ -171,8 +171,8 @@ void exercise(Core& core, StringRequest& req, bool secure) {
     // when the client accepts it and it is over the threshold).
     if (verdict.session && req.method() == http::verb::post) {
         std::vector<engineio::protocol::Packet> packets;
-        const std::error_code ec =
-            engineio::protocol::decode_payload(req.body(), core.options.max_payload, packets);
+        const std::error_code ec = engineio::protocol::decode_payload(
+            req.body(), core.options.limits.max_payload, packets);
         check(!ec || ec == error::invalid_packet || ec == error::payload_too_large);
     }
     const StringResponse res = engineio::detail::make_response(
@@ -202,8 +202,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // As the connection reads: the header with the header limit, the body with max_payload.
     http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(core.options.max_header_size));
-    parser.body_limit(core.options.max_payload);
+    parser.header_limit(static_cast<std::uint32_t>(core.options.http.max_header_size));
+    parser.body_limit(core.options.limits.max_payload);
     parser.eager(true);
     std::size_t consumed = 0;
     std::size_t available = std::min(piece, input.size());
@@ -225,7 +225,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec || !parser.is_done()) return 0;  // the server closes (or answers 413/431)
     StringRequest req = parser.release();
-    check(req.body().size() <= core.options.max_payload);
+    check(req.body().size() <= core.options.limits.max_payload);
     exercise(core, req, secure);
     return 0;
 }

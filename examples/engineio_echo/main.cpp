@@ -51,11 +51,11 @@ int main(int argc, char** argv) {
             } else if (flag == "--path") {
                 options.path = value;
             } else if (flag == "--ping-interval") {
-                options.ping_interval = std::chrono::milliseconds(std::stoul(value));
+                options.heartbeat.ping_interval = std::chrono::milliseconds(std::stoul(value));
             } else if (flag == "--ping-timeout") {
-                options.ping_timeout = std::chrono::milliseconds(std::stoul(value));
+                options.heartbeat.ping_timeout = std::chrono::milliseconds(std::stoul(value));
             } else if (flag == "--cors") {
-                options.cors_allowed_origins.push_back(value);
+                options.cors.allowed_origins.push_back(value);
             } else {
                 std::cerr << "unknown flag " << flag << "\n";
                 usage();

@@ -50,13 +50,14 @@ int main(int argc, char** argv) {
             } else if (flag == "--port") {
                 port = std::stol(value);
             } else if (flag == "--cors") {
-                options.engine.cors_allowed_origins.push_back(value);
+                options.engine.cors.allowed_origins.push_back(value);
             } else if (flag == "--ping-interval") {
-                options.engine.ping_interval = std::chrono::milliseconds(std::stol(value));
+                options.engine.heartbeat.ping_interval =
+                    std::chrono::milliseconds(std::stol(value));
             } else if (flag == "--ping-timeout") {
-                options.engine.ping_timeout = std::chrono::milliseconds(std::stol(value));
+                options.engine.heartbeat.ping_timeout = std::chrono::milliseconds(std::stol(value));
             } else if (flag == "--max-send-queue-bytes") {
-                options.engine.max_send_queue_bytes = std::stoul(value);
+                options.engine.limits.max_send_queue_bytes = std::stoul(value);
             } else {
                 usage();
                 return 2;

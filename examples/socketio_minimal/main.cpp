@@ -7,7 +7,7 @@
 using socketio::json;
 
 int main() {
-    socketio::Server io{{.engine = {.cors_allowed_origins = {"*"}}}};
+    socketio::Server io{{.engine = {.cors = {.allowed_origins = {"*"}}}}};
     io.on_connect([](socketio::Socket&, const json& auth) { return auth.contains("token"); });
     io.on("join", [](socketio::Socket& s, std::string room) { s.join(room); });
     io.on("chat", [](socketio::Socket& s, const json& msg) {

@@ -19,8 +19,8 @@ enum class error {
     unsupported_protocol_version,  ///< "Unsupported protocol version" (wire code 5)
 
     invalid_packet,     ///< a packet that does not decode (unknown type, bad base64, bad UTF-8)
-    payload_too_large,  ///< a polling body or message over max_payload (HTTP 413)
-    too_many_sessions,  ///< max_sessions reached: the handshake is refused (HTTP 503)
+    payload_too_large,  ///< a polling body or message over limits.max_payload (HTTP 413)
+    too_many_sessions,  ///< limits.max_sessions reached: the handshake is refused (HTTP 503)
 };
 
 /// The category of engineio::error ("engineio").

@@ -48,14 +48,14 @@ class Server {
     /// The bound port after listen().
     std::uint16_t port() const noexcept;
     /// Runs the event loops on background threads and returns at once. Installs no signal
-    /// handling, whatever options().handle_signals says: a program that embeds the server decides
-    /// what its signals do (and calls stop()).
+    /// handling, whatever options().run.handle_signals says: a program that embeds the server
+    /// decides what its signals do (and calls stop()).
     void start();
     /// The whole program's server: listen(), the event loops on background threads, then
-    /// options().listening(url) (by default "socketio-cpp listening on http://HOST:PORT" on
+    /// options().run.listening(url) (by default "socketio-cpp listening on http://HOST:PORT" on
     /// stderr), and blocks. Returns once the server has stopped: after stop() from anywhere, or,
-    /// with options().handle_signals (the default), after SIGINT (Ctrl-C) or SIGTERM, caught with
-    /// Asio's signal_set while run() runs; the stop then runs on this thread. Throws
+    /// with options().run.handle_signals (the default), after SIGINT (Ctrl-C) or SIGTERM, caught
+    /// with Asio's signal_set while run() runs; the stop then runs on this thread. Throws
     /// std::system_error if it cannot listen.
     void run(std::string_view host, std::uint16_t port);
     /// Closes every session (CLOSE / WebSocket close 1001), stops accepting, and returns when the

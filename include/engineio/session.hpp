@@ -59,8 +59,9 @@ class Session {
     /// binary attachments).
     virtual void send(std::vector<Message> messages) = 0;
     /// Bytes queued for the client and not yet written to it (WebSocket's bufferedAmount), which
-    /// ServerOptions::max_send_queue_bytes bounds: a sender can hold back before the bound closes
-    /// the session. Exact on the session's loop; from another thread, as of the loop's last turn.
+    /// ServerOptions::limits.max_send_queue_bytes bounds: a sender can hold back before the bound
+    /// closes the session. Exact on the session's loop; from another thread, as of the loop's last
+    /// turn.
     virtual std::size_t buffered_bytes() const noexcept { return 0; }
     /// Closes the session (a CLOSE packet, then the transport closes). The handler's
     /// on_disconnect follows with DisconnectReason::server_close.

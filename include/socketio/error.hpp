@@ -15,7 +15,8 @@ namespace socketio {
 enum class error {
     ack_timeout = 1,        ///< no ack arrived within the timeout of the emit
     socket_disconnected,    ///< the socket disconnected before it acknowledged
-    too_many_pending_acks,  ///< the socket already has ServerOptions::max_pending_acks pending
+    too_many_pending_acks,  ///< the socket already has ServerOptions::limits.max_pending_acks
+                            ///< pending
     reserved_event,         ///< emit of a reserved name (connect, disconnect, …)
     invalid_handler,        ///< a handler whose signature does not fit its event
     not_listening,          ///< the server has no engine (a detached server) or is not listening

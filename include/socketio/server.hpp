@@ -30,7 +30,7 @@ class ServerCore;
 // clang-format off
 /// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.
 ///
-///   socketio::Server io{{.engine = {.cors_allowed_origins = {"*"}}}};
+///   socketio::Server io{{.engine = {.cors = {.allowed_origins = {"*"}}}}};
 ///   io.on("connect", [](socketio::Socket& s, const json& auth) {
 ///       return auth.contains("token");
 ///   });
@@ -143,13 +143,13 @@ class Server {
     void listen(std::string_view host, std::uint16_t port);
     std::uint16_t port() const;
     /// Runs the event loops on background threads and returns. Installs no signal handling,
-    /// whatever options().engine.handle_signals says: a program that embeds the server decides
+    /// whatever options().engine.run.handle_signals says: a program that embeds the server decides
     /// what its signals do (and calls stop()).
     void start();
     /// The whole program's server, like Flask-SocketIO's socketio.run(app): listen(), the loops on
-    /// background threads, then options().engine.listening(url) (by default the line
+    /// background threads, then options().engine.run.listening(url) (by default the line
     /// "socketio-cpp listening on http://HOST:PORT" on stderr), and blocks. Returns once the
-    /// server has stopped: after stop() from anywhere, or, with options().engine.handle_signals
+    /// server has stopped: after stop() from anywhere, or, with options().engine.run.handle_signals
     /// (the default), after SIGINT (Ctrl-C) or SIGTERM, caught with Asio's signal_set while run()
     /// runs; the stop then runs on this thread, as stop() does. Throws std::system_error if it
     /// cannot listen.

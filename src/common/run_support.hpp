@@ -1,7 +1,7 @@
 #pragma once
-// What run() of engineio::Server and socketio::Server share (ServerOptions::handle_signals and
-// ::listening): the stop signals and the URL announced. Header-only; Asio's signal_set, whose code
-// is compiled once in sio_asio like the rest of Asio.
+// What run() of engineio::Server and socketio::Server share (ServerOptions::run: handle_signals
+// and listening): the stop signals and the URL announced. Header-only; Asio's signal_set, whose
+// code is compiled once in sio_asio like the rest of Asio.
 
 #include <csignal>
 #include <cstdint>
@@ -70,7 +70,7 @@ inline std::string_view signal_name(int number) {
     }
 }
 
-/// The URL a server listening on `host`:`port` answers on, as ServerOptions::listening gets it:
+/// The URL a server listening on `host`:`port` answers on, as ServerOptions::run.listening gets it:
 /// "http://127.0.0.1:5000", "https://localhost:8443", "http://[::1]:5000".
 inline std::string listening_url(std::string_view host, std::uint16_t port, bool tls) {
     std::string url = tls ? "https://" : "http://";

@@ -67,16 +67,17 @@ bool accepts(std::string_view accept_encoding, std::string_view coding) {
 
 Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
     session_config = {
-        .machine = {.ping_interval = options.ping_interval,
-                    .ping_timeout = options.ping_timeout,
-                    .upgrade_timeout = options.upgrade_timeout,
-                    .max_payload = options.max_payload},
-        .max_queue_bytes = options.max_send_queue_bytes,
-        .max_queue_packets = options.max_send_queue_messages,
+        .machine = {.ping_interval = options.heartbeat.ping_interval,
+                    .ping_timeout = options.heartbeat.ping_timeout,
+                    .upgrade_timeout = options.transports.upgrade_timeout,
+                    .max_payload = options.limits.max_payload},
+        .max_queue_bytes = options.limits.max_send_queue_bytes,
+        .max_queue_packets = options.limits.max_send_queue_messages,
         // A polling client re-polls within a round trip of each response; a client that has not
         // come back within this bound is gone, and its session need not be kept.
         .close_linger = std::min<std::chrono::milliseconds>(
-            options.ping_interval + options.ping_timeout, std::chrono::seconds(5)),
+            options.heartbeat.ping_interval + options.heartbeat.ping_timeout,
+            std::chrono::seconds(5)),
     };
     handler = std::make_shared<Handler>();
 }
@@ -94,7 +95,7 @@ void Core::prune_connections(std::size_t loop) {
 }
 
 bool Core::host_allowed(const StringRequest& req) const {
-    if (options.allowed_hosts.empty()) return true;
+    if (options.cors.allowed_hosts.empty()) return true;
     // Host is "name", "name:port", "[v6]" or "[v6]:port"; names compare case-insensitively.
     std::string_view host = req[http::field::host];
     const auto colon = host.rfind(':');
@@ -105,7 +106,7 @@ bool Core::host_allowed(const StringRequest& req) const {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (name.back() == '.') name.pop_back();  // "example.com." is "example.com"
-    for (std::string allowed : options.allowed_hosts) {
+    for (std::string allowed : options.cors.allowed_hosts) {
         std::transform(allowed.begin(), allowed.end(), allowed.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (allowed == "*" || allowed == name) return true;
@@ -117,7 +118,7 @@ bool Core::host_allowed(const StringRequest& req) const {
 }
 
 bool Core::sessions_full() const {
-    return options.max_sessions != 0 && open_sessions.load() >= options.max_sessions;
+    return options.limits.max_sessions != 0 && open_sessions.load() >= options.limits.max_sessions;
 }
 
 namespace {
@@ -171,14 +172,14 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
     Verdict v;
     v.ctx.version = req.version();
     v.ctx.keep_alive = req.keep_alive();
-    v.ctx.compress = options.http_compression;
-    v.ctx.compression_threshold = options.compression_threshold;
+    v.ctx.compress = options.http.compression;
+    v.ctx.compression_threshold = options.http.compression_threshold;
     if (const auto it = req.find(http::field::accept_encoding); it != req.end()) {
         v.ctx.accepts_gzip = accepts(it->value(), "gzip");
         v.ctx.accepts_deflate = accepts(it->value(), "deflate");
     }
     if (!host_allowed(req)) {
-        refused_host_log.info("refused request for host '{}' (not in allowed_hosts)",
+        refused_host_log.info("refused request for host '{}' (not in cors.allowed_hosts)",
                               sio::detail::printable(req[http::field::host]));
         v.failure = error::bad_request;
         return v;
@@ -189,9 +190,9 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
         refused_origin_log.info(
             "refused request from origin '{}' (allowed: {})",
             sio::detail::printable(req[http::field::origin]),
-            options.cors_allowed_origins.empty()
+            options.cors.allowed_origins.empty()
                 ? std::string("same origin only")
-                : fmt::format("{}", fmt::join(options.cors_allowed_origins, ", ")));
+                : fmt::format("{}", fmt::join(options.cors.allowed_origins, ", ")));
         v.failure = error::forbidden;
         return v;
     }
@@ -199,8 +200,8 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
     const auto param = [&](std::string_view name) { return target.param(name); };
 
     const std::string transport(param("transport").value_or(""));
-    if (std::find(options.transports.begin(), options.transports.end(), transport) ==
-            options.transports.end() ||
+    if (std::find(options.transports.allowed.begin(), options.transports.allowed.end(),
+                  transport) == options.transports.allowed.end() ||
         (transport != "polling" && transport != "websocket")) {
         v.failure = error::transport_unknown;
         return v;
@@ -216,7 +217,7 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
         }
         // Whether a polling request fits the session's transport is for the session to say, on
         // its loop, in order with the upgrade (SessionCore::on_get / on_post).
-        if (upgrade ? !v.websocket || !options.allow_upgrades : v.websocket) {
+        if (upgrade ? !v.websocket || !options.transports.allow_upgrades : v.websocket) {
             v.failure = error::bad_request;
             return v;
         }
@@ -243,7 +244,7 @@ void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
     if (req.method() == http::verb::options) {
         // CORS preflight.
         if (!host_allowed(req)) {
-            refused_host_log.info("refused preflight for host '{}' (not in allowed_hosts)",
+            refused_host_log.info("refused preflight for host '{}' (not in cors.allowed_hosts)",
                                   sio::detail::printable(req[http::field::host]));
             ResponseContext ctx;
             ctx.version = req.version();
@@ -303,8 +304,8 @@ void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
     body += session->open_packet_data();
     StringResponse res =
         make_response(verdict.ctx, http::status::ok, "text/plain; charset=UTF-8", std::move(body));
-    if (options.cookie)
-        res.set(http::field::set_cookie, make_cookie(*options.cookie, session->sid()));
+    if (options.http.cookie)
+        res.set(http::field::set_cookie, make_cookie(*options.http.cookie, session->sid()));
     responder->respond(std::move(res));
 }
 

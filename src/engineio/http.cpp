@@ -146,7 +146,7 @@ CorsVerdict check_cors(const ServerOptions& options, const StringRequest& req, b
     if (origin_it == req.end()) return verdict;  // not a cross-origin browser request
     const std::string_view origin = origin_it->value();
 
-    const auto& allowed = options.cors_allowed_origins;
+    const auto& allowed = options.cors.allowed_origins;
     bool ok = false;
     if (allowed.empty()) {
         // Same origin only: the Origin must equal this request's own scheme://host.
@@ -171,12 +171,12 @@ CorsVerdict check_cors(const ServerOptions& options, const StringRequest& req, b
     }
     // Echo the origin (a literal "*" is not allowed together with credentials).
     const bool wildcard_without_credentials =
-        !options.cors_credentials &&
+        !options.cors.credentials &&
         std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
     verdict.headers.emplace_back("Access-Control-Allow-Origin", wildcard_without_credentials
                                                                     ? std::string("*")
                                                                     : std::string(origin));
-    if (options.cors_credentials)
+    if (options.cors.credentials)
         verdict.headers.emplace_back("Access-Control-Allow-Credentials", "true");
     if (!wildcard_without_credentials) verdict.headers.emplace_back("Vary", "Origin");
     return verdict;

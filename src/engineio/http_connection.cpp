@@ -57,7 +57,7 @@ class HttpConnection final : public HttpResponder,
 
     void run() {
         if constexpr (is_tls<Stream>) {
-            beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+            beast::get_lowest_layer(stream_).expires_after(core_->options.http.read_timeout);
             stream_.async_handshake(
                 net::ssl::stream_base::server,
                 [self = this->shared_from_this()](const boost::system::error_code& ec) {
@@ -85,10 +85,10 @@ class HttpConnection final : public HttpResponder,
     void read_request() {
         if (core_->stopping) return close_socket();
         parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(core_->options.max_header_size));
-        parser_->body_limit(core_->options.max_payload);
+        parser_->header_limit(static_cast<std::uint32_t>(core_->options.http.max_header_size));
+        parser_->body_limit(core_->options.limits.max_payload);
         reading_ = true;
-        beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+        beast::get_lowest_layer(stream_).expires_after(core_->options.http.read_timeout);
         http::async_read_header(
             stream_, buffer_, *parser_,
             [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
@@ -115,7 +115,8 @@ class HttpConnection final : public HttpResponder,
         }
         const auto& req = parser_->get();
         const auto length = parser_->content_length();
-        if (length && *length > core_->options.max_payload && core_->is_engine_path(target_.path)) {
+        if (length && *length > core_->options.limits.max_payload &&
+            core_->is_engine_path(target_.path)) {
             return payload_too_large();
         }
         if (req.method() == http::verb::post && core_->is_engine_path(target_.path)) {
@@ -244,7 +245,7 @@ class HttpConnection final : public HttpResponder,
     }
 
     void drain_step(std::size_t drained) {
-        if (drained > 4 * core_->options.max_payload + (1 << 20)) return close_socket();
+        if (drained > 4 * core_->options.limits.max_payload + (1 << 20)) return close_socket();
         stream_.async_read_some(net::buffer(drain_buffer_),
                                 [self = this->shared_from_this(), drained](
                                     const boost::system::error_code& ec, std::size_t n) {
@@ -288,7 +289,8 @@ class HttpConnection final : public HttpResponder,
             return write_response(make_error_response(ctx, error::forbidden));
         }
         std::string cookie;
-        if (core_->options.cookie) cookie = make_cookie(*core_->options.cookie, session->sid());
+        if (core_->options.http.cookie)
+            cookie = make_cookie(*core_->options.http.cookie, session->sid());
         auto ws = make_ws_transport(std::move(stream_), core_, b64, take_received());
         moved_ = true;
         track(ws);
@@ -327,7 +329,7 @@ class HttpConnection final : public HttpResponder,
         auto res = std::make_shared<StringResponse>(std::move(response));
         const bool keep_alive = res->keep_alive() && !core_->stopping;
         res->keep_alive(keep_alive);
-        beast::get_lowest_layer(stream_).expires_after(core_->options.http_read_timeout);
+        beast::get_lowest_layer(stream_).expires_after(core_->options.http.read_timeout);
         http::async_write(stream_, *res,
                           [self = this->shared_from_this(), res, keep_alive](
                               const boost::system::error_code& ec, std::size_t) {
@@ -383,11 +385,12 @@ class HttpConnection final : public HttpResponder,
 void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
                       Peer peer) {
     boost::system::error_code ec;
-    if (core->options.max_connections != 0 &&
-        core->live_connections.load() >= core->options.max_connections) {
+    if (core->options.limits.max_connections != 0 &&
+        core->live_connections.load() >= core->options.limits.max_connections) {
         // Over the bound: a 503 written at once (the request is not read) and the socket closed.
-        core->client_error_log.warn("refused a connection from {}: max_connections ({}) reached",
-                                    peer.address, core->options.max_connections);
+        core->client_error_log.warn(
+            "refused a connection from {}: limits.max_connections ({}) reached", peer.address,
+            core->options.limits.max_connections);
         static const std::string refusal =
             "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: "
             "text/plain\r\nContent-Length: 19\r\n\r\nService Unavailable";

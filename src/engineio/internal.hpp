@@ -52,7 +52,7 @@ struct ResponseContext {
     std::vector<std::pair<std::string, std::string>> cors_headers;
     bool accepts_gzip = false;
     bool accepts_deflate = false;
-    bool compress = false;  ///< server-side http_compression
+    bool compress = false;  ///< ServerOptions::http.compression
     std::size_t compression_threshold = 1024;
 };
 
@@ -184,7 +184,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     /// held, the session closes (transport_error).
     void on_get_aborted(const HttpResponder* responder);
     void on_post(std::string body, std::shared_ptr<HttpResponder> responder, ResponseContext ctx);
-    /// A POST body over max_payload, or a second POST while one is read: the session closes
+    /// A POST body over limits.max_payload, or a second POST while one is read: the session closes
     /// (any thread).
     void on_bad_post();
     /// A POST for this session started (its body is being read; any thread). False if another
@@ -332,9 +332,9 @@ class Core : public std::enable_shared_from_this<Core> {
     /// Calls the handler's on_connect; false if it refused or threw.
     bool call_on_connect(const SessionPtr& session);
 
-    /// A request's Host is in options.allowed_hosts (or that list is empty).
+    /// A request's Host is in options.cors.allowed_hosts (or that list is empty).
     bool host_allowed(const StringRequest& req) const;
-    /// max_sessions is reached.
+    /// limits.max_sessions is reached.
     bool sessions_full() const;
 
     /// Lines a client can cause, each kind rate-limited (and below error level).

@@ -329,7 +329,7 @@ void Server::run(std::string_view host, std::uint16_t port) {
     listen(host, port);
     // Caught before the URL is announced: whoever reads it may send a signal at once.
     std::optional<sio::detail::StopSignals> signals;
-    if (options.handle_signals) {
+    if (options.run.handle_signals) {
         signals.emplace(impl.loops[0]->get_executor(), [&impl](int signal) {
             {
                 std::lock_guard lock(impl.stop_mutex);
@@ -341,8 +341,8 @@ void Server::run(std::string_view host, std::uint16_t port) {
     // Every loop on a thread of its own: this thread waits, and carries out a stop asked by a
     // signal (stop() joins the loops, so no loop may run it).
     impl.start_threads(0);
-    if (options.listening) {
-        options.listening(sio::detail::listening_url(host, impl.port, options.tls.has_value()));
+    if (options.run.listening) {
+        options.run.listening(sio::detail::listening_url(host, impl.port, options.tls.has_value()));
     }
     int signal = 0;
     {

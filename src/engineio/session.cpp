@@ -217,10 +217,10 @@ void SessionImpl::close_with(CloseReason reason) {
 }
 
 std::string SessionImpl::open_packet_data() const {
-    const bool offer_upgrade =
-        !on_websocket() && core_->options.allow_upgrades &&
-        std::find(core_->options.transports.begin(), core_->options.transports.end(),
-                  "websocket") != core_->options.transports.end();
+    const bool offer_upgrade = !on_websocket() && core_->options.transports.allow_upgrades &&
+                               std::find(core_->options.transports.allowed.begin(),
+                                         core_->options.transports.allowed.end(),
+                                         "websocket") != core_->options.transports.allowed.end();
     return protocol::SessionMachine::open_packet_data(sid_, offer_upgrade,
                                                       core_->session_config.machine);
 }
@@ -265,7 +265,7 @@ void SessionImpl::on_bad_post() {
     }
     if (state_.closed()) return;
     core_->client_error_log.info(
-        "session {}: bad polling POST (over max_payload, or overlapping); closing", sid_);
+        "session {}: bad polling POST (over limits.max_payload, or overlapping); closing", sid_);
     state_.on_bad_post(Clock::now());
     run();
 }
@@ -445,8 +445,8 @@ void SessionImpl::on_closed(CloseReason reason) {
     const auto why = public_reason(reason);
     if (reason == CloseReason::send_queue_full) {
         logger()->warn("session {}: send queue over its bound ({} bytes / {} messages); closing",
-                       sid_, core_->options.max_send_queue_bytes,
-                       core_->options.max_send_queue_messages);
+                       sid_, core_->options.limits.max_send_queue_bytes,
+                       core_->options.limits.max_send_queue_messages);
     }
     logger()->debug("session {}: closed ({})", sid_, to_string(why));
     try {

@@ -17,7 +17,7 @@
 // Closing. Once the transport closes (the session closed it, a close frame arrived, the client
 // broke the protocol) it reads nothing more for the session and writes only what was queued
 // before, then the close frame. The whole close — flushing, the close handshake, the TCP teardown
-// — gets `websocket_close_linger`; then the socket is reset. Without that bound a client that
+// — gets `websocket.close_linger`; then the socket is reset. Without that bound a client that
 // stopped reading (so the close frame is never sent) or that never answers it would keep the
 // connection and its kernel send queue. The reads of the close handshake (looking for the
 // client's close frame, discarding the rest) get a byte budget, so a client that floods instead
@@ -67,7 +67,7 @@ constexpr std::size_t deflate_threshold = 1024;
 /// What one more message and the close frame after it take: once the transport closes, the
 /// close handshake may read this much more, then reads stop.
 std::size_t close_read_budget(const ServerOptions& options) {
-    return options.max_payload + 64 * 1024;
+    return options.limits.max_payload + 64 * 1024;
 }
 
 /// Per loop thread: the buffer plain reads land in (frames are parsed in place; the start of an
@@ -181,7 +181,7 @@ class WsTransportImpl final : public WsTransport,
           core_(std::move(core)),
           base64_binary_(base64_binary),
           loop_(loop_of(stream_.get_executor())),
-          reader_({.max_message_size = core_->options.max_payload}),
+          reader_({.max_message_size = core_->options.limits.max_payload}),
           in_(std::move(received)) {
         ++core_->live_connections;
         if constexpr (!tls) {
@@ -220,12 +220,12 @@ class WsTransportImpl final : public WsTransport,
             return;
         }
         std::optional<wsp::DeflateParams> deflate;
-        if (core_->options.websocket_compression) {
+        if (core_->options.websocket.compression) {
             deflate = wsp::negotiate_deflate(joined_extensions(*req));
         }
         if (deflate) {
             reader_ = wsp::FrameReader(
-                {.max_message_size = core_->options.max_payload, .deflate = deflate});
+                {.max_message_size = core_->options.limits.max_payload, .deflate = deflate});
             deflater_.emplace(*deflate);
         }
         const auto key = (*req)[http::field::sec_websocket_key];
@@ -597,7 +597,7 @@ class WsTransportImpl final : public WsTransport,
         }
         if (in_.empty()) {
             // An idle connection holds no read buffer, nor the reader the one it assembled a
-            // fragmented or compressed message in (up to max_payload).
+            // fragmented or compressed message in (up to limits.max_payload).
             std::string().swap(in_);
             if (reader_.buffered() == 0) reader_.shrink();
         }
@@ -757,13 +757,13 @@ class WsTransportImpl final : public WsTransport,
         close_budget_ = close_read_budget(core_->options);
         if (!socket_open()) return;
         linger_timer_.emplace(stream_.get_executor());  // only a closing connection has one
-        linger_timer_->expires_after(core_->options.websocket_close_linger);
+        linger_timer_->expires_after(core_->options.websocket.close_linger);
         linger_timer_->async_wait([self = this->shared_from_this()](
                                       const boost::system::error_code& ec) {
             if (ec == net::error::operation_aborted) return;
             if (self->socket_open()) {
                 logger()->info("WebSocket from {}: close not completed within {} ms; resetting",
-                               self->remote(), self->core_->options.websocket_close_linger.count());
+                               self->remote(), self->core_->options.websocket.close_linger.count());
             }
             self->reset_connection();
         });

@@ -69,7 +69,8 @@ void Client::close(DisconnectReason reason) {
 Handshake Client::make_handshake(json auth) {
     // Built afresh for each namespace (rare) rather than cached: a cached copy of the request's
     // headers and query would stay for the connection's life beside the socket's own.
-    Handshake h = connection_handshake(session->request(), server.options.trust_forwarded_for);
+    Handshake h =
+        connection_handshake(session->request(), server.options.connect.trust_forwarded_for);
     h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
@@ -139,7 +140,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     socket->connected = true;
     ns->add_socket(socket);
 
-    if (server.options.always_connect) {
+    if (server.options.connect.always) {
         send_connect(socket);
     } else {
         // Packets emitted to the socket while its handlers run wait for its CONNECT.
@@ -150,8 +151,8 @@ void Client::on_connect_packet(protocol::Packet& packet) {
         finish_connect(socket, ns->run_connect_handlers(handle, socket->handshake.auth));
         return;
     }
-    // With always_connect the client already has its CONNECT: its events and its leaving count.
-    socket->connect_pending = !server.options.always_connect;
+    // With connect.always the client already has its CONNECT: its events and its leaving count.
+    socket->connect_pending = !server.options.connect.always;
     boost::asio::co_spawn(
         session->executor(),
         [self = shared_from_this(), socket, ns]() -> boost::asio::awaitable<void> {
@@ -177,7 +178,7 @@ void Client::send_connect(const std::shared_ptr<SocketImpl>& socket) {
 void Client::finish_connect(const std::shared_ptr<SocketImpl>& socket,
                             std::optional<json> refused) {
     const std::string& nsp = socket->ns->name();
-    if (server.options.always_connect) {
+    if (server.options.connect.always) {
         // Already told it is connected: a refusal is a disconnect.
         if (refused && socket->connected) {
             sockets.erase(nsp);

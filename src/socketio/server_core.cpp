@@ -36,8 +36,8 @@ std::shared_ptr<spdlog::logger> make_logger(bool verbose) {
 }
 
 std::shared_ptr<const protocol::Parser> make_parser(const ServerOptions& options) {
-    const protocol::ParserLimits limits{.max_attachments = options.max_attachments,
-                                        .max_values = options.max_values_per_packet};
+    const protocol::ParserLimits limits{.max_attachments = options.limits.max_attachments,
+                                        .max_values = options.limits.max_values_per_packet};
     switch (options.parser) {
         case Parser::msgpack:
             return protocol::msgpack_parser(limits);
@@ -89,9 +89,9 @@ ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_execu
       log(make_logger(options.logger)),
       logs(log),
       background_(log) {
-    if (options.async_handlers) {
-        const unsigned n = options.async_handler_threads
-                               ? options.async_handler_threads
+    if (options.handlers.async) {
+        const unsigned n = options.handlers.threads
+                               ? options.handlers.threads
                                : std::max(1u, std::thread::hardware_concurrency());
         workers = std::make_unique<boost::asio::thread_pool>(n);
     }
@@ -173,7 +173,7 @@ bool ServerCore::on_connect(const engineio::SessionPtr& session) {
     auto client = std::make_shared<Client>(*this, session);
     session->user_data = client;
     // Node's connectTimeout: a connection that joins no namespace in time is closed.
-    client->connect_timer.expires_after(options.connect_timeout);
+    client->connect_timer.expires_after(options.connect.timeout);
     client->connect_timer.async_wait([weak = std::weak_ptr<Client>(client)](auto ec) {
         if (ec) return;
         auto c = weak.lock();
@@ -196,8 +196,9 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
     if (ec) {
         if (ec == protocol::error::too_many_values) {
             logs.invalid_packets.info(
-                "connection {}: invalid packet ({}: over max_values_per_packet = {}); closing",
-                session->sid(), ec.message(), options.max_values_per_packet);
+                "connection {}: invalid packet ({}: over limits.max_values_per_packet = {}); "
+                "closing",
+                session->sid(), ec.message(), options.limits.max_values_per_packet);
         } else {
             logs.invalid_packets.info("connection {}: invalid packet ({}); closing", session->sid(),
                                       ec.message());

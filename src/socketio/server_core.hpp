@@ -43,7 +43,7 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     ErrorHandler default_error_handler;
     /// The public Server that owns this core (Socket::server()); set by its constructor.
     Server* owner = nullptr;
-    std::unique_ptr<boost::asio::thread_pool> workers;  // async_handlers
+    std::unique_ptr<boost::asio::thread_pool> workers;  // handlers.async
 
     /// The namespace, or null. create: make it if missing.
     std::shared_ptr<NamespaceImpl> find_namespace(std::string_view name) const;

@@ -48,15 +48,16 @@ void Server::run(std::string_view host, std::uint16_t port) {
     engine.listen(host, port);
     // Caught before the URL is announced: whoever reads it may send a signal at once.
     std::optional<sio::detail::StopSignals> signals;
-    if (options.handle_signals) {
+    if (options.run.handle_signals) {
         signals.emplace(engine.loop(0), [core = core_](int signal) {
             core->log->info("{}: stopping", sio::detail::signal_name(signal));
             core->begin_stop();  // wakes this thread below; the loop must not wait for itself
         });
     }
     engine.start();
-    if (options.listening) {
-        options.listening(sio::detail::listening_url(host, engine.port(), options.tls.has_value()));
+    if (options.run.listening) {
+        options.run.listening(
+            sio::detail::listening_url(host, engine.port(), options.tls.has_value()));
     }
     core_->wait_until_stopping();  // a signal, or stop() from anywhere
     signals.reset();               // a second Ctrl-C during the drain ends the process

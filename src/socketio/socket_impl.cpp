@@ -52,7 +52,7 @@ EmitResult SocketImpl::emit(const EncodedPacket& packet) {
     }
     std::size_t bytes = 0;
     for (const auto& message : *packet) bytes += message.size();
-    if (session->buffered_bytes() + bytes > ns->server.options.engine.max_send_queue_bytes) {
+    if (session->buffered_bytes() + bytes > ns->server.options.engine.limits.max_send_queue_bytes) {
         return EmitResult::refused;
     }
     send_raw(packet);
@@ -82,7 +82,7 @@ void SocketImpl::send_ack(std::uint64_t id, json args) {
 
 bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
                                  std::optional<std::chrono::milliseconds> timeout) {
-    if (!connected || acks_.size() >= ns->server.options.max_pending_acks) return false;
+    if (!connected || acks_.size() >= ns->server.options.limits.max_pending_acks) return false;
     PendingAck pending{std::move(callback), nullptr};
     if (timeout && timeout->count() > 0) {
         pending.timer = std::make_unique<boost::asio::steady_timer>(executor, *timeout);

@@ -52,7 +52,7 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     void send_raw(const EncodedPacket& packet);
     /// Encodes and sends an ACK (any thread).
     void send_ack(std::uint64_t id, json args);
-    /// Registers a pending ack (loop). False when over max_pending_acks or not connected.
+    /// Registers a pending ack (loop). False when over limits.max_pending_acks or not connected.
     bool add_pending_ack(std::uint64_t id, AckCallback callback,
                          std::optional<std::chrono::milliseconds> timeout);
     /// An ACK arrived (loop).

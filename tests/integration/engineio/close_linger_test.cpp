@@ -1,4 +1,4 @@
-// websocket_close_linger: once the server closes a WebSocket session, the connection is reset
+// websocket.close_linger: once the server closes a WebSocket session, the connection is reset
 // within the linger whatever the client does — also when the client stopped reading (so a write
 // and the close frame are stuck) and keeps sending, or when it never answers the close frame —
 // and the server reads nothing more for the closed session. Raw TCP clients in close_linger.mjs.
@@ -23,10 +23,9 @@ const std::string kLingerParam = "linger=1000";
 const std::string kMaxFloodParam = "maxFlood=" + std::to_string(16u << 20);
 
 engineio::ServerOptions stalled_reader_options() {
-    return {.ping_interval = 300ms,
-            .ping_timeout = 200ms,
-            .max_send_queue_bytes = 2 * kStuckWriteBytes,
-            .websocket_close_linger = kLinger};
+    return {.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms},
+            .limits = {.max_send_queue_bytes = 2 * kStuckWriteBytes},
+            .websocket = {.close_linger = kLinger}};
 }
 
 void run_stalled_reader(EchoServer& server, const std::string& trigger, int close_after_ms,
@@ -48,21 +47,21 @@ TEST(CloseLinger, StalledReaderIsResetAfterAPingTimeout) {
 
 TEST(CloseLinger, StalledReaderIsResetAfterItsSendQueueOverflows) {
     auto options = stalled_reader_options();
-    options.ping_interval = 20s;  // only the queue bound closes it
-    options.max_send_queue_messages = 10;
+    options.heartbeat.ping_interval = 20s;  // only the queue bound closes it
+    options.limits.max_send_queue_messages = 10;
     EchoServer server(options);
     run_stalled_reader(server, "queue_full", 300, DisconnectReason::send_queue_full);
 }
 
 TEST(CloseLinger, StalledReaderIsResetAfterServerClose) {
     auto options = stalled_reader_options();
-    options.ping_interval = 20s;
+    options.heartbeat.ping_interval = 20s;
     EchoServer server(options);
     run_stalled_reader(server, "server_close", 300, DisconnectReason::server_close);
 }
 
 TEST(CloseLinger, UnansweredCloseFrameEndsTheConnectionAfterTheLinger) {
-    EchoServer server({.websocket_close_linger = kLinger});
+    EchoServer server({.websocket = {.close_linger = kLinger}});
     auto result = server.run_script("close_linger", "unanswered_close",
                                     {kLingerParam, kMaxFloodParam}, {}, 30s);
     ASSERT_TRUE(result.ok()) << result.describe();

@@ -7,13 +7,13 @@ namespace enginetest {
 namespace {
 
 TEST(Compression, NegotiatedAboveThresholdOnly) {
-    EchoServer server;  // http_compression on, threshold 1024 by default
+    EchoServer server;  // http.compression on, threshold 1024 by default
     auto result = server.run_script("compression", "negotiate");
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Compression, OffWhenDisabled) {
-    EchoServer server({.http_compression = false});
+    EchoServer server({.http = {.compression = false}});
     auto result = server.run_script("compression", "disabled");
     ASSERT_TRUE(result.ok()) << result.describe();
 }

@@ -13,13 +13,14 @@ TEST(Cookie, AbsentByDefault) {
 }
 
 TEST(Cookie, DefaultCookieOptions) {
-    EchoServer server({.cookie = engineio::CookieOptions{}});
+    EchoServer server({.http = {.cookie = engineio::CookieOptions{}}});
     auto result = server.run_script("cookie", "present", {"name=io", "path=/"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Cookie, CustomNameAndPath) {
-    EchoServer server({.cookie = engineio::CookieOptions{.name = "sticky", .path = "/engine.io"}});
+    EchoServer server(
+        {.http = {.cookie = engineio::CookieOptions{.name = "sticky", .path = "/engine.io"}}});
     auto result = server.run_script("cookie", "present", {"name=sticky", "path=/engine.io"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }

@@ -22,46 +22,46 @@ TEST(Cors, SameOriginByDefault) {
 }
 
 TEST(Cors, ExplicitList) {
-    EchoServer server({.cors_allowed_origins = {kGood}});
+    EchoServer server({.cors = {.allowed_origins = {kGood}}});
     auto result = server.run_script("cors", "allow_list", {"allowed=" + kGood});
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.connected(), reported_sids(result));
 }
 
 TEST(Cors, AnyOrigin) {
-    EchoServer server({.cors_allowed_origins = {"*"}});
+    EchoServer server({.cors = {.allowed_origins = {"*"}}});
     auto result = server.run_script("cors", "any");
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.connected().size(), 3u);
 }
 
 TEST(Cors, CredentialsHeaderWhenEnabled) {
-    EchoServer server({.cors_allowed_origins = {kGood}, .cors_credentials = true});
+    EchoServer server({.cors = {.allowed_origins = {kGood}, .credentials = true}});
     auto result = server.run_script("cors", "credentials", {"credentials=1", "allowed=" + kGood});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Cors, NoCredentialsHeaderWhenDisabled) {
-    EchoServer server({.cors_allowed_origins = {kGood}, .cors_credentials = false});
+    EchoServer server({.cors = {.allowed_origins = {kGood}, .credentials = false}});
     auto result = server.run_script("cors", "credentials", {"credentials=0", "allowed=" + kGood});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Cors, Preflight) {
-    EchoServer server({.cors_allowed_origins = {kGood}});
+    EchoServer server({.cors = {.allowed_origins = {kGood}}});
     auto result = server.run_script("cors", "preflight", {"allowed=" + kGood});
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_TRUE(server.connected().empty()) << "a preflight opens no session";
 }
 
 TEST(Cors, HeadersOnErrorResponses) {
-    EchoServer server({.cors_allowed_origins = {kGood}});
+    EchoServer server({.cors = {.allowed_origins = {kGood}}});
     auto result = server.run_script("cors", "error_headers", {"allowed=" + kGood});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Cors, AllowedHostsRefuseForeignHostsWhateverTheirOrigin) {
-    EchoServer server({.allowed_hosts = {"good.example", ".corp.example"}});
+    EchoServer server({.cors = {.allowed_hosts = {"good.example", ".corp.example"}}});
     auto result = server.run_script("cors", "allowed_hosts");
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.connected().size(), 4u) << "only the four allowed hosts opened sessions";

@@ -15,7 +15,7 @@ TEST(Errors, TransportUnknown) {
 }
 
 TEST(Errors, TransportNotOfferedIsUnknown) {
-    EchoServer server({.transports = {"websocket"}});
+    EchoServer server({.transports = {.allowed = {"websocket"}}});
     auto result = server.run_script("errors", "transport_unknown", {"disabled=polling"});
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_TRUE(server.connected().empty());

@@ -46,26 +46,27 @@ TEST(Handshake, QueryParametersArePercentDecoded) {
 }
 
 TEST(Handshake, PollingOpenPacketFollowsOptions) {
-    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms, .max_payload = 5000});
+    EchoServer server({.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms},
+                       .limits = {.max_payload = 5000}});
     auto result = server.run_script("handshake", "polling",
                                     {"pingInterval=300", "pingTimeout=200", "maxPayload=5000"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Handshake, NoUpgradesOfferedWhenUpgradesAreOff) {
-    EchoServer server({.allow_upgrades = false});
+    EchoServer server({.transports = {.allow_upgrades = false}});
     auto result = server.run_script("handshake", "polling", {"upgrades=none"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Handshake, NoUpgradesOfferedWhenWebSocketIsNotATransport) {
-    EchoServer server({.transports = {"polling"}});
+    EchoServer server({.transports = {.allowed = {"polling"}}});
     auto result = server.run_script("handshake", "polling", {"upgrades=none"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Handshake, WebSocketOpenPacketOffersNoUpgrades) {
-    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    EchoServer server({.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms}});
     auto result =
         server.run_script("handshake", "websocket", {"pingInterval=300", "pingTimeout=200"});
     ASSERT_TRUE(result.ok()) << result.describe();

@@ -1,4 +1,4 @@
-// HTTP-level bounds: http_read_timeout for a request that never completes, max_header_size for an
+// HTTP-level bounds: http.read_timeout for a request that never completes, max_header_size for an
 // oversized header block. Neither may create a session or stop the server serving others.
 #include <gtest/gtest.h>
 
@@ -8,14 +8,14 @@ namespace enginetest {
 namespace {
 
 TEST(Limits, IncompleteRequestIsDroppedAfterTheReadTimeout) {
-    EchoServer server({.http_read_timeout = 500ms});
+    EchoServer server({.http = {.read_timeout = 500ms}});
     auto result = server.run_script("limits", "slow_request", {"readTimeout=500"});
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.connected(), reported_sids(result)) << "only the follow-up handshake";
 }
 
 TEST(Limits, SendQueueOverItsBoundClosesTheSession) {
-    EchoServer server({.max_send_queue_messages = 10});
+    EchoServer server({.limits = {.max_send_queue_messages = 10}});
     auto result = server.run_script("limits", "send_queue", {"burst=50"});
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.wait_for_disconnect(reported_sids(result).at(0)),

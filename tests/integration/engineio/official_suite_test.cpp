@@ -10,7 +10,8 @@ namespace enginetest {
 namespace {
 
 TEST(OfficialSuite, EveryCasePasses) {
-    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms, .max_payload = 1'000'000});
+    EchoServer server({.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms},
+                       .limits = {.max_payload = 1'000'000}});
     auto result = server.run_script("official_suite", "all", {}, {}, 60s);
     auto cases = siotest::json_events(result.out, "case");
     EXPECT_EQ(cases.size(), 25u) << result.describe();

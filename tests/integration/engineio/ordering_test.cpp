@@ -21,13 +21,13 @@ TEST(Ordering, GetAfterTheUpgradeIsRefusedEvenFromAnotherLoop) {
 }
 
 TEST(Bounds, HandshakesOverMaxSessionsGet503AndAClosedSessionFreesItsPlace) {
-    EchoServer server({.max_sessions = 5});
+    EchoServer server({.limits = {.max_sessions = 5}});
     auto result = server.run_script("ordering", "max_sessions", {"limit=5"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(Bounds, ConnectionsOverMaxConnectionsGet503) {
-    EchoServer server({.max_connections = 4});
+    EchoServer server({.limits = {.max_connections = 4}});
     auto result = server.run_script("ordering", "max_connections", {"limit=4"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }

@@ -22,7 +22,7 @@ std::string only_sid(const siotest::ProcessResult& result) {
 }
 
 TEST(PingTimeout, SilentWebSocketClientIsDropped) {
-    EchoServer server({.ping_interval = kInterval, .ping_timeout = kTimeout});
+    EchoServer server({.heartbeat = {.ping_interval = kInterval, .ping_timeout = kTimeout}});
     auto result = server.run_script("ping_timeout", "websocket_silent",
                                     {"pingInterval=300", "pingTimeout=200"});
     ASSERT_TRUE(result.ok()) << result.describe();
@@ -35,7 +35,7 @@ TEST(PingTimeout, SilentWebSocketClientIsDropped) {
 }
 
 TEST(PingTimeout, SilentPollingClientIsDropped) {
-    EchoServer server({.ping_interval = kInterval, .ping_timeout = kTimeout});
+    EchoServer server({.heartbeat = {.ping_interval = kInterval, .ping_timeout = kTimeout}});
     auto result = server.run_script("ping_timeout", "polling_silent",
                                     {"pingInterval=300", "pingTimeout=200"});
     ASSERT_TRUE(result.ok()) << result.describe();
@@ -48,7 +48,7 @@ TEST(PingTimeout, SilentPollingClientIsDropped) {
 }
 
 TEST(PingTimeout, PollingClientAnsweringPingsStays) {
-    EchoServer server({.ping_interval = kInterval, .ping_timeout = kTimeout});
+    EchoServer server({.heartbeat = {.ping_interval = kInterval, .ping_timeout = kTimeout}});
     auto result = server.run_script("ping_timeout", "polling_answering",
                                     {"pingInterval=300", "pingTimeout=200", "rounds=4"});
     ASSERT_TRUE(result.ok()) << result.describe();

@@ -49,7 +49,7 @@ TEST(Polling, PendingGetIsAnsweredWhenThereIsSomethingToSend) {
 }
 
 TEST(Polling, PostOverMaxPayloadIsRefusedWith413) {
-    EchoServer server({.max_payload = 1000});
+    EchoServer server({.limits = {.max_payload = 1000}});
     auto result = server.run_script("polling", "max_payload", {"maxPayload=1000"});
     ASSERT_TRUE(result.ok()) << result.describe();
     auto messages = server.record(only_sid(result)).messages;

@@ -2,7 +2,7 @@
 // child of run_stops_on_signal_test.cpp. Besides the URL line of the default `listening`
 // (stderr), it prints "run returned" on stdout once run() has returned.
 //
-//   --no-handle-signals   handle_signals = false
+//   --no-handle-signals   run.handle_signals = false
 #include <cstdio>
 #include <string_view>
 
@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    engineio::Server server{{.threads = 2, .handle_signals = handle_signals}};
+    engineio::Server server{{.threads = 2, .run = {.handle_signals = handle_signals}}};
     server.run("127.0.0.1", 0);
     std::printf("run returned\n");
     return 0;

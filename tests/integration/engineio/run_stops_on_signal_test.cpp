@@ -1,6 +1,6 @@
 // engineio::Server::run() owns Ctrl-C: it prints the URL it listens on, and SIGINT or SIGTERM
 // stop the server gracefully and make run() return (the program exits 0); with
-// handle_signals = false a signal keeps its default action. The server is a child process
+// run.handle_signals = false a signal keeps its default action. The server is a child process
 // (run_server.cpp): signals act on a whole process. The Socket.IO server's run() is tested the
 // same way, with clients, in tests/integration/socketio/run_stops_on_signal_test.cpp.
 #include <gtest/gtest.h>

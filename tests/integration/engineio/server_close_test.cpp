@@ -129,7 +129,7 @@ const std::vector<std::string> kBurst = {"m0", "m1", "m2"};
 // The handler sends and closes while handling a POST and no GET waits: the next GETs get the
 // messages, then the CLOSE.
 TEST(PollingServerClose, MessagesSentBeforeCloseArriveFirstWithoutAWaitingGet) {
-    EchoServer server({.ping_interval = 10s, .ping_timeout = 5s, .threads = 2});
+    EchoServer server({.heartbeat = {.ping_interval = 10s, .ping_timeout = 5s}, .threads = 2});
     const std::string sid = handshake(server.port());
     {
         HttpClient client(server.port());
@@ -145,7 +145,7 @@ TEST(PollingServerClose, MessagesSentBeforeCloseArriveFirstWithoutAWaitingGet) {
 
 // The same while a GET waits: it takes what is sent first; the rest and the CLOSE follow.
 TEST(PollingServerClose, MessagesSentBeforeCloseArriveFirstWithAWaitingGet) {
-    EchoServer server({.ping_interval = 10s, .ping_timeout = 5s, .threads = 2});
+    EchoServer server({.heartbeat = {.ping_interval = 10s, .ping_timeout = 5s}, .threads = 2});
     const std::string sid = handshake(server.port());
     auto waiting = std::async(std::launch::async, [&] {
         HttpClient client(server.port());
@@ -167,7 +167,7 @@ TEST(PollingServerClose, MessagesSentBeforeCloseArriveFirstWithAWaitingGet) {
 
 // Over WebSocket: the messages, in order, then the end of the session.
 TEST(WebSocketServerClose, MessagesSentBeforeCloseArriveFirst) {
-    EchoServer server({.ping_interval = 10s, .ping_timeout = 5s, .threads = 2});
+    EchoServer server({.heartbeat = {.ping_interval = 10s, .ping_timeout = 5s}, .threads = 2});
     net::io_context io;
     beast::websocket::stream<beast::tcp_stream> ws(io);
     beast::get_lowest_layer(ws).connect(
@@ -198,7 +198,7 @@ TEST(WebSocketServerClose, MessagesSentBeforeCloseArriveFirst) {
 // GET has collected yet returns promptly: neither is waited for (a hang check with a generous
 // bound, not a performance test).
 TEST(PollingServerClose, StopDoesNotWaitForALingeringSessionOrAnIdleConnection) {
-    EchoServer server({.ping_interval = 20s, .ping_timeout = 10s, .threads = 2});
+    EchoServer server({.heartbeat = {.ping_interval = 20s, .ping_timeout = 10s}, .threads = 2});
     HttpClient keep_alive(server.port());
     const Reply open = keep_alive.request(http::verb::get, kPath);
     ASSERT_EQ(open.status, 200u);

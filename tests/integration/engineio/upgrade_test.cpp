@@ -51,7 +51,7 @@ TEST(Upgrade, SecondWebSocketForAnUpgradedSessionIsRefused) {
 }
 
 TEST(Upgrade, NoneOfferedAndRefusedWhenUpgradesAreOff) {
-    EchoServer server({.allow_upgrades = false});
+    EchoServer server({.transports = {.allow_upgrades = false}});
     auto result = server.run_script("upgrade", "upgrades_disabled");
     ASSERT_TRUE(result.ok()) << result.describe();
     std::vector<Received> expected{text("poll-0"), text("poll-1"), text("poll-2")};
@@ -59,7 +59,7 @@ TEST(Upgrade, NoneOfferedAndRefusedWhenUpgradesAreOff) {
 }
 
 TEST(Upgrade, ProbeWithoutUpgradeTimesOutAndPollingCarriesOn) {
-    EchoServer server({.upgrade_timeout = 500ms});
+    EchoServer server({.transports = {.upgrade_timeout = 500ms}});
     auto result = server.run_script("upgrade", "upgrade_timeout", {"upgradeTimeout=500"});
     ASSERT_TRUE(result.ok()) << result.describe();
     std::string sid = only_sid(result);
@@ -71,7 +71,7 @@ TEST(Upgrade, ProbeWithoutUpgradeTimesOutAndPollingCarriesOn) {
 }
 
 TEST(Upgrade, HeartbeatRunsOverTheWebSocketAfterTheUpgrade) {
-    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    EchoServer server({.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms}});
     auto result = server.run_script("upgrade", "heartbeat_after_upgrade",
                                     {"pingInterval=300", "pingTimeout=200"});
     ASSERT_TRUE(result.ok()) << result.describe();

@@ -36,7 +36,7 @@ TEST(WebSocket, MessagesAfterOneOverTheHighWaterMarkStillArrive) {
 }
 
 TEST(WebSocket, PermessageDeflateWithNodeWs) {
-    EchoServer server({.websocket_compression = true});
+    EchoServer server({.websocket = {.compression = true}});
     auto result = server.run_script("websocket", "deflate", {"negotiated=1"});
     ASSERT_TRUE(result.ok()) << result.describe();
     std::string sid = only_sid(result);
@@ -48,20 +48,20 @@ TEST(WebSocket, PermessageDeflateWithNodeWs) {
 }
 
 TEST(WebSocket, PermessageDeflateDeclinedWhenOff) {
-    EchoServer server;  // websocket_compression is off by default
+    EchoServer server;  // websocket.compression is off by default
     auto result = server.run_script("websocket", "deflate", {"negotiated=0"});
     ASSERT_TRUE(result.ok()) << result.describe();
 }
 
 TEST(WebSocket, WorksOnAWebSocketOnlyServer) {
-    EchoServer server({.transports = {"websocket"}});
+    EchoServer server({.transports = {.allowed = {"websocket"}}});
     auto result = server.run_script("websocket", "echo");
     ASSERT_TRUE(result.ok()) << result.describe();
     EXPECT_EQ(server.wait_for_messages(only_sid(result), 6).size(), 6u);
 }
 
 TEST(WebSocket, ServerPingsAndAnsweringClientStays) {
-    EchoServer server({.ping_interval = 300ms, .ping_timeout = 200ms});
+    EchoServer server({.heartbeat = {.ping_interval = 300ms, .ping_timeout = 200ms}});
     auto result = server.run_script("websocket", "heartbeat",
                                     {"pingInterval=300", "pingTimeout=200", "pings=4"});
     ASSERT_TRUE(result.ok()) << result.describe();
@@ -72,7 +72,7 @@ TEST(WebSocket, ServerPingsAndAnsweringClientStays) {
 }
 
 TEST(WebSocket, FrameOverMaxPayloadClosesTheConnection) {
-    EchoServer server({.max_payload = 1000});
+    EchoServer server({.limits = {.max_payload = 1000}});
     auto result = server.run_script("websocket", "oversized", {"maxPayload=1000"});
     ASSERT_TRUE(result.ok()) << result.describe();
     std::string sid = only_sid(result);

@@ -1,4 +1,4 @@
-// async_handlers: with ONE event loop, a handler that blocks for a while does not stall another
+// handlers.async: with ONE event loop, a handler that blocks for a while does not stall another
 // client's events (they run on the worker pool).
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@ class AsyncHandlers : public ::testing::TestWithParam<Mode> {};
 TEST_P(AsyncHandlers, SlowHandlerDoesNotStallAnotherClient) {
     ScenarioServer::Options options;
     options.server.engine.threads = 1;
-    options.server.async_handlers = true;
-    options.server.async_handler_threads = 2;
+    options.server.handlers.async = true;
+    options.server.handlers.threads = 2;
     ScenarioServer server(options);
     auto result = server.node("async_handlers", "slow_does_not_block", GetParam(), {"slowMs=1500"});
     ASSERT_TRUE(result.ok()) << result.describe();

@@ -70,7 +70,7 @@ TEST(DisconnectTransport, DroppedWebSocketIsATransportClose) {
 
 ScenarioServer::Options short_connect_timeout() {
     ScenarioServer::Options options;
-    options.server.connect_timeout = std::chrono::milliseconds(600);
+    options.server.connect.timeout = std::chrono::milliseconds(600);
     return options;
 }
 

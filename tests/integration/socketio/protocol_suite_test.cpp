@@ -19,10 +19,10 @@ using json = nlohmann::ordered_json;
 
 TEST(ProtocolSuite, EveryCasePasses) {
     socketio::ServerOptions options;
-    options.engine.ping_interval = 300ms;
-    options.engine.ping_timeout = 200ms;
-    options.engine.max_payload = 1'000'000;
-    options.engine.cors_allowed_origins = {"*"};
+    options.engine.heartbeat.ping_interval = 300ms;
+    options.engine.heartbeat.ping_timeout = 200ms;
+    options.engine.limits.max_payload = 1'000'000;
+    options.engine.cors.allowed_origins = {"*"};
     options.engine.threads = 2;
     socketio::Server io(options);
     for (const char* name : {"/", "/custom"}) {

@@ -3,7 +3,7 @@
 // (stderr), it prints on stdout what the test checks: "disconnect <reason>" for each socket that
 // leaves, "background task ended" once sleep() said the server is stopping, and "run returned".
 //
-//   --no-handle-signals   engine.handle_signals = false
+//   --no-handle-signals   engine.run.handle_signals = false
 //   --ignore-sigint       SIGINT ignored before run() (as a shell starts a background job)
 #include <chrono>
 #include <csignal>
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    socketio::Server io{{.engine = {.threads = 2, .handle_signals = handle_signals}}};
+    socketio::Server io{{.engine = {.threads = 2, .run = {.handle_signals = handle_signals}}}};
     io.on("disconnect", [](socketio::Socket&, socketio::DisconnectReason reason) {
         print_line("disconnect " + std::string(socketio::to_string(reason)));
     });

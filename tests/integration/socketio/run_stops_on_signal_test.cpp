@@ -1,8 +1,8 @@
 // socketio::Server::run() owns Ctrl-C, as Flask-SocketIO's socketio.run(app) does: it prints the
 // URL it listens on, and SIGINT or SIGTERM stop the server gracefully (sockets disconnected with
 // "server shutting down", background tasks told to end) and make run() return, so the program
-// exits 0. With engine.handle_signals = false, or a signal ignored before run(), the signal is not
-// ours. The server is a child process (run_server.cpp): signals act on a whole process.
+// exits 0. With engine.run.handle_signals = false, or a signal ignored before run(), the signal is
+// not ours. The server is a child process (run_server.cpp): signals act on a whole process.
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -57,9 +57,9 @@ std::string to_string(Mode mode) {
 
 socketio::ServerOptions scenario_options() {
     socketio::ServerOptions options;
-    options.engine.ping_interval = 2s;
-    options.engine.ping_timeout = 2s;
-    options.engine.cors_allowed_origins = {"*"};
+    options.engine.heartbeat.ping_interval = 2s;
+    options.engine.heartbeat.ping_timeout = 2s;
+    options.engine.cors.allowed_origins = {"*"};
     options.engine.threads = 2;
     return options;
 }

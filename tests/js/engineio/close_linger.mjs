@@ -1,4 +1,4 @@
-// A WebSocket the server has closed does not outlive websocket_close_linger, whatever the client
+// A WebSocket the server has closed does not outlive websocket.close_linger, whatever the client
 // does, and the server reads nothing more from it. Raw TCP clients (the official ones behave), on
 // our server only: Node's `ws` has the same rule with a fixed 30 s, too slow for a test.
 //

@@ -1,7 +1,7 @@
 // HTTP compression of polling responses: gzip or deflate per Accept-Encoding, only above the
 // threshold (1024 bytes by default).
 //   negotiate           big and small responses with gzip / deflate / none accepted
-//   disabled            http_compression off: never compressed
+//   disabled            http.compression off: never compressed
 import zlib from "node:zlib";
 import { assert, openPolling, parseArgs, poll, post, report, runScenario } from "./lib.mjs";
 

@@ -2,13 +2,14 @@
 //   same_origin         default options: an Origin matching Host is allowed, a foreign Origin
 //                       is refused with 403 {"code":4}, a request without Origin is allowed.
 //   allow_list allowed=<origin>   only that origin; others get no CORS headers / are refused
-//   any                 cors_allowed_origins {"*"}: any Origin is allowed (echoed back)
+//   any                 cors.allowed_origins {"*"}: any Origin is allowed (echoed back)
 //   credentials credentials=0|1   Access-Control-Allow-Credentials present only when enabled
 //   preflight allowed=<origin>    OPTIONS preflight answered with the allowed method and headers
 //   error_headers allowed=<origin> an error response still carries the CORS headers
-//   allowed_hosts       (our server only, with allowed_hosts {"good.example", ".corp.example"}):
-//                       a request whose Host is not listed gets 400 {"code":3} whatever its
-//                       Origin (DNS rebinding), on polling, preflight and WebSocket alike
+//   allowed_hosts       (our server only, with cors.allowed_hosts {"good.example",
+//                       ".corp.example"}): a request whose Host is not listed gets 400 {"code":3}
+//                       whatever its Origin (DNS rebinding), on polling, preflight and WebSocket
+//                       alike
 import {
     STRICT,
     assert,

@@ -1,5 +1,5 @@
 // HTTP-level bounds: a client that never finishes its request is disconnected after
-// http_read_timeout, and an oversized header block is refused; neither creates a session.
+// http.read_timeout, and an oversized header block is refused; neither creates a session.
 //   slow_request readTimeout=<ms>    (our server only: Node's reference has no such option)
 //   send_queue burst=<n>             (our server only, with max_send_queue_messages < n)
 //   huge_headers size=<bytes>

@@ -105,7 +105,8 @@ const scenarios = {
         report("open", { sid });
         assert.deepEqual(handshake.upgrades, []);
         if (STRICT) {
-            // Ours refuses the WebSocket outright (documented in ServerOptions::allow_upgrades).
+            // Ours refuses the WebSocket outright (documented in
+            // ServerOptions::transports.allow_upgrades).
             const status = await refusedUpgradeStatus(websocketUrl(base, `sid=${sid}`));
             assert.equal(status, 400, "WebSocket upgrade when upgrades are off");
         }

@@ -394,8 +394,8 @@ function readUntilClosed(sock, reader, ms) {
 }
 
 // How long the server may take to drop the TCP connection of a client it gave up on (--close-bound,
-// 10 s): the engine resets a closed WebSocket after websocket_close_linger (5 s by default) whatever
-// the client does (issue 10 defect 1; before that fix Beast waited 30 s for the peer's close frame,
+// 10 s): the engine resets a closed WebSocket after websocket.close_linger (5 s by default)
+// whatever the client does (issue 10 defect 1; before that fix Beast waited 30 s for the peer's close frame,
 // as Node's ws does, or forever while the peer kept sending). Over the bound: a zombie.
 const CLOSE_BOUND_MS = Number(opt["close-bound"]) * 1000;
 

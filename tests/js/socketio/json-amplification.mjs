@@ -6,8 +6,9 @@
 //   kill $pid
 //
 // Connects a raw WebSocket to "/", reads VmHWM of <pid>, sends 42["x",{},{},…] of ~990 KB (under
-// the default max_payload of 1 MB), waits 1.5 s and prints the growth of the peak and whether
-// the server closed the connection (it does when the packet is over max_values_per_packet).
+// the default engine.limits.max_payload of 1 MB), waits 1.5 s and prints the growth of the peak
+// and whether the server closed the connection (it does when the packet is over
+// limits.max_values_per_packet).
 import fs from "node:fs";
 import WebSocket from "ws";
 

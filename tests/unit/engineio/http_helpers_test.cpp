@@ -68,17 +68,17 @@ TEST(Cors, SameOriginByDefault) {
 }
 
 TEST(Cors, ExplicitListAndWildcard) {
-    ServerOptions list{.cors_allowed_origins = {"https://a.example"}};
+    ServerOptions list{.cors = {.allowed_origins = {"https://a.example"}}};
     auto ok = check_cors(list, request_with("x", "https://a.example"), false);
     EXPECT_TRUE(ok.allowed);
     EXPECT_EQ(header(ok.headers, "Access-Control-Allow-Origin"), "https://a.example");
     EXPECT_EQ(header(ok.headers, "Access-Control-Allow-Credentials"), "true");
     EXPECT_FALSE(check_cors(list, request_with("x", "https://b.example"), false).allowed);
 
-    ServerOptions any{.cors_allowed_origins = {"*"}};
+    ServerOptions any{.cors = {.allowed_origins = {"*"}}};
     auto echoed = check_cors(any, request_with("x", "https://c.example"), false);
     EXPECT_EQ(header(echoed.headers, "Access-Control-Allow-Origin"), "https://c.example");
-    ServerOptions any_plain{.cors_allowed_origins = {"*"}, .cors_credentials = false};
+    ServerOptions any_plain{.cors = {.allowed_origins = {"*"}, .credentials = false}};
     auto star = check_cors(any_plain, request_with("x", "https://c.example"), false);
     EXPECT_EQ(header(star.headers, "Access-Control-Allow-Origin"), "*");
     EXPECT_EQ(header(star.headers, "Access-Control-Allow-Credentials"), "<none>");

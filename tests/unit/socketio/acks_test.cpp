@@ -140,7 +140,7 @@ TEST(Acks, DisconnectFailsPendingAcks) {
 }
 
 TEST(Acks, PendingAcksAreBounded) {
-    Harness h({.max_pending_acks = 3});
+    Harness h({.limits = {.max_pending_acks = 3}});
     auto c = h.connected();
     auto socket = *h.io->socket(c.sid());
     std::vector<std::error_code> results;

@@ -1,5 +1,5 @@
 // Connecting to namespaces: CONNECT, refusals, unknown and dynamic namespaces, auth, handshake,
-// the connect timeout, always_connect.
+// the connect timeout (connect.timeout), connect.always.
 
 #include "harness.hpp"
 
@@ -146,7 +146,7 @@ TEST(Connect, EmitsFromConnectHandlerFollowConnect) {
 }
 
 TEST(Connect, AlwaysConnectSendsConnectThenDisconnectOnRefusal) {
-    Harness h({.always_connect = true});
+    Harness h({.connect = {.always = true}});
     h.io->on("connect", [](socketio::Socket&) { return false; });
     auto c = h.accept();
     c.connect();
@@ -159,13 +159,13 @@ TEST(Connect, AlwaysConnectSendsConnectThenDisconnectOnRefusal) {
 }
 
 TEST(Connect, TimeoutClosesConnectionWithoutConnect) {
-    Harness h({.connect_timeout = 50ms});
+    Harness h({.connect = {.timeout = 50ms}});
     auto c = h.accept();
     EXPECT_TRUE(h.poll_until([&] { return c.session->closed(); }, 5s));
 }
 
 TEST(Connect, TimeoutDoesNotCloseAConnectedClient) {
-    Harness h({.connect_timeout = 50ms});
+    Harness h({.connect = {.timeout = 50ms}});
     auto c = h.connected();
     std::this_thread::sleep_for(150ms);
     h.poll();
@@ -200,7 +200,7 @@ TEST(Connect, HandshakeHasHeadersQueryCookiesAndAddress) {
 }
 
 TEST(Connect, ForwardedForHonouredWhenTrusted) {
-    Harness h({.trust_forwarded_for = true});
+    Harness h({.connect = {.trust_forwarded_for = true}});
     std::string address;
     h.io->on("connect", [&](socketio::Socket& s) { address = s.handshake().address; });
     auto c = h.accept(0, [](engineio::Request& r) {

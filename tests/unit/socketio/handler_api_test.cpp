@@ -314,7 +314,7 @@ TEST(Middleware, AClientThatLeavesDuringACoroutineConnectGetsNoDisconnectHandler
 }
 
 TEST(Middleware, WithAlwaysConnectACoroutineConnectHandlerRunsAfterTheConnect) {
-    Harness h{socketio::ServerOptions{.always_connect = true}};
+    Harness h{socketio::ServerOptions{.connect = {.always = true}}};
     h.io->on_connect([](socketio::Socket& s, const json& auth) -> boost::asio::awaitable<bool> {
         boost::asio::steady_timer timer(s.executor(), 20ms);
         co_await timer.async_wait(boost::asio::use_awaitable);
@@ -401,7 +401,7 @@ TEST(SocketApi, DataOfAnyTypeLivesWithTheSocket) {
 }
 
 TEST(SocketApi, UpdateSessionLosesNoIncrementUnderConcurrentHandlers) {
-    Harness h{socketio::ServerOptions{.async_handlers = true, .async_handler_threads = 4}};
+    Harness h{socketio::ServerOptions{.handlers = {.async = true, .threads = 4}}};
     h.io->on("hit", [](socketio::Socket& s) {
         s.update_session([](json& session) { session["hits"] = session.value("hits", 0) + 1; });
     });

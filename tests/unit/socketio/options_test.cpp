@@ -8,25 +8,23 @@ namespace sio_test {
 namespace {
 
 TEST(Options, EngineOptionsReachTheEngineAsSet) {
-    socketio::Server io{{
-        .engine = {.path = "/custom/",
-                   .ping_interval = 10s,
-                   .max_payload = 5000,
-                   .cors_allowed_origins = {"*"},
-                   .threads = 1,
-                   .logger = false},
-        .async_handlers = false,
-        .max_values_per_packet = 77,
-    }};
+    socketio::Server io{{.engine = {.cors = {.allowed_origins = {"*"}},
+                                    .path = "/custom/",
+                                    .logger = false,
+                                    .heartbeat = {.ping_interval = 10s},
+                                    .limits = {.max_payload = 5000},
+                                    .threads = 1},
+                         .handlers = {.async = false},
+                         .limits = {.max_values_per_packet = 77}}};
     const engineio::ServerOptions& engine = io.engine().options();
     EXPECT_EQ(engine.path, "/custom/");
-    EXPECT_EQ(engine.ping_interval, 10s);
-    EXPECT_EQ(engine.ping_timeout, engineio::ServerOptions{}.ping_timeout)
+    EXPECT_EQ(engine.heartbeat.ping_interval, 10s);
+    EXPECT_EQ(engine.heartbeat.ping_timeout, engineio::ServerOptions{}.heartbeat.ping_timeout)
         << "the engine's default";
-    EXPECT_EQ(engine.max_payload, 5000u);
-    EXPECT_EQ(engine.cors_allowed_origins, std::vector<std::string>{"*"});
+    EXPECT_EQ(engine.limits.max_payload, 5000u);
+    EXPECT_EQ(engine.cors.allowed_origins, std::vector<std::string>{"*"});
     EXPECT_EQ(engine.threads, 1u);
-    EXPECT_EQ(io.options().max_values_per_packet, 77u);
+    EXPECT_EQ(io.options().limits.max_values_per_packet, 77u);
     EXPECT_EQ(io.loop_count(), 1u);
 }
 

@@ -1,5 +1,5 @@
-// Bounds on one incoming packet (ServerOptions::max_values_per_packet, max_attachments): a packet
-// over a bound closes its connection as a parse error; one within it is handled.
+// Bounds on one incoming packet (ServerOptions::limits: max_values_per_packet, max_attachments): a
+// packet over a bound closes its connection as a parse error; one within it is handled.
 
 #include "harness.hpp"
 
@@ -30,7 +30,7 @@ class PacketLimits : public ::testing::Test {
   protected:
     PacketLimits() { record(h, r); }
     Recorder r;
-    Harness h{socketio::ServerOptions{.max_values_per_packet = 1000}};
+    Harness h{socketio::ServerOptions{.limits = {.max_values_per_packet = 1000}}};
 };
 
 TEST_F(PacketLimits, PacketWithinMaxValuesIsHandled) {
@@ -54,7 +54,7 @@ TEST_F(PacketLimits, PacketOverMaxValuesClosesWithParseError) {
 TEST(PacketLimitsDefault, RefusesAMegabyteOfEmptyObjects) {
     Recorder r;
     Harness h;
-    EXPECT_EQ(h.io->options().max_values_per_packet, 100'000u);
+    EXPECT_EQ(h.io->options().limits.max_values_per_packet, 100'000u);
     record(h, r);
     auto c = h.connected();
     c.raw(event_of_objects(330'000));

@@ -1,5 +1,5 @@
 // Emits and room operations from other threads while the loops run on their own threads; handlers
-// on the worker pool with async_handlers.
+// on the worker pool with handlers.async.
 
 #include "harness.hpp"
 
@@ -64,7 +64,7 @@ TEST(Threads, BroadcastAndRoomsFromManyThreads) {
 TEST(Threads, AsyncHandlersRunOffTheLoop) {
     std::mutex mutex;
     std::thread::id handler_thread;
-    Harness h({.async_handlers = true, .async_handler_threads = 2});
+    Harness h({.handlers = {.async = true, .threads = 2}});
     std::thread::id loop_thread;
     h.io->on("work", [&](socketio::Socket&, int x) {
         std::lock_guard lock(mutex);
@@ -89,7 +89,7 @@ TEST(Threads, AsyncHandlersRunOffTheLoop) {
 
 TEST(Threads, SlowAsyncHandlerDoesNotStallOthers) {
     std::atomic<bool> release{false};
-    Harness h({.async_handlers = true, .async_handler_threads = 2});
+    Harness h({.handlers = {.async = true, .threads = 2}});
     h.io->on("slow", [&](socketio::Socket&) {
         while (!release) std::this_thread::sleep_for(1ms);
     });

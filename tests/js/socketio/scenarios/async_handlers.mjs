@@ -1,4 +1,4 @@
-// With async_handlers, a slow handler of one client does not stall another client on the same
+// With handlers.async, a slow handler of one client does not stall another client on the same
 // event loop.
 import { assert, call, connect, parseArgs, report, runScenario, sleep } from "./lib.mjs";
 
