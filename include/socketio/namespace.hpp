@@ -35,7 +35,7 @@ using ErrorHandler = detail::ErrorHandler;
 ///   io.register_namespace("/chat", std::make_shared<Chat>());
 ///
 /// Thread safety: its methods are called on the socket's loop (or the worker pool with
-/// async_handlers), possibly for several sockets at once on different loops; bind() only in the
+/// handlers.async), possibly for several sockets at once on different loops; bind() only in the
 /// constructor.
 class NamespaceHandler {
   public:

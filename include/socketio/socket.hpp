@@ -57,7 +57,7 @@ struct Handshake {
     /// Parsed from the Cookie header.
     std::map<std::string, std::string> cookies;
     /// Client address: the peer IP, or the first X-Forwarded-For entry when
-    /// ServerOptions::trust_forwarded_for is on.
+    /// ServerOptions::connect.trust_forwarded_for is on.
     std::string address;
     std::int64_t issued = 0;     ///< milliseconds since the epoch at connect
     json auth = json::object();  ///< the CONNECT packet's auth payload ({} when none)
@@ -146,7 +146,7 @@ class Broadcast {
 enum class EmitResult {
     queued,   ///< in the connection's send queue
     dropped,  ///< not sent: the socket has disconnected (or never connected)
-    /// Not sent: the connection's send queue already holds engine.max_send_queue_bytes (the
+    /// Not sent: the connection's send queue already holds engine.limits.max_send_queue_bytes (the
     /// client does not read fast enough). The socket stays connected; try again later, or drop.
     refused,
 };
@@ -162,7 +162,7 @@ std::string_view to_string(EmitResult result) noexcept;
 ///
 /// Thread safety: every member is safe from any thread, inside or outside a handler. Emits from
 /// one thread reach the client in order. Handlers of one socket run on its event loop (or on
-/// the worker pool with ServerOptions::async_handlers).
+/// the worker pool with ServerOptions::handlers.async).
 class Socket {
   public:
     Socket() = default;  ///< an empty handle (valid() == false)
@@ -263,9 +263,8 @@ class Socket {
     json get_session() const;
     void save_session(json session) const;
     /// Read-modify-write of the session under its lock, so that handlers running at once (with
-    /// async_handlers) do not lose each other's changes:
-    ///   s.update_session([](json& session) { session["visits"] = session.value("visits", 0) + 1;
-    ///   });
+    /// handlers.async) do not lose each other's changes:
+    ///   s.update_session([](json& s) { s["visits"] = s.value("visits", 0) + 1; });
     /// `update` must not call back into this socket's session.
     void update_session(const std::function<void(json&)>& update) const;
 
@@ -273,7 +272,7 @@ class Socket {
     /// first use: `s.data<User>().name = "ann";`. A socket holds one value: asking for another
     /// type than the one it holds throws std::bad_cast; set_data() replaces it with any type.
     /// The reference stays valid while the socket lives (while any handle to it exists). Not
-    /// synchronised: handlers of one socket run one at a time on its loop, but with async_handlers
+    /// synchronised: handlers of one socket run one at a time on its loop, but with handlers.async
     /// or from other threads guard the value yourself (or keep it in the session).
     template <class T>
     T& data() const {
