@@ -96,9 +96,11 @@ struct callable_traits<R(A...)> : callable_traits<R (*)(A...)> {};
 /// A function, a function pointer, or a class with one non-template operator() (a lambda that
 /// is not generic): what callable_traits can read.
 template <class T>
-struct has_callable_traits
-    : std::bool_constant<std::is_function_v<std::remove_pointer_t<T>> ||
-                         requires { &T::operator(); }> {};
+        struct has_callable_traits
+    : std::bool_constant < std::is_function_v<std::remove_pointer_t<T>> ||
+    requires {
+    &T::operator();
+} > {};
 
 template <class T>
 struct is_awaitable : std::false_type {};
