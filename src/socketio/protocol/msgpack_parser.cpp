@@ -45,40 +45,18 @@ std::string replace_invalid_utf8(std::string_view s) {
     out.reserve(s.size() + 8);
     std::size_t i = 0;
     while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            out.push_back(s[i]);
             ++i;
             continue;
         }
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            if (c == 0xE0) low = 0xA0;
-            if (c == 0xED) high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            if (c == 0xF0) low = 0x90;
-            if (c == 0xF4) high = 0x8F;
-        } else {
-            out.append(replacement);
-            ++i;
-            continue;
-        }
-        std::size_t k = 1;  // bytes of the sequence that are fine so far
-        for (; k < length && i + k < s.size(); ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) break;
-        }
-        if (k == length) {
-            out.append(s.substr(i, length));
+        const auto sequence = detail::utf8_sequence_at(s, i);
+        if (sequence.length != 0 && sequence.valid == sequence.length) {
+            out.append(s.substr(i, sequence.length));
         } else {
             out.append(replacement);  // the maximal subpart; the byte that broke it starts anew
         }
-        i += k;
+        i += sequence.length == 0 ? 1 : sequence.valid;
     }
     return out;
 }

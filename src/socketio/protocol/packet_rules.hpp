@@ -9,39 +9,50 @@
 
 namespace socketio::protocol::detail {
 
-/// Well-formed UTF-8 per RFC 3629 (no overlongs, no surrogates, nothing above U+10FFFF). Inline:
-/// the JSON parser's fast reader and writer call it for every non-ASCII string.
+/// The sequence a non-ASCII byte s[i] starts: its `length` (0 when the byte starts none) and how
+/// many of its bytes are well-formed per RFC 3629 (no overlongs, no surrogates, nothing above
+/// U+10FFFF): `valid == length` for a whole sequence, else the maximal subpart.
+struct Utf8Sequence {
+    std::size_t length;
+    std::size_t valid;
+};
+inline Utf8Sequence utf8_sequence_at(std::string_view s, std::size_t i) noexcept {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        length = 3;
+        if (c == 0xE0) low = 0xA0;
+        if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        length = 4;
+        if (c == 0xF0) low = 0x90;
+        if (c == 0xF4) high = 0x8F;
+    } else {
+        return {0, 0};
+    }
+    std::size_t k = 1;
+    for (; k < length && i + k < s.size(); ++k) {
+        const auto next = static_cast<unsigned char>(s[i + k]);
+        if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) break;
+    }
+    return {length, k};
+}
+
+/// Well-formed UTF-8 per RFC 3629. Inline: the JSON parser's fast reader and writer call it for
+/// every non-ASCII string.
 inline bool is_valid_utf8(std::string_view s) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
             ++i;
             continue;
         }
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            if (c == 0xE0) low = 0xA0;
-            if (c == 0xED) high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            if (c == 0xF0) low = 0x90;
-            if (c == 0xF4) high = 0x8F;
-        } else {
-            return false;
-        }
-        if (s.size() - i < length) return false;
-        const auto second = static_cast<unsigned char>(s[i + 1]);
-        if (second < low || second > high) return false;
-        for (std::size_t k = 2; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if (next < 0x80 || next > 0xBF) return false;
-        }
-        i += length;
+        const auto sequence = utf8_sequence_at(s, i);
+        if (sequence.length == 0 || sequence.valid != sequence.length) return false;
+        i += sequence.length;
     }
     return true;
 }
