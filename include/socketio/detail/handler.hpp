@@ -504,12 +504,7 @@ CatchAllHandler make_catch_all_handler(F f) {
             handler.coroutine = [f = std::move(f)](auto socket, std::string event, json args,
                                                    std::optional<std::uint64_t> ack_id) mutable
                 -> boost::asio::awaitable<AckArgs> {
-                if (!args.is_array()) args = json::array();
-                if constexpr (parameter_layout<Params>::value_count > 0) {
-                    while (args.size() < parameter_layout<Params>::value_count) {
-                        args.push_back(nullptr);
-                    }
-                }
+                if (!args.is_array()) args = json::array();  // the catch-all takes no typed ones
                 auto bound = [&f, &event](auto& s, auto&... p) {
                     return f(s, std::as_const(event), p...);
                 };
