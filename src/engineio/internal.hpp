@@ -222,6 +222,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_closed(protocol::CloseReason reason);
     void rearm_timer();
     void drop_timer();
+    static std::vector<protocol::Effect> borrow_effect_vector();
+    static void return_effect_vector(std::vector<protocol::Effect> v);
     void forget();
 
     std::shared_ptr<Core> core_;
@@ -238,7 +240,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool counted_ = true;                         // counted in Core::open_sessions until closed
 
     protocol::SessionCore state_;
-    std::vector<protocol::Effect> scratch_;  // effects being carried out by the outermost run()
     bool running_ = false;
     std::optional<boost::asio::steady_timer> timer_;  // reset once the session is forgotten
     std::optional<std::chrono::steady_clock::time_point> armed_;

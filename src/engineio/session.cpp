@@ -337,10 +337,11 @@ void SessionImpl::run() {
     // A packet that arrived before the session was closed by the client is still delivered; one
     // left undelivered when the user (or the server) closed it meanwhile is not.
     const bool closed_before = state_.closed();
-    // The outermost run reuses one vector (no allocation per message); a run nested in it (a
-    // user's send() from on_message) takes its own.
-    std::vector<Effect> nested;
-    std::vector<Effect>& effects = running_ ? nested : scratch_;
+    // The effects being carried out sit in a vector borrowed from the loop's spares: no
+    // allocation per message, and an idle session holds no second vector. A run nested in
+    // another (a user's send() from on_message, to this session or another on the loop) borrows
+    // its own.
+    std::vector<Effect> effects = borrow_effect_vector();
     const bool outermost = !running_;
     running_ = true;
     while (!state_.effects().empty()) {
@@ -348,6 +349,7 @@ void SessionImpl::run() {
         for (Effect& effect : effects) execute(effect, closed_before);
         effects.clear();
     }
+    return_effect_vector(std::move(effects));
     if (outermost) {
         running_ = false;
         if (polling_ && polling_->empty() && on_websocket()) polling_.reset();  // upgraded
@@ -463,6 +465,32 @@ void SessionImpl::on_closed(CloseReason reason) {
     // on_disconnect was the handler's last callback: what it attached goes now, not when the
     // session is forgotten (a session closed by the server lingers for the client's last GET).
     user_data.reset();
+}
+
+namespace {
+
+/// Spare effect vectors of this thread's loop (with their capacity), a few at most.
+std::vector<std::vector<Effect>>& effect_vector_spares() {
+    thread_local std::vector<std::vector<Effect>> spares;
+    return spares;
+}
+
+}  // namespace
+
+std::vector<Effect> SessionImpl::borrow_effect_vector() {
+    auto& spares = effect_vector_spares();
+    if (spares.empty()) return {};
+    std::vector<Effect> v = std::move(spares.back());
+    spares.pop_back();
+    return v;
+}
+
+void SessionImpl::return_effect_vector(std::vector<Effect> v) {
+    auto& spares = effect_vector_spares();
+    // Nesting is shallow; more spares than this would only hold memory.
+    if (v.capacity() != 0 && v.capacity() <= 64 && spares.size() < 8) {
+        spares.push_back(std::move(v));
+    }
 }
 
 SessionImpl::PollingRequests& SessionImpl::polling() {
