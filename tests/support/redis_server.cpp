@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <chrono>
+#include <csignal>
 #include <stdexcept>
 #include <system_error>
 
@@ -82,6 +83,14 @@ void RedisServerProcess::stop() {
     const auto result = process_->wait(std::chrono::seconds(10));
     previous_output_ += result.out + result.err;
     process_.reset();
+}
+
+void RedisServerProcess::pause() {
+    if (process_) process_->signal(SIGSTOP);
+}
+
+void RedisServerProcess::resume() {
+    if (process_) process_->signal(SIGCONT);
 }
 
 void RedisServerProcess::restart() {

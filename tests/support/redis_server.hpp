@@ -44,6 +44,10 @@ class RedisServerProcess {
     void stop();
     /// stop() then start() on the same port.
     void restart();
+    /// Freezes it (SIGSTOP): connections stay open and nothing answers — a dead peer whose
+    /// kernel still holds the sockets. resume() (SIGCONT) thaws it.
+    void pause();
+    void resume();
     bool running() const noexcept { return process_ != nullptr; }
 
     std::uint16_t port() const noexcept { return port_; }

@@ -314,7 +314,8 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     void start(Driver::MessageHandler on_message, Driver::StateHandler on_state) {
         {
             std::lock_guard lock(handler_mutex_);
-            if (handlers_closed_) return;
+            if (handlers_closed_ || start_called_) return;  // a second start() changes nothing
+            start_called_ = true;
             on_message_ = std::move(on_message);
             on_state_ = std::move(on_state);
         }
@@ -329,11 +330,9 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
         if (state_.load() == DriverState::closed) return;
         if (channel.size() + payload.size() > options_.max_queued_bytes) {
             // Never fits the queue (and is not worth encoding to find out).
-            std::lock_guard lock(queue_mutex_);
             dropped_.fetch_add(1, std::memory_order_relaxed);
-            ++dropped_this_outage_;
-            log_->warn("redis: a {} byte message is over max_queued_bytes: dropped",
-                       payload.size());
+            oversized_.warn("redis: a {} byte message is over max_queued_bytes ({}): dropped",
+                            payload.size(), options_.max_queued_bytes);
             return;
         }
         std::string command;
@@ -804,11 +803,14 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     std::shared_ptr<spdlog::logger> log_;
     sio::detail::RateLimitedLog connect_failures_;
     sio::detail::RateLimitedLog refused_{log_, "redis refused", 5, std::chrono::seconds(10)};
+    sio::detail::RateLimitedLog oversized_{log_, "redis oversized publish", 5,
+                                           std::chrono::seconds(10)};
     std::optional<ssl::context> tls_context_;
 
     // Handlers, and the flag close() sets (see the top of this file).
     std::recursive_mutex handler_mutex_;
     bool handlers_closed_ = false;
+    bool start_called_ = false;
     Driver::MessageHandler on_message_;
     Driver::StateHandler on_state_;
 
