@@ -343,8 +343,9 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
             if (queued_messages_ + 1 > options_.max_queued_messages ||
                 queued_.size() + command.size() > options_.max_queued_bytes) {
                 dropped_.fetch_add(1, std::memory_order_relaxed);
-                if (dropped_this_outage_++ == 0) {
-                    log_->warn(
+                if (dropped_this_outage_++ == 0) {  // once per outage (or per overflow when
+                                                    // connected, rate-limited)
+                    queue_full_.warn(
                         "redis: outgoing queue full ({} messages, {} bytes): dropping messages "
                         "until it drains",
                         queued_messages_, queued_.size());
@@ -490,9 +491,6 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     // Runs a connected session until a link is lost or close() ends it.
     asio::awaitable<void> serve_session() {
         session_up_ = true;
-        if (const auto dropped = take_dropped_this_outage(); dropped > 0) {
-            log_->warn("redis: {} messages dropped while disconnected", dropped);
-        }
         log_->info("redis: connected to {}", describe_endpoint());
         asio::co_spawn(strand_, read_loop(command_link_), asio::detached);
         if (subscriber_link_) {
@@ -518,6 +516,9 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     // Both links up, every subscription confirmed: what waited in the queue goes, connected.
     void session_ready() {
         session_ready_ = true;
+        if (const auto dropped = take_dropped_this_outage(); dropped > 0) {
+            log_->warn("redis: {} messages dropped while disconnected", dropped);
+        }
         flush();  // first: a publish() right after the state handler saw `connected` finds room
         set_state(DriverState::connected);
     }
@@ -677,9 +678,11 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     // Moves what publish() queued onto the command link (unless a write is in flight: then its
     // completion calls this again, and everything queued meanwhile goes out in one write).
     void flush() {
+        std::size_t dropped_while_connected = 0;
         {
             std::lock_guard lock(queue_mutex_);
             flush_posted_ = false;
+            if (session_ready_) dropped_while_connected = std::exchange(dropped_this_outage_, 0);
             // Held until connected (subscriptions confirmed), so a driver's own messages
             // published while Redis was away reach its own restored subscriptions.
             if (!session_ready_ || !command_link_ || command_link_->write_in_flight_ ||
@@ -702,6 +705,10 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
                 }
                 queued_messages_ = 0;
             }
+        }
+        if (dropped_while_connected > 0) {
+            queue_full_.warn("redis: {} messages dropped: the outgoing queue was full",
+                             dropped_while_connected);
         }
         if (session_up_ && command_link_) start_write(*command_link_);
     }
@@ -803,6 +810,7 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     std::shared_ptr<spdlog::logger> log_;
     sio::detail::RateLimitedLog connect_failures_;
     sio::detail::RateLimitedLog refused_{log_, "redis refused", 5, std::chrono::seconds(10)};
+    sio::detail::RateLimitedLog queue_full_{log_, "redis queue full", 2, std::chrono::seconds(10)};
     sio::detail::RateLimitedLog oversized_{log_, "redis oversized publish", 5,
                                            std::chrono::seconds(10)};
     std::optional<ssl::context> tls_context_;
@@ -825,7 +833,7 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     std::string queued_;
     std::size_t queued_messages_ = 0;
     bool flush_posted_ = false;
-    std::size_t dropped_this_outage_ = 0;  // reported and reset when a session opens
+    std::size_t dropped_this_outage_ = 0;  // reported and reset when connected (and by flush())
 
     // Strand only.
     bool started_ = false;
