@@ -491,6 +491,7 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
     // Runs a connected session until a link is lost or close() ends it.
     asio::awaitable<void> serve_session() {
         session_up_ = true;
+        session_end_.expires_at(Clock::time_point::max());  // end_session() cancels it
         log_->info("redis: connected to {}", describe_endpoint());
         asio::co_spawn(strand_, read_loop(command_link_), asio::detached);
         if (subscriber_link_) {
@@ -504,7 +505,7 @@ class RedisDriver : public std::enable_shared_from_this<RedisDriver> {
         }
         if (pending_subscription_acks_ == 0) session_ready();
         if (options_.health_check_interval.count() > 0) schedule_health_check();
-        session_end_.expires_at(Clock::time_point::max());
+        if (!session_up_) co_return;  // ended already (close() from the state handler)
         co_await session_end_.async_wait(awaitable_tuple);
     }
 
