@@ -269,7 +269,8 @@ struct TestClient::State {
     std::shared_ptr<engineio::Handler> handler;
     std::shared_ptr<const protocol::Parser> parser;
     std::size_t loop_index = 0;
-    boost::asio::thread_pool* workers = nullptr;  // handlers.async's pool, or null
+    socketio::detail::ServerCore* core = nullptr;  // the server's engine handler
+    boost::asio::thread_pool* workers = nullptr;   // handlers.async's pool, or null
     unsigned worker_threads = 0;
     std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
     std::shared_ptr<TestSession> session;  // the open connection (or the last one)
@@ -422,6 +423,10 @@ struct TestClient::State {
     }
 
     void run_until_idle() {
+        // Server::stop() closes the engine's sessions; this one the engine does not know.
+        if (core && core->stopping() && session && !session->ended()) {
+            session->end(engineio::DisconnectReason::server_shutdown, "transport close");
+        }
         const bool poll = polling();
         if (poll) {
             for (int round = 0;; ++round) {
@@ -523,6 +528,7 @@ TestClient::TestClient(Server& server, TestClientOptions options)
     state_->parser = server.options().parser == Parser::msgpack ? protocol::msgpack_parser()
                                                                 : protocol::json_parser();
     if (auto core = std::dynamic_pointer_cast<socketio::detail::ServerCore>(state_->handler)) {
+        state_->core = core.get();
         if (core->workers) {
             state_->workers = core->workers.get();
             // The pool's size as ServerCore makes it (server_core.cpp).
