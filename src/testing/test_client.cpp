@@ -318,9 +318,10 @@ struct TestClient::State {
 
     /// Returns once every handler queued on the worker pool before the call has finished: one
     /// task per pool thread, each holding its thread until all of them hold one (the pool takes
-    /// tasks in order, so every earlier task then ran to its end). Polls the loops meanwhile when
-    /// `poll` (a handler may wait for them); returns how many loop handlers that ran.
-    std::size_t drain_workers(bool poll) const {
+    /// tasks in order, so every earlier task then ran to its end). Meanwhile, when `poll`, runs
+    /// the loops and answers the server's ack requests (a handler may block on either); returns
+    /// how much of that it did.
+    std::size_t drain_workers(bool poll) {
         struct Barrier {
             std::mutex mutex;
             std::condition_variable cv;
@@ -350,7 +351,7 @@ struct TestClient::State {
         while (barrier->arrived < n) {
             if (poll) {
                 lock.unlock();
-                polled += poll_loops();
+                polled += poll_loops() + answer_ack_requests();
                 lock.lock();
                 barrier->cv.wait_for(lock, std::chrono::milliseconds(1),
                                      [&] { return barrier->arrived >= n; });

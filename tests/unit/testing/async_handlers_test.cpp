@@ -2,6 +2,7 @@
 // idle, so their effects are visible when its call returns.
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -59,4 +60,23 @@ TEST(AsyncHandlers, ServerAckRequestedFromThePoolIsAnswered) {
     ASSERT_TRUE(client.connect());
     client.emit("ask");
     EXPECT_EQ(answer, 7);
+}
+
+TEST(AsyncHandlers, HandlerBlockingOnTheClientsAckFinishes) {
+    // A pool handler may block until the client answers: the client answers while it waits for
+    // the pool, instead of waiting for the pool first (which would never end).
+    socketio::Server io{{.handlers = {.async = true, .threads = 1}}};
+    io.on("confirm", [](socketio::Socket& s) {
+        std::promise<json> answer;
+        s.emit_with_ack("sure?", [&answer](std::error_code ec, json args) {
+            answer.set_value(ec ? json("error") : args);
+        });
+        return answer.get_future().get();  // blocks this pool thread until the ack
+    });
+    TestClient client{io};
+    client.on("sure?", [](const json&) { return socketio::Ack{"yes"}; });
+    ASSERT_TRUE(client.connect());
+    auto ack = client.emit_with_ack("confirm");
+    ASSERT_FALSE(ack.ec);
+    EXPECT_EQ(ack.args, json::array({json::array({"yes"})}));
 }
