@@ -268,7 +268,6 @@ struct TestClient::State {
     TestClientOptions options;
     std::shared_ptr<engineio::Handler> handler;
     std::shared_ptr<const protocol::Parser> parser;
-    std::size_t loop_index = 0;
     socketio::detail::ServerCore* core = nullptr;  // the server's engine handler
     boost::asio::thread_pool* workers = nullptr;   // handlers.async's pool, or null
     unsigned worker_threads = 0;
@@ -318,9 +317,9 @@ struct TestClient::State {
 
     /// Returns once every handler queued on the worker pool before the call has finished: one
     /// task per pool thread, each holding its thread until all of them hold one (the pool takes
-    /// tasks in order, so every earlier task then ran to its end). Meanwhile, when `poll`, runs
-    /// the loops and answers the server's ack requests (a handler may block on either); returns
-    /// how much of that it did.
+    /// tasks in order, so every earlier task then ran to its end). Meanwhile it answers the
+    /// server's ack requests and, when `poll`, runs the loops (a handler may block on either);
+    /// returns how much of that it did.
     std::size_t drain_workers(bool poll) {
         struct Barrier {
             std::mutex mutex;
@@ -349,15 +348,12 @@ struct TestClient::State {
         } release{*barrier};
         std::unique_lock lock(barrier->mutex);
         while (barrier->arrived < n) {
-            if (poll) {
-                lock.unlock();
-                polled += poll_loops() + answer_ack_requests();
-                lock.lock();
-                barrier->cv.wait_for(lock, std::chrono::milliseconds(1),
-                                     [&] { return barrier->arrived >= n; });
-            } else {
-                barrier->cv.wait(lock, [&] { return barrier->arrived >= n; });
-            }
+            lock.unlock();
+            if (poll) polled += poll_loops();
+            polled += answer_ack_requests();
+            lock.lock();
+            barrier->cv.wait_for(lock, std::chrono::milliseconds(1),
+                                 [&] { return barrier->arrived >= n; });
         }
         return polled;
     }
@@ -505,7 +501,6 @@ struct TestClient::State {
             throw std::invalid_argument("socketio::testing::TestClient: no loop " +
                                         std::to_string(loop));
         }
-        loop_index = loop;
         session = std::make_shared<TestSession>("testclient" + std::to_string(n), std::move(r),
                                                 server.loop(loop), loop, handler, inbox,
                                                 parser->make_decoder());

@@ -1,6 +1,8 @@
 // A started server (its loops on their own threads): the client waits for them instead of
 // running them (Drive::wait, chosen by Drive::automatic).
 
+#include <future>
+
 #include <gtest/gtest.h>
 
 #include "socketio/socketio.hpp"
@@ -44,4 +46,26 @@ TEST(RunningLoops, StartedServerWorksToo) {
     }
     io.stop();
     EXPECT_FALSE(io.running());
+}
+
+TEST(RunningLoops, StartedServerWithAsyncHandlers) {
+    socketio::Server io{{.engine = {.threads = 2}, .handlers = {.async = true, .threads = 2}}};
+    io.on("confirm", [](socketio::Socket& s) {
+        std::promise<json> answer;
+        s.emit_with_ack("sure?", [&answer](std::error_code ec, json args) {
+            answer.set_value(ec ? json("error") : args);
+        });
+        return answer.get_future().get();  // a pool thread blocked until the client answers
+    });
+    io.listen("127.0.0.1", 0);
+    io.start();
+    {
+        TestClient client{io};
+        client.on("sure?", [](const json&) { return socketio::Ack{"yes"}; });
+        ASSERT_TRUE(client.connect());
+        auto ack = client.emit_with_ack("confirm");
+        ASSERT_FALSE(ack.ec) << ack.ec.message();
+        EXPECT_EQ(ack.args, json::array({json::array({"yes"})}));
+    }
+    io.stop();
 }
