@@ -109,9 +109,10 @@ std::string lower(std::string s) {
 class TestSession final : public engineio::Session,
                           public std::enable_shared_from_this<TestSession> {
   public:
-    TestSession(std::string sid, engineio::Request request, boost::asio::any_io_executor executor,
-                std::size_t loop_index, std::weak_ptr<engineio::Handler> handler,
-                std::shared_ptr<Inbox> inbox, std::unique_ptr<protocol::Decoder> decoder)
+    TestSession(std::string sid, std::shared_ptr<const engineio::Request> request,
+                boost::asio::any_io_executor executor, std::size_t loop_index,
+                std::weak_ptr<engineio::Handler> handler, std::shared_ptr<Inbox> inbox,
+                std::unique_ptr<protocol::Decoder> decoder)
         : sid_(std::move(sid)),
           request_(std::move(request)),
           executor_(std::move(executor)),
@@ -122,7 +123,8 @@ class TestSession final : public engineio::Session,
 
     const std::string& sid() const noexcept override { return sid_; }
     std::string_view transport() const noexcept override { return "websocket"; }
-    const engineio::Request& request() const noexcept override { return request_; }
+    const engineio::Request& request() const noexcept override { return *request_; }
+    std::shared_ptr<const engineio::Request> shared_request() const override { return request_; }
     const boost::asio::any_io_executor& executor() const noexcept override { return executor_; }
     std::size_t loop_index() const noexcept override { return loop_index_; }
 
@@ -238,7 +240,7 @@ class TestSession final : public engineio::Session,
     }
 
     std::string sid_;
-    engineio::Request request_;
+    std::shared_ptr<const engineio::Request> request_;
     boost::asio::any_io_executor executor_;
     std::size_t loop_index_;
     std::weak_ptr<engineio::Handler> handler_;
@@ -501,9 +503,10 @@ struct TestClient::State {
             throw std::invalid_argument("socketio::testing::TestClient: no loop " +
                                         std::to_string(loop));
         }
-        session = std::make_shared<TestSession>("testclient" + std::to_string(n), std::move(r),
-                                                server.loop(loop), loop, handler, inbox,
-                                                parser->make_decoder());
+        session = std::make_shared<TestSession>(
+            "testclient" + std::to_string(n),
+            std::make_shared<const engineio::Request>(std::move(r)), server.loop(loop), loop,
+            handler, inbox, parser->make_decoder());
         auto accepted = std::make_shared<std::atomic<bool>>(false);
         boost::asio::post(server.loop(loop), [h = handler, s = session, accepted] {
             accepted->store(h->on_connect(s));
