@@ -1,5 +1,5 @@
 # Install rules: the public headers, the libraries, a CMake package (socketio-cppConfig.cmake,
-# targets socketio::socketio and socketio::engineio) and a pkg-config file (socketio-cpp.pc).
+# targets socketio::socketio, socketio::engineio and socketio::testing) and a pkg-config file (socketio-cpp.pc).
 # Included by the top-level CMakeLists.txt when SIO_INSTALL is ON; docs/packaging.md shows the use.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -16,6 +16,11 @@ if(sio_engineio_type STREQUAL "STATIC_LIBRARY")
   list(APPEND sio_installed_targets socketio_protocol engineio_protocol sio_asio)
 else()
   set(SIO_STATIC OFF)
+endif()
+
+# The in-process test client for applications' unit tests (socketio::testing, always static).
+if(TARGET socketio_testing)
+  list(APPEND sio_installed_targets socketio_testing)
 endif()
 
 install(TARGETS ${sio_installed_targets}

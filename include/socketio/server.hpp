@@ -1,6 +1,7 @@
 #pragma once
 // socketio::Server — a Socket.IO v5 server on top of engineio::Server.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -157,6 +158,10 @@ class Server {
     /// Disconnects every socket ("server shutting down"), closes every connection and returns
     /// when the loops drained. Idempotent.
     void stop();
+    /// True from start() (or run()) until stop(): the event loops run on their own threads. Always
+    /// false for a detached server, whose loops belong to whoever made them. (The test client
+    /// asks, to know whether it must run the loops itself.)
+    bool running() const noexcept { return running_.load(); }
 
     /// Runs `task` on a new thread (python's start_background_task). A finished task releases
     /// its thread at once (its stack, its captures); ~Server waits for the running ones, so a
@@ -178,6 +183,7 @@ class Server {
     std::shared_ptr<detail::ServerCore> core_;
     std::shared_ptr<engineio::Server> engine_;  // null for a detached server
     std::function<void()> engine_stop_;
+    std::atomic<bool> running_{false};
 };
 
 }  // namespace socketio

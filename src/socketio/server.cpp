@@ -114,6 +114,7 @@ void Server::stop() {
     core_->begin_stop();
     if (engine_stop_) {
         engine_stop_();
+        running_ = false;
     } else {
         core_->shutdown_detached();
     }

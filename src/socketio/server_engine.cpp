@@ -37,6 +37,7 @@ std::uint16_t Server::port() const {
 
 void Server::start() {
     engine().start();
+    running_ = true;
 }
 
 void Server::run(std::string_view host, std::uint16_t port) {
@@ -55,6 +56,7 @@ void Server::run(std::string_view host, std::uint16_t port) {
         });
     }
     engine.start();
+    running_ = true;
     if (options.run.listening) {
         options.run.listening(
             sio::detail::listening_url(host, engine.port(), options.tls.has_value()));
