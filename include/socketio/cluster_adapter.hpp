@@ -65,8 +65,8 @@ struct ClusterOptions {
 
 /// The factory of cluster adapters (ServerOptions::adapter), one per namespace, sharing `driver`:
 ///
-///   auto driver = socketio::make_redis_driver({.url = "redis://localhost:6379"});
-///   socketio::Server io{{.adapter = socketio::cluster_adapter(driver)}};
+///   socketio::DriverPtr driver = …;  // Redis (socketio_redis), or a LoopbackBroker's in tests
+///   socketio::Server io{{.adapter = socketio::cluster_adapter(driver, {.channel = "chat"})}};
 ///
 /// Each adapter wraps an InMemoryAdapter: an operation is done locally at once (local delivery
 /// never waits for the broker) and, unless BroadcastOptions::local, published to the other

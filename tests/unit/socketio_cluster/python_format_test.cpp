@@ -3,6 +3,12 @@
 // and what ours publish has the fields, types and meaning its _handle_emit / _handle_disconnect /
 // _handle_enter_room / _handle_leave_room / _handle_close_room / _handle_callback read.
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <sys/wait.h>
+
 #include "cluster_harness.hpp"
 
 namespace sio_test {
@@ -183,6 +189,61 @@ TEST_F(PythonFormat, WhatWePublishIsWhatPythonReads) {
     EXPECT_EQ(
         close[0],
         (json{{"method", "close_room"}, {"room", "vip"}, {"namespace", "/"}, {"host_id", host}}));
+}
+
+// The real thing: python-socketio's own PubSubManager (Debian's python3-socketio) reads what we
+// published and acts on its sockets as it would for a python peer.
+TEST_F(PythonFormat, PythonSocketioActsOnWhatWePublish) {
+    a.io().emit("all", "x");
+    a.io().to("team").except("p2").emit("team-news", json{{"n", 1}});
+    a.io().emit("none");
+    a.io().emit("several", 1, 2);
+    a.io().disconnect("p3");  // not ours: published for whoever holds it
+    a.io().close_room("team");
+    cluster.poll();
+    auto file = std::filesystem::temp_directory_path() /
+                ("sio_cluster_messages_" + std::to_string(::getpid()) + ".txt");
+    {
+        std::ofstream out(file);
+        for (const auto& payload : *python.received) out << payload << "\n";
+    }
+    const std::string command =
+        std::string("/usr/bin/python3 ") + SIO_PYTHON_REPLAY + " " + file.string() +
+        R"( '[{"sid": "p1", "rooms": ["team"]}, {"sid": "p2", "rooms": ["team"]}, {"sid": "p3"}]')";
+    std::string output;
+    int status = -1;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+        status = ::pclose(pipe);
+    }
+    std::filesystem::remove(file);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+        GTEST_SKIP() << "python3-socketio is not installed";
+    }
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+    const json result = json::parse(output);
+
+    auto delivered = [&](const std::string& event) {
+        std::vector<std::pair<std::string, json>> to;
+        for (const auto& e : result.at("emits")) {
+            if (e.at("event") == event) to.emplace_back(e.at("to"), e.at("args"));
+        }
+        std::sort(to.begin(), to.end());
+        return to;
+    };
+    using To = std::vector<std::pair<std::string, json>>;
+    EXPECT_EQ(
+        delivered("all"),
+        (To{{"p1", json::array({"x"})}, {"p2", json::array({"x"})}, {"p3", json::array({"x"})}}));
+    EXPECT_EQ(delivered("team-news"), (To{{"p1", json::array({json{{"n", 1}}})}}));
+    EXPECT_EQ(delivered("none"),
+              (To{{"p1", json::array()}, {"p2", json::array()}, {"p3", json::array()}}));
+    // Several arguments: python servers deliver the list as one argument (docs/cluster.md).
+    EXPECT_EQ(delivered("several").at(0).second, json::array({json::array({1, 2})}));
+    EXPECT_EQ(result.at("disconnects"), json::array({json{{"sid", "p3"}, {"namespace", "/"}}}));
+    EXPECT_FALSE(result.at("rooms").contains("team"));  // close_room reached it
+    EXPECT_TRUE(result.at("rooms").contains("p1"));
 }
 
 }  // namespace
