@@ -813,8 +813,20 @@ void Hub::detach(ClusterAdapter& adapter) {
     }
     if (!last) return;
     publish({{"method", method::bye}});
+    // The timers go to their loop with their cancel: the server destroys its loops before its
+    // namespaces (and this hub), and a timer must not outlive its loop.
     if (heartbeat_timer_) {
-        boost::asio::post(heartbeat_executor_, [timer = heartbeat_timer_] { timer->cancel(); });
+        boost::asio::post(heartbeat_executor_,
+                          [timer = std::move(heartbeat_timer_)] { timer->cancel(); });
+    }
+    std::vector<RequestPtr> pending;
+    {
+        std::lock_guard lock(requests_mutex_);
+        for (auto& [id, request] : requests_) pending.push_back(request);
+    }
+    for (auto& request : pending) {
+        std::unique_lock lock(requests_mutex_);
+        finish(lock, request, make_error_code(std::errc::operation_canceled));
     }
     driver_->close();
 }

@@ -110,6 +110,17 @@ TEST_F(ClusterQueries, FetchSocketsTimesOutWithTheAnswersSoFar) {
     EXPECT_EQ(result->second, 1u);  // x's own
 }
 
+TEST_F(ClusterQueries, StoppingTheServerEndsItsPendingRequests) {
+    b.driver->simulate_outage();  // b never answers
+    std::optional<std::error_code> result;
+    a.io().fetch_sockets([&](std::error_code ec, auto) { result = ec; });
+    cluster.poll();
+    EXPECT_FALSE(result);
+    a.io().stop();
+    ASSERT_TRUE(cluster.poll_until([&] { return result.has_value(); }));
+    EXPECT_EQ(*result, std::errc::operation_canceled);
+}
+
 TEST_F(ClusterQueries, FetchRoomsAcrossServers) {
     auto a1 = join(a), b1 = join(b);
     a.io().enter_room(a1.sid, "ra");
