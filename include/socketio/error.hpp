@@ -20,6 +20,9 @@ enum class error {
     reserved_event,         ///< emit of a reserved name (connect, disconnect, …)
     invalid_handler,        ///< a handler whose signature does not fit its event
     not_listening,          ///< the server has no engine (a detached server) or is not listening
+    /// a cluster request (fetch_sockets, an ack across servers, …) was refused: the cluster
+    /// adapter already waits for ClusterOptions::max_pending_requests answers
+    too_many_pending_requests,
 };
 
 /// The category of socketio::error (name "socketio"), named like those of the layers below:

@@ -3,6 +3,7 @@
 // class-based namespaces.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,11 @@ namespace socketio {
 /// Handler of an exception thrown by an event handler: gets the socket, the event name, its
 /// arguments and the exception (rethrow it to inspect it).
 using ErrorHandler = detail::ErrorHandler;
+
+/// Handler of a server-side event another server of the cluster sent (Namespace::on_server_side):
+/// gets the array of its arguments; what it returns is the ack, when the sender asked for one
+/// (an array: those arguments; null: none; any other value: that one argument).
+using ServerSideHandler = std::function<json(const json& args)>;
 
 /// A class-based namespace (python-socketio's socketio.Namespace): override on_connect /
 /// on_disconnect, bind methods to events in the constructor, override dispatch() for custom
@@ -196,19 +202,76 @@ class Namespace {
     Broadcast local() const { return broadcast().local(); }
     Broadcast timeout(std::chrono::milliseconds t) const { return broadcast().timeout(t); }
 
+    // --- the whole cluster (one process with the in-memory adapter) ---------------------------
+    /// Every socket of the namespace on every server (Broadcast::fetch_sockets; narrow with
+    /// to()/except()/local() first).
+    void fetch_sockets(std::function<void(std::error_code, std::vector<RemoteSocket>)> done) const {
+        broadcast().fetch_sockets(std::move(done));
+    }
+    boost::asio::awaitable<std::vector<RemoteSocket>> fetch_sockets() const {
+        return broadcast().fetch_sockets();
+    }
+    /// Every socket joins / leaves these rooms; every socket is disconnected (Broadcast's).
+    void sockets_join(const std::vector<std::string>& rooms) const {
+        broadcast().sockets_join(rooms);
+    }
+    void sockets_leave(const std::vector<std::string>& rooms) const {
+        broadcast().sockets_leave(rooms);
+    }
+    void disconnect_sockets(bool close = false) const { broadcast().disconnect_sockets(close); }
+    /// Every room with a socket on any server (Node's allRooms): `done(ec, rooms)` on one of the
+    /// event loops (ec == error::ack_timeout when a server did not answer in time).
+    void fetch_rooms(FetchRoomsCallback done) const;
+    /// Servers in the cluster, this one included, as last heard (1 without a cluster).
+    std::size_t server_count() const;
+    /// This server's id in the cluster (empty with the in-memory adapter).
+    const std::string& server_id() const;
+
+    /// Sends an event to the other servers of the cluster, never to this one (Node's
+    /// serverSideEmit); their on_server_side handlers get it. Each argument json or anything with
+    /// to_json. Without a cluster it goes nowhere.
+    template <class... T>
+    void server_side_emit(std::string_view event, const T&... args) const {
+        server_side_emit_args(event, detail::make_args(args...), {});
+    }
+    /// The same asking every other server for an ack, the callback last:
+    /// `on_acks(ec, answers)` runs once on one of the event loops, with one answer (an array of
+    /// arguments) per server, when every server answered or at timeout (error::ack_timeout).
+    // clang-format off
+    template <class... T>
+        requires(sizeof...(T) > 0 && detail::is_broadcast_ack_callback<detail::last_t<T...>>)
+    void server_side_emit_with_ack(std::string_view event, T&&... args_then_callback) const {
+        auto [args, on_acks] =
+            detail::split_callback<BroadcastAckCallback>(std::forward<T>(args_then_callback)...);
+        server_side_emit_args(event, std::move(args), std::move(on_acks));
+    }
+    // clang-format on
+    /// The same with the arguments as one JSON array; `timeout` zero: the adapter's request
+    /// timeout. Throws std::system_error(error::reserved_event) for reserved names.
+    void server_side_emit_args(std::string_view event, json args, BroadcastAckCallback on_acks,
+                               std::chrono::milliseconds timeout = {}) const;
+    /// The handler of a server-side event from another server (Node's io.on(event) for
+    /// serverSideEmit). Register before the server starts. Runs on one of the event loops.
+    const Namespace& on_server_side(std::string event, ServerSideHandler handler) const;
+
     // --- sockets and rooms by sid (python-socketio's server API) -------------------------------
     /// The connected socket with this sid, or nullopt.
     std::optional<Socket> socket(std::string_view sid) const;
     /// Sids of the sockets of this process (all, or those in `room`).
     std::vector<std::string> sockets(std::optional<std::string> room = std::nullopt) const;
-    /// False when there is no such connected socket. Room changes run on the socket's loop: at
-    /// once when called there (in its handlers), else posted — in order with later emits from
-    /// the same thread, so `enter_room(sid, r); to(r).emit(…)` reaches the socket.
+    /// False when there is no such connected socket in this process: the request then goes to
+    /// the other servers through the adapter (python-socketio's enter_room/leave_room messages;
+    /// nothing without a cluster). Room changes run on the socket's loop: at once when called
+    /// there (in its handlers), else posted — in order with later emits from the same thread, so
+    /// `enter_room(sid, r); to(r).emit(…)` reaches the socket.
     bool enter_room(std::string_view sid, std::string room) const;
     bool leave_room(std::string_view sid, const std::string& room) const;
+    /// Every socket leaves `room`, on every server.
     void close_room(const std::string& room) const;
+    /// Rooms of a socket of this process.
     std::vector<std::string> rooms(std::string_view sid) const;
-    /// Disconnects one socket ("server namespace disconnect"); false when there is none.
+    /// Disconnects one socket ("server namespace disconnect"); false when there is none in this
+    /// process (the request then goes to the other servers, as enter_room).
     bool disconnect(std::string_view sid, bool close = false) const;
 
     Adapter& adapter() const;

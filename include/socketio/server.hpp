@@ -121,6 +121,25 @@ class Server {
     Broadcast in(std::string room) { return to(std::move(room)); }
     Broadcast except(std::string room) { return of("/").except(std::move(room)); }
     Broadcast timeout(std::chrono::milliseconds t) { return of("/").timeout(t); }
+    Broadcast local() { return of("/").local(); }
+
+    // --- the cluster, on "/" (see Namespace; one process with the in-memory adapter) -----------
+    /// Every socket of "/" on every server (Namespace::fetch_sockets).
+    void fetch_sockets(std::function<void(std::error_code, std::vector<RemoteSocket>)> done) {
+        of("/").fetch_sockets(std::move(done));
+    }
+    /// Sends an event to the other servers' on_server_side handlers (Namespace::server_side_emit).
+    template <class... T>
+    void server_side_emit(std::string_view event, const T&... args) {
+        of("/").server_side_emit(event, args...);
+    }
+    /// The handler of server-side events of "/" from other servers (Namespace::on_server_side).
+    Server& on_server_side(std::string event, ServerSideHandler handler) {
+        of("/").on_server_side(std::move(event), std::move(handler));
+        return *this;
+    }
+    /// Servers in the cluster, this one included (Namespace::server_count).
+    std::size_t server_count() { return of("/").server_count(); }
 
     // --- sockets and rooms by sid (python-socketio's API; nsp defaults to "/") ------------------
     std::optional<Socket> socket(std::string_view sid, std::string_view nsp = "/");

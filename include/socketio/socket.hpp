@@ -28,6 +28,7 @@ namespace socketio {
 
 class Namespace;
 class Server;
+class RemoteSocket;
 
 namespace detail {
 class SocketImpl;
@@ -88,7 +89,8 @@ struct Handshake {
 /// Emits to several sockets of one namespace: rooms, exceptions, acks. Built by Server::to(),
 /// Namespace::to(), Socket::to() …; each call returns a new operator, so they chain:
 ///   io.to("room1").to("room2").except(sid).emit("news", article);
-/// A broadcast is encoded once; every recipient gets the same shared buffer.
+/// A broadcast is encoded once; every recipient gets the same shared buffer. With a cluster
+/// adapter every operation reaches the sockets of every server, unless local().
 ///
 /// Thread safety: a Broadcast is a value; its members are safe from any thread.
 class Broadcast {
@@ -136,12 +138,37 @@ class Broadcast {
     /// (error::reserved_event) for reserved event names.
     void emit_args(std::string_view event, json args) const;
     void emit_args_with_ack(std::string_view event, json args, BroadcastAckCallback on_acks) const;
+    /// Emits, then runs `on_queued` once every event loop of this process has queued the packet
+    /// to its recipients (on the last of those loops). An ack sent from `on_queued` therefore
+    /// reaches its client after the broadcast is in every local recipient's send queue (other
+    /// servers of a cluster deliver on their own time).
+    void emit_args(std::string_view event, json args, QueuedCallback on_queued) const;
+    /// The same for coroutine code: resumes (on the coroutine's executor) once every loop of this
+    /// process has queued the packet.
+    ///   co_await io.to("room").co_emit("news", article);
+    template <class... T>
+    boost::asio::awaitable<void> co_emit(std::string_view event, const T&... args) const {
+        return co_emit_args(std::string(event), detail::make_args(args...));
+    }
+    boost::asio::awaitable<void> co_emit_args(std::string event, json args) const;
+    /// emit_with_ack that reports every answer with its socket's sid, and how many sockets got
+    /// the packet across the cluster (see BroadcastAcks).
+    void emit_args_with_acks(std::string_view event, json args,
+                             BroadcastAcksCallback on_acks) const;
 
     /// Sids of the matching sockets of this process.
     std::vector<std::string> sockets() const;
+    /// The matching sockets of every server (of this one with local()): sid, rooms, handshake,
+    /// session data; each can be emitted to, joined, left or disconnected (RemoteSocket).
+    /// `done(ec, sockets)` runs once on one of the event loops: ec == error::ack_timeout when a
+    /// server did not answer within timeout() (else the adapter's request timeout), with the
+    /// sockets of those that did.
+    void fetch_sockets(std::function<void(std::error_code, std::vector<RemoteSocket>)> done) const;
+    /// The same for coroutine code; throws std::system_error when a server did not answer.
+    boost::asio::awaitable<std::vector<RemoteSocket>> fetch_sockets() const;
     /// Makes the matching sockets join / leave rooms (Node's socketsJoin / socketsLeave).
-    void socket_join(const std::vector<std::string>& rooms) const;
-    void socket_leave(const std::vector<std::string>& rooms) const;
+    void sockets_join(const std::vector<std::string>& rooms) const;
+    void sockets_leave(const std::vector<std::string>& rooms) const;
     /// Disconnects the matching sockets ("server namespace disconnect"); `close` also closes
     /// their connections.
     void disconnect_sockets(bool close = false) const;
@@ -152,6 +179,39 @@ class Broadcast {
     std::shared_ptr<detail::NamespaceImpl> ns_;
     BroadcastOptions options_;
     std::optional<std::chrono::milliseconds> timeout_;
+};
+
+/// A socket found by fetch_sockets(), on this server or another one of the cluster: what it was
+/// when it answered (SocketInfo), and the operations that reach it wherever it is — each goes
+/// through the adapter, addressed to the socket's personal room (Node's RemoteSocket).
+///
+/// Thread safety: a RemoteSocket is a value; its members are safe from any thread.
+class RemoteSocket {
+  public:
+    RemoteSocket(std::shared_ptr<detail::NamespaceImpl> ns, SocketInfo info);
+
+    const SocketInfo& info() const noexcept { return info_; }
+    const std::string& sid() const noexcept { return info_.sid; }
+    const std::vector<std::string>& rooms() const noexcept { return info_.rooms; }
+    const json& handshake() const noexcept { return info_.handshake; }
+    const json& data() const noexcept { return info_.data; }
+    bool local() const noexcept { return info_.local; }
+
+    template <class... T>
+    void emit(std::string_view event, const T&... args) const {
+        to_self().emit(event, args...);
+    }
+    void join(const std::vector<std::string>& rooms) const { to_self().sockets_join(rooms); }
+    void join(std::string room) const { join(std::vector<std::string>{std::move(room)}); }
+    void leave(std::string room) const {
+        to_self().sockets_leave(std::vector<std::string>{std::move(room)});
+    }
+    void disconnect(bool close = false) const { to_self().disconnect_sockets(close); }
+
+  private:
+    Broadcast to_self() const;
+    std::shared_ptr<detail::NamespaceImpl> ns_;
+    SocketInfo info_;
 };
 
 /// What an emit to one socket did: uWebSockets-style backpressure the caller can act on.

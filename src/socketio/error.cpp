@@ -23,6 +23,8 @@ class Category final : public std::error_category {
                 return "The handler's signature does not fit the event";
             case error::not_listening:
                 return "The server has no Engine.IO server of its own";
+            case error::too_many_pending_requests:
+                return "Too many cluster requests pending";
         }
         return "Unknown socketio error";
     }

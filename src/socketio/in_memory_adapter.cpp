@@ -177,8 +177,8 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
     std::size_t loops_left = 0;
     std::size_t expected = 0;
     std::size_t failed = 0;  // recipients that disconnected before acknowledging
-    std::vector<json> responses;
-    BroadcastAckCallback callback;
+    std::vector<SocketAck> responses;
+    BroadcastAcksCallback callback;
     bool done = false;
     std::unique_ptr<boost::asio::steady_timer> timer;
     boost::asio::any_io_executor timer_executor;
@@ -188,7 +188,7 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
         if (done || (!force && (loops_left > 0 || responses.size() + failed < expected))) return;
         done = true;
         auto cb = std::move(callback);
-        auto result = std::move(responses);
+        BroadcastAcks result{.ec = ec, .expected = expected, .acks = std::move(responses)};
         const bool has_timer = timer != nullptr;
         lock.unlock();
         if (has_timer && !force) {
@@ -197,7 +197,7 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
         }
         if (!cb) return;
         try {
-            cb(ec, std::move(result));
+            cb(std::move(result));
         } catch (const std::exception& e) {
             // Runs in a loop task (the timeout, the last response): never let it out of the loop.
             if (auto log = spdlog::get("socketio")) {
@@ -208,13 +208,13 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
             if (auto log = spdlog::get("socketio")) log->error("broadcast ack callback threw");
         }
     }
-    void add_response(std::error_code ec, json args) {
+    void add_response(const std::string& sid, std::error_code ec, json args) {
         std::unique_lock lock(mutex);
         if (done) return;
         if (ec) {
             ++failed;
         } else {
-            responses.push_back(std::move(args));
+            responses.push_back(SocketAck{sid, std::move(args)});
         }
         finish_if(lock, {}, false);
     }
@@ -225,6 +225,24 @@ struct AckCollector : std::enable_shared_from_this<AckCollector> {
         finish_if(lock, {}, false);
     }
 };
+
+/// Runs a broadcast's completion; an exception from it is logged, never thrown into the loop.
+void run_queued(const QueuedCallback& on_queued) noexcept {
+    try {
+        on_queued();
+    } catch (const std::exception& e) {
+        if (auto log = spdlog::get("socketio")) {
+            log->error("broadcast completion threw: {}", sio::detail::printable(e.what(), 256));
+        }
+    } catch (...) {
+        if (auto log = spdlog::get("socketio")) log->error("broadcast completion threw");
+    }
+}
+
+/// One recipient's AckCallback: the broadcast's per-socket callback with its sid.
+AckCallback bind_sid(const InMemoryAdapter::SocketAckCallback& on_ack, const std::string& sid) {
+    return [on_ack, sid](std::error_code ec, json args) { on_ack(sid, ec, std::move(args)); };
+}
 
 /// The one fan-out of every operation that addresses sockets: on each loop (one task per loop),
 /// `on_loop(loop, shard, sids)` gets the sids of that loop's sockets that `options` addresses. The
@@ -325,10 +343,21 @@ void InMemoryAdapter::del_all(const std::string& sid) {
     with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) { shard.remove_all(sid); });
 }
 
-void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& options) {
+const std::string& Adapter::server_id() const noexcept {
+    static const std::string none;
+    return none;
+}
+
+void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& options,
+                                QueuedCallback on_queued) {
     auto packet = host_.encode_event(data);  // once, shared by every recipient
+    // Only a caller that waits pays for the countdown (one allocation per broadcast, none per
+    // recipient).
+    std::shared_ptr<std::atomic<std::size_t>> loops_left;
+    if (on_queued) loops_left = std::make_shared<std::atomic<std::size_t>>(impl_->shards.size());
     fan_out_recipients(host_, impl_->shards, options,
-                       [this, packet](std::size_t loop, Recipients& recipients) {
+                       [this, packet, loops_left, on_queued = std::move(on_queued)](
+                           std::size_t loop, Recipients& recipients) {
                            // Each handle is dropped right after its send, while its
                            // cache line is still hot: a second pass over 10,000 sockets
                            // would miss the cache on each.
@@ -337,39 +366,42 @@ void InMemoryAdapter::broadcast(const json& data, const BroadcastOptions& option
                                socket.reset();
                            }
                            if (!recipients.sids.empty()) host_.send(loop, recipients.sids, packet);
+                           if (loops_left && --*loops_left == 0) run_queued(on_queued);
                        });
 }
 
 void InMemoryAdapter::broadcast_with_ack_local(const json& data, const BroadcastOptions& options,
                                                std::function<void(std::size_t)> on_local_count,
-                                               AckCallback on_ack) {
+                                               SocketAckCallback on_ack) {
     const auto id = host_.next_ack_id();
     auto packet = host_.encode_event(data, id);
     auto loops_left = std::make_shared<std::atomic<std::size_t>>(impl_->shards.size());
     auto total = std::make_shared<std::atomic<std::size_t>>(0);
-    fan_out_recipients(host_, impl_->shards, options,
-                       [this, id, packet, loops_left, total, on_local_count, on_ack](
-                           std::size_t loop, const Recipients& recipients) {
-                           std::size_t sent = 0;
-                           for (const auto& socket : recipients.sockets) {
-                               // As NamespaceImpl::send_with_ack: a socket over its pending-ack
-                               // bound is skipped.
-                               if (!socket->add_pending_ack(id, on_ack, std::nullopt)) continue;
-                               socket->send_on_loop(packet);
-                               ++sent;
-                           }
-                           if (!recipients.sids.empty()) {
-                               sent +=
-                                   host_.send_with_ack(loop, recipients.sids, packet, id, on_ack);
-                           }
-                           *total += sent;
-                           if (--*loops_left == 0) on_local_count(total->load());
-                       });
+    fan_out_recipients(
+        host_, impl_->shards, options,
+        [this, id, packet, loops_left, total, on_local_count, on_ack](
+            std::size_t loop, const Recipients& recipients) {
+            std::size_t sent = 0;
+            for (const auto& socket : recipients.sockets) {
+                // As NamespaceImpl::send_with_ack: a socket over its pending-ack
+                // bound is skipped.
+                if (!socket->add_pending_ack(id, bind_sid(on_ack, socket->sid), std::nullopt)) {
+                    continue;
+                }
+                socket->send_on_loop(packet);
+                ++sent;
+            }
+            for (const auto& sid : recipients.sids) {
+                sent += host_.send_with_ack(loop, {sid}, packet, id, bind_sid(on_ack, sid));
+            }
+            *total += sent;
+            if (--*loops_left == 0) on_local_count(total->load());
+        });
 }
 
 void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOptions& options,
                                          std::chrono::milliseconds timeout,
-                                         BroadcastAckCallback on_acks) {
+                                         BroadcastAcksCallback on_acks) {
     auto collector = std::make_shared<AckCollector>();
     collector->loops_left = 1;  // the local count below
     collector->callback = std::move(on_acks);
@@ -390,8 +422,8 @@ void InMemoryAdapter::broadcast_with_ack(const json& data, const BroadcastOption
     }
     broadcast_with_ack_local(
         data, options, [collector](std::size_t count) { collector->add_count(count); },
-        [collector](std::error_code ec, json args) {
-            collector->add_response(ec, std::move(args));
+        [collector](const std::string& sid, std::error_code ec, json args) {
+            collector->add_response(sid, ec, std::move(args));
         });
 }
 
@@ -404,6 +436,32 @@ std::vector<std::string> InMemoryAdapter::sockets(const BroadcastOptions& option
                       std::make_move_iterator(part.end()));
     }
     return result;
+}
+
+std::vector<SocketInfo> InMemoryAdapter::describe_sockets(const BroadcastOptions& options) const {
+    std::vector<SocketInfo> result;
+    for (auto& shard : impl_->shards) {
+        std::lock_guard lock(shard.mutex);
+        shard.for_each_match(options, [&](const Member& member) {
+            SocketInfo info{.sid = member.sid, .nsp = host_.name()};
+            info.rooms.assign(member.rooms.begin(), member.rooms.end());
+            std::sort(info.rooms.begin(), info.rooms.end());
+            result.push_back(std::move(info));
+        });
+    }
+    // Outside the shards' locks: describe() takes the socket's own.
+    for (auto& info : result) host_.describe(info);
+    return result;
+}
+
+void InMemoryAdapter::fetch_sockets(const BroadcastOptions& options, std::chrono::milliseconds,
+                                    FetchSocketsCallback done) {
+    auto sockets = describe_sockets(options);
+    for (auto& info : sockets) {
+        info.server_id = server_id();
+        info.local = true;
+    }
+    if (done) done({}, std::move(sockets));
 }
 
 std::vector<std::string> InMemoryAdapter::socket_rooms(const std::string& sid) const {

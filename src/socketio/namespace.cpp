@@ -63,14 +63,21 @@ std::vector<std::string> Namespace::sockets(std::optional<std::string> room) con
 
 bool Namespace::enter_room(std::string_view sid, std::string room) const {
     auto s = socket(sid);
-    if (!s) return false;
+    if (!s) {
+        // Maybe a socket of another server: the adapter forwards it (a no-op in memory).
+        impl_->adapter->add_sockets(BroadcastOptions{.rooms = {std::string(sid)}}, {room});
+        return false;
+    }
     s->join(std::move(room));
     return true;
 }
 
 bool Namespace::leave_room(std::string_view sid, const std::string& room) const {
     auto s = socket(sid);
-    if (!s) return false;
+    if (!s) {
+        impl_->adapter->del_sockets(BroadcastOptions{.rooms = {std::string(sid)}}, {room});
+        return false;
+    }
     s->leave(room);
     return true;
 }
@@ -85,9 +92,37 @@ std::vector<std::string> Namespace::rooms(std::string_view sid) const {
 
 bool Namespace::disconnect(std::string_view sid, bool close) const {
     auto s = socket(sid);
-    if (!s) return false;
+    if (!s) {
+        impl_->adapter->disconnect_sockets(BroadcastOptions{.rooms = {std::string(sid)}}, close);
+        return false;
+    }
     s->disconnect(close);
     return true;
+}
+
+void Namespace::fetch_rooms(FetchRoomsCallback done) const {
+    impl_->adapter->fetch_rooms(std::chrono::milliseconds(0), std::move(done));
+}
+
+std::size_t Namespace::server_count() const {
+    return impl_->adapter->server_count();
+}
+
+const std::string& Namespace::server_id() const {
+    return impl_->adapter->server_id();
+}
+
+void Namespace::server_side_emit_args(std::string_view event, json args,
+                                      BroadcastAckCallback on_acks,
+                                      std::chrono::milliseconds timeout) const {
+    detail::NamespaceImpl::check_event_name(event);
+    impl_->adapter->server_side_emit(detail::NamespaceImpl::event_data(event, std::move(args)),
+                                     timeout, std::move(on_acks));
+}
+
+const Namespace& Namespace::on_server_side(std::string event, ServerSideHandler handler) const {
+    impl_->server_side_events[std::move(event)] = std::move(handler);
+    return *this;
 }
 
 Adapter& Namespace::adapter() const {

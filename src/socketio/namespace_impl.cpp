@@ -20,6 +20,8 @@ NamespaceImpl::~NamespaceImpl() = default;
 void NamespaceImpl::init_adapter() {
     adapter =
         server.options.adapter ? server.options.adapter(*this) : make_in_memory_adapter(*this);
+    if (!adapter) throw std::invalid_argument("socketio: the adapter factory returned no adapter");
+    adapter->init();
 }
 
 void NamespaceImpl::clear_handlers() {
@@ -34,6 +36,7 @@ void NamespaceImpl::clear_handlers() {
     any_handler = {};
     error_handler = {};
     class_handler.reset();
+    server_side_events.clear();
 }
 
 std::size_t NamespaceImpl::loop_count() const noexcept {
@@ -96,6 +99,53 @@ void NamespaceImpl::disconnect(std::size_t loop, const std::vector<std::string>&
         if (close) {
             if (auto c = socket->client.lock()) c->close(DisconnectReason::forced_server_close);
         }
+    }
+}
+
+void NamespaceImpl::describe(SocketInfo& info) const {
+    auto socket = find(info.sid);
+    if (!socket) return;
+    const Handshake& handshake = socket->handshake;
+    json headers = json::object();
+    for (const auto& [name, value] : handshake.request().headers) {
+        if (!headers.contains(name)) headers[name] = value;
+    }
+    json query = json::object();
+    for (const auto& [name, value] : handshake.request().query) {
+        if (!query.contains(name)) query[name] = value;
+    }
+    info.handshake = {{"headers", std::move(headers)},
+                      {"query", std::move(query)},
+                      {"url", handshake.request().target},
+                      {"address", handshake.address},
+                      {"secure", handshake.request().secure},
+                      {"issued", handshake.issued},
+                      {"auth", handshake.auth}};
+    info.data = socket->get_session();
+}
+
+void NamespaceImpl::on_server_side_event(json data, std::function<void(json args)> respond) {
+    if (!data.is_array() || data.empty() || !data[0].is_string()) return;
+    auto it = server_side_events.find(data[0].get_ref<const std::string&>());
+    // Node's serverSideEmit: a server without a listener does not answer (the sender times out).
+    if (it == server_side_events.end() || !it->second) return;
+    data.erase(data.begin());
+    json result;
+    try {
+        result = it->second(data);
+    } catch (...) {
+        server.logs.handler_errors.error("server-side handler of {} threw: {}",
+                                         sio::detail::printable(name_),
+                                         exception_text(std::current_exception()));
+        return;
+    }
+    if (!respond) return;
+    if (result.is_null()) {
+        respond(json::array());
+    } else if (result.is_array()) {
+        respond(std::move(result));
+    } else {
+        respond(json::array({std::move(result)}));
     }
 }
 

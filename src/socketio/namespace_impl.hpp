@@ -31,6 +31,8 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
   public:
     NamespaceImpl(std::string name, ServerCore& server);
     ~NamespaceImpl() override;
+    /// Makes the adapter (ServerOptions::adapter, else the in-memory one) and init()s it: outside
+    /// the server's namespace lock, since the factory and init() are the application's code.
     void init_adapter();
 
     // AdapterHost
@@ -48,6 +50,8 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
                               const EncodedPacket& packet, std::uint64_t ack_id,
                               AckCallback on_ack) override;
     void disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) override;
+    void describe(SocketInfo& info) const override;
+    void on_server_side_event(json data, std::function<void(json args)> respond) override;
 
     ServerCore& server;
     std::unique_ptr<Adapter> adapter;
@@ -61,6 +65,7 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     AnyHandler any_handler;
     ErrorHandler error_handler;
     std::shared_ptr<NamespaceHandler> class_handler;
+    StringMap<ServerSideHandler> server_side_events;  // Namespace::on_server_side
     /// Drops every handler (at server destruction: a handler capturing a handle of its own
     /// namespace would otherwise keep the namespace alive).
     void clear_handlers();

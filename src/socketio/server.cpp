@@ -112,6 +112,7 @@ std::string Server::transport(std::string_view sid, std::string_view nsp) {
 
 void Server::stop() {
     core_->begin_stop();
+    core_->close_adapters();
     if (engine_stop_) {
         engine_stop_();
         running_ = false;

@@ -99,6 +99,7 @@ ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_execu
 
 ServerCore::~ServerCore() {
     begin_stop();
+    close_adapters();
     join_background_tasks();
     if (workers) workers->join();
     for (auto& ns : all_namespaces()) {
@@ -115,13 +116,32 @@ std::shared_ptr<NamespaceImpl> ServerCore::find_namespace(std::string_view name)
 
 std::shared_ptr<NamespaceImpl> ServerCore::get_namespace(std::string_view name) {
     if (auto ns = find_namespace(name)) return ns;
-    std::unique_lock lock(namespaces_mutex_);
-    auto it = namespaces_.find(name);
-    if (it != namespaces_.end()) return it->second;
+    // The adapter factory and the adapter's init() are the application's code (a cluster adapter
+    // starts its driver): made outside the lock, and ready before any other thread can see it.
     auto ns = std::make_shared<NamespaceImpl>(std::string(name), *this);
     ns->init_adapter();
-    namespaces_.emplace(std::string(name), ns);
+    {
+        std::unique_lock lock(namespaces_mutex_);
+        auto [it, inserted] = namespaces_.try_emplace(std::string(name), ns);
+        if (inserted && !adapters_closed_) return ns;
+        if (!inserted) {
+            auto winner = it->second;
+            lock.unlock();
+            ns->adapter->close();  // another thread made it first: ours never served
+            return winner;
+        }
+    }
+    ns->adapter->close();  // made while the server stopped: it joins no cluster any more
     return ns;
+}
+
+void ServerCore::close_adapters() {
+    {
+        std::unique_lock lock(namespaces_mutex_);
+        if (adapters_closed_) return;
+        adapters_closed_ = true;
+    }
+    for (auto& ns : all_namespaces()) ns->adapter->close();
 }
 
 bool ServerCore::namespace_allowed(std::string_view name) const {

@@ -51,6 +51,8 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     /// May a client connect to this (non-existing) namespace? (ServerOptions::namespaces)
     bool namespace_allowed(std::string_view name) const;
     std::vector<std::shared_ptr<NamespaceImpl>> all_namespaces() const;
+    /// Adapter::close() of every namespace, once (Server::stop(), destruction).
+    void close_adapters();
 
     EncodedPacket encode(const protocol::Packet& packet) const;
     /// Encodes `packet` for one recipient and sends it: a packet without attachments goes out as
@@ -78,6 +80,7 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
   private:
     mutable std::shared_mutex namespaces_mutex_;
     StringMap<std::shared_ptr<NamespaceImpl>> namespaces_;
+    bool adapters_closed_ = false;  // under namespaces_mutex_
     mutable std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;

@@ -318,11 +318,100 @@ Broadcast Broadcast::timeout(std::chrono::milliseconds t) const {
 
 void Broadcast::emit_args(std::string_view event, json args) const {
     detail::NamespaceImpl::check_event_name(event);
-    ns_->adapter->broadcast(detail::NamespaceImpl::event_data(event, std::move(args)), options_);
+    ns_->adapter->broadcast(detail::NamespaceImpl::event_data(event, std::move(args)), options_,
+                            {});
+}
+
+void Broadcast::emit_args(std::string_view event, json args, QueuedCallback on_queued) const {
+    detail::NamespaceImpl::check_event_name(event);
+    ns_->adapter->broadcast(detail::NamespaceImpl::event_data(event, std::move(args)), options_,
+                            std::move(on_queued));
+}
+
+namespace {
+
+std::vector<RemoteSocket> remote_sockets(const std::shared_ptr<detail::NamespaceImpl>& ns,
+                                         std::vector<SocketInfo> infos) {
+    std::vector<RemoteSocket> result;
+    result.reserve(infos.size());
+    for (auto& info : infos) result.emplace_back(ns, std::move(info));
+    return result;
+}
+
+// The coroutine forms are free coroutines taking everything by value (as await_ack): their frames
+// never refer to the Broadcast they came from, a temporary in the caller's co_await expression.
+
+/// Broadcasts and completes the awaiting coroutine, on its own executor, once every loop queued.
+struct QueuedInitiation {
+    std::shared_ptr<detail::NamespaceImpl> ns;
+    BroadcastOptions options;
+    json data;
+
+    template <class Handler>
+    void operator()(Handler handler) {
+        auto executor = boost::asio::get_associated_executor(handler);
+        auto shared = std::make_shared<Handler>(std::move(handler));
+        ns->adapter->broadcast(data, options, [shared, executor] {
+            boost::asio::post(executor, [shared] { (*shared)(); });
+        });
+    }
+};
+
+boost::asio::awaitable<void> await_queued(QueuedInitiation initiation) {
+    co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+        std::move(initiation), boost::asio::use_awaitable);
+}
+
+using Fetched = std::pair<std::error_code, std::vector<RemoteSocket>>;
+
+/// fetch_sockets, completing the awaiting coroutine on its own executor.
+struct FetchInitiation {
+    Broadcast broadcast;
+
+    template <class Handler>
+    void operator()(Handler handler) {
+        auto executor = boost::asio::get_associated_executor(handler);
+        auto shared = std::make_shared<Handler>(std::move(handler));
+        broadcast.fetch_sockets(
+            [shared, executor](std::error_code ec, std::vector<RemoteSocket> sockets) {
+                boost::asio::post(executor,
+                                  [shared, found = Fetched(ec, std::move(sockets))]() mutable {
+                                      (*shared)(std::move(found));
+                                  });
+            });
+    }
+};
+
+boost::asio::awaitable<std::vector<RemoteSocket>> await_fetch(FetchInitiation initiation) {
+    Fetched found =
+        co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(Fetched)>(
+            std::move(initiation), boost::asio::use_awaitable);
+    if (found.first) throw std::system_error(found.first, "socketio: fetch_sockets");
+    co_return std::move(found.second);
+}
+
+}  // namespace
+
+boost::asio::awaitable<void> Broadcast::co_emit_args(std::string event, json args) const {
+    detail::NamespaceImpl::check_event_name(event);
+    return await_queued(
+        QueuedInitiation{ns_, options_, detail::NamespaceImpl::event_data(event, std::move(args))});
 }
 
 void Broadcast::emit_args_with_ack(std::string_view event, json args,
                                    BroadcastAckCallback on_acks) const {
+    emit_args_with_acks(event, std::move(args),
+                        [on_acks = std::move(on_acks)](BroadcastAcks result) {
+                            if (!on_acks) return;
+                            std::vector<json> responses;
+                            responses.reserve(result.acks.size());
+                            for (auto& ack : result.acks) responses.push_back(std::move(ack.args));
+                            on_acks(result.ec, std::move(responses));
+                        });
+}
+
+void Broadcast::emit_args_with_acks(std::string_view event, json args,
+                                    BroadcastAcksCallback on_acks) const {
     detail::NamespaceImpl::check_event_name(event);
     ns_->adapter->broadcast_with_ack(detail::NamespaceImpl::event_data(event, std::move(args)),
                                      options_, timeout_.value_or(std::chrono::milliseconds(0)),
@@ -332,14 +421,34 @@ void Broadcast::emit_args_with_ack(std::string_view event, json args,
 std::vector<std::string> Broadcast::sockets() const {
     return ns_->adapter->sockets(options_);
 }
-void Broadcast::socket_join(const std::vector<std::string>& rooms) const {
+void Broadcast::fetch_sockets(
+    std::function<void(std::error_code, std::vector<RemoteSocket>)> done) const {
+    ns_->adapter->fetch_sockets(
+        options_, timeout_.value_or(std::chrono::milliseconds(0)),
+        [ns = ns_, done = std::move(done)](std::error_code ec, std::vector<SocketInfo> infos) {
+            if (done) done(ec, remote_sockets(ns, std::move(infos)));
+        });
+}
+boost::asio::awaitable<std::vector<RemoteSocket>> Broadcast::fetch_sockets() const {
+    return await_fetch(FetchInitiation{*this});
+}
+void Broadcast::sockets_join(const std::vector<std::string>& rooms) const {
     ns_->adapter->add_sockets(options_, rooms);
 }
-void Broadcast::socket_leave(const std::vector<std::string>& rooms) const {
+void Broadcast::sockets_leave(const std::vector<std::string>& rooms) const {
     ns_->adapter->del_sockets(options_, rooms);
 }
 void Broadcast::disconnect_sockets(bool close) const {
     ns_->adapter->disconnect_sockets(options_, close);
+}
+
+// --- RemoteSocket --------------------------------------------------------------------------------
+
+RemoteSocket::RemoteSocket(std::shared_ptr<detail::NamespaceImpl> ns, SocketInfo info)
+    : ns_(std::move(ns)), info_(std::move(info)) {}
+
+Broadcast RemoteSocket::to_self() const {
+    return Broadcast(ns_, BroadcastOptions{.rooms = {info_.sid}});
 }
 
 }  // namespace socketio

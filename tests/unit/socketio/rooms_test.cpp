@@ -188,10 +188,10 @@ TEST(Rooms, SocketsJoinLeaveAndDisconnectByRoom) {
     h.io->enter_room(a.sid(), "team");
     h.io->enter_room(b.sid(), "team");
     h.poll();
-    h.io->in("team").socket_join({"vip"});
+    h.io->in("team").sockets_join({"vip"});
     h.poll();
     EXPECT_EQ(sorted(h.io->of("/").sockets("vip")), sorted({a.sid(), b.sid()}));
-    h.io->in("vip").except(a.sid()).socket_leave({"vip"});
+    h.io->in("vip").except(a.sid()).sockets_leave({"vip"});
     h.poll();
     EXPECT_EQ(h.io->of("/").sockets("vip"), std::vector<std::string>{a.sid()});
     h.io->in("team").disconnect_sockets();
