@@ -2,6 +2,8 @@
 
 #include "cluster_format.hpp"
 
+#include "pickle.hpp"
+
 #include <stdexcept>
 
 namespace socketio::cluster {
@@ -31,16 +33,22 @@ class PythonFormat final : public WireFormat {
         if (first != std::string_view::npos && payload[first] == '{') {
             return parse_bounded(payload, 64, error);
         }
-        if (decode_payload_) {
-            try {
-                return decode_payload_(payload, error);
-            } catch (const std::exception& e) {
-                error = std::string("payload decoder threw: ") + e.what();
+        if (!decode_payload_) {
+            // What python-socketio's RedisManager published before it switched to JSON (Debian's
+            // 5.7.2): pickle.dumps(message), read here as plain data only.
+            auto decoded = adapters::decode_pickle(payload, error);
+            if (decoded && !decoded->is_object()) {
+                error = "a pickle that is not a dict";
                 return std::nullopt;
             }
+            return decoded;
         }
-        error = "not a JSON object (and no decoder for other payloads)";
-        return std::nullopt;
+        try {
+            return decode_payload_(payload, error);
+        } catch (const std::exception& e) {
+            error = std::string("payload decoder threw: ") + e.what();
+            return std::nullopt;
+        }
     }
 
   private:
