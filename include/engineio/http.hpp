@@ -71,6 +71,7 @@ class HttpReply {
 /// connection's loop, after the whole body was read (at most http.max_body_size bytes; a larger
 /// one was answered 413 without calling it). It must not block the loop: answer now, or keep the
 /// reply and answer later from anywhere. An exception escaping it answers 500 (and is logged).
-using HttpHandler = std::function<void(HttpRequest&& request, const HttpPeer& peer, HttpReply reply)>;
+using HttpHandler =
+    std::function<void(HttpRequest&& request, const HttpPeer& peer, HttpReply reply)>;
 
 }  // namespace engineio

@@ -29,7 +29,7 @@ namespace socketio {
 namespace detail {
 class ServerCore;
 class Client;
-}
+}  // namespace detail
 
 // clang-format off
 /// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.

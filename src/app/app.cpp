@@ -4,8 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "internal.hpp"
 #include "engineio/server.hpp"
+#include "internal.hpp"
 #include "socketio/server.hpp"
 
 namespace socketio {
@@ -313,15 +313,18 @@ Response& Response::body(std::string body, std::string content_type) {
 Response& Response::set_cookie(std::string_view name, std::string_view value,
                                const CookieOptions& options) {
     if (!detail::cookie_safe(name, true) || !detail::cookie_safe(value, false)) {
-        throw std::invalid_argument("socketio::Response::set_cookie: name or value not cookie-safe");
+        throw std::invalid_argument(
+            "socketio::Response::set_cookie: name or value not cookie-safe");
     }
     headers_.emplace_back("Set-Cookie", detail::format_set_cookie(name, value, options));
     return *this;
 }
 
-// --- HttpResponder ----------------------------------------------------------------------------------
+// --- HttpResponder
+// ----------------------------------------------------------------------------------
 
-HttpResponder::HttpResponder(std::shared_ptr<detail::AppExchange> exchange, engineio::HttpReply reply)
+HttpResponder::HttpResponder(std::shared_ptr<detail::AppExchange> exchange,
+                             engineio::HttpReply reply)
     : exchange_(std::move(exchange)), reply_(std::move(reply)) {}
 
 void HttpResponder::send(Response response) {
@@ -350,11 +353,11 @@ void HttpResponder::send_generated(boost::beast::http::message_generator respons
 
 App::App(Server& io, AppOptions options)
     : core_(std::make_shared<detail::AppCore>(std::move(options))) {
-    io.engine().set_http_handler(
-        [core = core_](engineio::HttpRequest&& request, const engineio::HttpPeer& peer,
-                       engineio::HttpReply reply) {
-            core->handle(std::move(request), peer, std::move(reply));
-        });
+    io.engine().set_http_handler([core = core_](engineio::HttpRequest&& request,
+                                                const engineio::HttpPeer& peer,
+                                                engineio::HttpReply reply) {
+        core->handle(std::move(request), peer, std::move(reply));
+    });
     if (core_->sessions.enabled()) {
         io.set_session_loader([core = core_](const Handshake& handshake) -> json {
             const auto value = handshake.cookie(core->options.session.cookie_name);
@@ -418,8 +421,9 @@ App& App::static_files(std::string_view prefix, const std::string& folder) {
     while (!normalized.empty() && normalized.back() == '/') normalized.pop_back();
     if (!normalized.empty() && normalized.front() != '/') normalized.insert(0, "/");
     core_->mounts.push_back({std::move(normalized), std::move(root)});
-    std::stable_sort(core_->mounts.begin(), core_->mounts.end(),
-                     [](const auto& a, const auto& b) { return a.prefix.size() > b.prefix.size(); });
+    std::stable_sort(core_->mounts.begin(), core_->mounts.end(), [](const auto& a, const auto& b) {
+        return a.prefix.size() > b.prefix.size();
+    });
     return *this;
 }
 

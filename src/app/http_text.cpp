@@ -85,9 +85,9 @@ bool cookie_safe(std::string_view text, bool name) {
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
         if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') return false;
-        if (name && (c == '=' || c == '(' || c == ')' || c == '<' || c == '>' || c == '@' ||
-                     c == ':' || c == '/' || c == '[' || c == ']' || c == '?' || c == '{' ||
-                     c == '}')) {
+        if (name &&
+            (c == '=' || c == '(' || c == ')' || c == '<' || c == '>' || c == '@' || c == ':' ||
+             c == '/' || c == '[' || c == ']' || c == '?' || c == '{' || c == '}')) {
             return false;
         }
     }
@@ -98,7 +98,8 @@ std::string format_set_cookie(std::string_view name, std::string_view value,
                               const CookieOptions& options) {
     std::string cookie;
     cookie.append(name).append("=").append(value);
-    if (options.max_age) cookie.append("; Max-Age=").append(std::to_string(options.max_age->count()));
+    if (options.max_age)
+        cookie.append("; Max-Age=").append(std::to_string(options.max_age->count()));
     if (!options.path.empty()) cookie.append("; Path=").append(options.path);
     if (!options.domain.empty()) cookie.append("; Domain=").append(options.domain);
     if (options.secure) cookie.append("; Secure");

@@ -63,7 +63,8 @@ class SessionCodec {
     std::chrono::seconds max_age_;
 };
 
-// --- the exchange of one request ------------------------------------------------------------------
+// --- the exchange of one request
+// ------------------------------------------------------------------
 
 class AppCore;
 
@@ -89,8 +90,8 @@ struct AppExchange {
 // --- static files (static_files.cpp) ------------------------------------------------------------
 
 struct StaticMount {
-    std::string prefix;           // "/static", or "" for the root
-    std::filesystem::path root;   // canonical
+    std::string prefix;          // "/static", or "" for the root
+    std::filesystem::path root;  // canonical
 };
 
 /// The response of a request under a mount; `rest` is the path after the prefix ("/app.js").
@@ -100,7 +101,8 @@ boost::beast::http::message_generator serve_static(const StaticMount& mount, std
 /// The content type of a file name by its extension (application/octet-stream if unknown).
 std::string_view content_type_of(std::string_view file_name);
 
-// --- routing (app.cpp) ----------------------------------------------------------------------------
+// --- routing (app.cpp)
+// ----------------------------------------------------------------------------
 
 class AppCore : public std::enable_shared_from_this<AppCore> {
   public:

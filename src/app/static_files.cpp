@@ -71,10 +71,9 @@ bool inside(const fs::path& candidate, const fs::path& root) {
 /// An ETag from the file's size and modification time (nanoseconds): it changes with the file.
 std::string etag_of(const struct stat& st) {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "\"%llx-%llx%09lx\"",
-                  static_cast<unsigned long long>(st.st_size),
-                  static_cast<unsigned long long>(st.st_mtim.tv_sec),
-                  static_cast<long>(st.st_mtim.tv_nsec));
+    std::snprintf(
+        buffer, sizeof buffer, "\"%llx-%llx%09lx\"", static_cast<unsigned long long>(st.st_size),
+        static_cast<unsigned long long>(st.st_mtim.tv_sec), static_cast<long>(st.st_mtim.tv_nsec));
     return buffer;
 }
 
@@ -109,7 +108,7 @@ std::optional<fs::path> relative_path(std::string_view rest, bool& trailing_slas
         const auto slash = left.find('/');
         const std::string_view segment = left.substr(0, slash);
         left = slash == std::string_view::npos ? std::string_view{} : left.substr(slash + 1);
-        if (segment.empty()) continue;  // "//": never an absolute path
+        if (segment.empty()) continue;                    // "//": never an absolute path
         if (segment.front() == '.') return std::nullopt;  // ".", "..", ".git", ".env"
         relative /= std::string(segment);
     }
@@ -172,7 +171,7 @@ http::message_generator serve_static(const StaticMount& mount, std::string_view 
     if (fd < 0) return plain(exchange, http::status::not_found, "Not Found");
     boost::beast::file handle;
     handle.native_handle(fd);  // closed by `handle` from here on
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         return plain(exchange, http::status::not_found, "Not Found");
     }

@@ -517,8 +517,8 @@ void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr
     core->track(loop, tracked);
 }
 
-void start_handed_connection(boost::asio::ip::tcp::socket socket,
-                             const std::shared_ptr<Core>& core, Peer peer, StringRequest request,
+void start_handed_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
+                             Peer peer, StringRequest request,
                              boost::beast::flat_buffer already_read) {
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);

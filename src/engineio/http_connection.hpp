@@ -16,8 +16,8 @@ void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr
 
 /// Serves a connection whose first request its owner read (Server::handle): answers `request`,
 /// then reads on from `already_read`. Call on the socket's loop; plain TCP.
-void start_handed_connection(boost::asio::ip::tcp::socket socket,
-                             const std::shared_ptr<Core>& core, Peer peer, StringRequest request,
+void start_handed_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
+                             Peer peer, StringRequest request,
                              boost::beast::flat_buffer already_read);
 
 }  // namespace engineio::detail

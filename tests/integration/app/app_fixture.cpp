@@ -41,7 +41,9 @@ HttpResponse HttpClient::raw(const std::string& bytes, bool head) {
 
 bool HttpClient::closed_by_server() {
     socket_.non_blocking(false);
-    struct timeval tv{1, 0};
+    struct timeval tv {
+        1, 0
+    };
     ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char byte;
     boost::system::error_code ec;

@@ -23,8 +23,8 @@ TEST(BeastIntegration, OfficialClientPollsAndUpgradesThroughHandle) {
     EXPECT_EQ(open.result_int(), 200);
     EXPECT_EQ(open.body().front(), '0');
 
-    auto result = run_node_script("app/beast-integration.mjs",
-                                  {"http://127.0.0.1:" + std::to_string(port)});
+    auto result =
+        run_node_script("app/beast-integration.mjs", {"http://127.0.0.1:" + std::to_string(port)});
     EXPECT_TRUE(result.ok()) << result.describe();
     EXPECT_NE(result.out.find(R"("transport":"websocket")"), std::string::npos) << result.out;
 }

@@ -38,8 +38,8 @@ TEST(BodyLimit, OverTheLimitIs413AndTheRouteNeverRuns) {
         HttpClient client(server.port());
         const std::string chunk(600, 'y');
         auto refused = client.raw(
-            "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk +
-            "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
+            "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" +
+            chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
         EXPECT_EQ(refused.result_int(), 413);
     }
     EXPECT_EQ(calls.load(), 1);

@@ -24,14 +24,15 @@ void add_routes(socketio::Server&, socketio::App& app) {
         return Response::json_body({{"id", req.param("id")}});
     });
     app.del("/users/{id}", [](Request& req) { return Response(204); });
-    app.get("/files/{path...}", [](Request& req) { return Response(200, std::string(req.param("path"))); });
+    app.get("/files/{path...}",
+            [](Request& req) { return Response(200, std::string(req.param("path"))); });
     app.get("/search", [](Request& req) {
         return Response(200, std::string(req.query("q").value_or("none")));
     });
     app.post("/echo", [](Request& req) { return Response::json_body(req.json_body(), 201); });
     app.get("/cookies", [](Request& req) {
-        return Response::json_body({{"a", req.cookie("a").value_or("")},
-                                    {"b", req.cookie("b").value_or("")}})
+        return Response::json_body(
+                   {{"a", req.cookie("a").value_or("")}, {"b", req.cookie("b").value_or("")}})
             .set_cookie("seen", "yes", {.max_age = std::chrono::seconds(60), .secure = true});
     });
     app.get("/old", [](Request&) { return Response::redirect("/new", 301); });
@@ -49,8 +50,10 @@ void add_routes(socketio::Server&, socketio::App& app) {
     });
     app.get("/dropped", [](Request&, HttpResponder) {});
     app.get("/throws", [](Request&) -> Response { throw std::runtime_error("route bug"); });
-    app.get("/teapot", [](Request&) -> Response { throw socketio::HttpError(418, "short and stout"); });
-    app.get("/async-throws", [](Request&, HttpResponder) { throw std::runtime_error("async bug"); });
+    app.get("/teapot",
+            [](Request&) -> Response { throw socketio::HttpError(418, "short and stout"); });
+    app.get("/async-throws",
+            [](Request&, HttpResponder) { throw std::runtime_error("async bug"); });
 }
 
 class Routes : public ::testing::Test {

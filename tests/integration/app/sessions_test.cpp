@@ -136,8 +136,7 @@ struct ClientReport {
 ClientReport run_client(const AppServer& server, const std::string& transport,
                         const std::string& cookie) {
     ClientReport report;
-    report.process =
-        run_node_script("app/session-client.mjs", {server.url(), transport, cookie});
+    report.process = run_node_script("app/session-client.mjs", {server.url(), transport, cookie});
     report.lines = parse_json_lines(report.process.out);
     return report;
 }

@@ -84,7 +84,8 @@ TEST_F(StaticFiles, ContentTypesByExtension) {
         EXPECT_EQ(res.result_int(), 200) << target;
         EXPECT_EQ(res[http::field::content_type], type) << target;
     }
-    EXPECT_EQ(client.request("GET", "/static/pixel.png").body(), std::string("\x89PNG\r\n\x1a\n", 8));
+    EXPECT_EQ(client.request("GET", "/static/pixel.png").body(),
+              std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 TEST_F(StaticFiles, EtagAnswers304) {
@@ -99,8 +100,9 @@ TEST_F(StaticFiles, EtagAnswers304) {
     EXPECT_EQ(client.request("GET", "/static/app.js", {{"If-None-Match", "\"other\", " + etag}})
                   .result_int(),
               304);
-    EXPECT_EQ(client.request("GET", "/static/app.js", {{"If-None-Match", "\"other\""}}).result_int(),
-              200);
+    EXPECT_EQ(
+        client.request("GET", "/static/app.js", {{"If-None-Match", "\"other\""}}).result_int(),
+        200);
     // The file changes: so does its ETag.
     write_file(root + "/app.js", "console.log(2) // changed");
     auto changed = client.request("GET", "/static/app.js", {{"If-None-Match", etag}});
@@ -117,16 +119,17 @@ TEST_F(StaticFiles, LastModifiedAnswers304) {
     auto first = client.request("GET", "/static/notes.txt");
     const std::string modified(first[http::field::last_modified]);
     ASSERT_EQ(modified.size(), 29u) << modified;
-    EXPECT_EQ(client.request("GET", "/static/notes.txt", {{"If-Modified-Since", modified}})
-                  .result_int(),
-              304);
-    EXPECT_EQ(client.request("GET", "/static/notes.txt",
-                             {{"If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT"}})
-                  .result_int(),
-              200);
-    EXPECT_EQ(client.request("GET", "/static/notes.txt", {{"If-Modified-Since", "garbage"}})
+    EXPECT_EQ(
+        client.request("GET", "/static/notes.txt", {{"If-Modified-Since", modified}}).result_int(),
+        304);
+    EXPECT_EQ(client
+                  .request("GET", "/static/notes.txt",
+                           {{"If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT"}})
                   .result_int(),
               200);
+    EXPECT_EQ(
+        client.request("GET", "/static/notes.txt", {{"If-Modified-Since", "garbage"}}).result_int(),
+        200);
 }
 
 TEST_F(StaticFiles, HeadHasLengthAndNoBody) {

@@ -70,33 +70,34 @@ TEST_F(Traversal, AttackListIsRefused) {
         "/static/..%2fsecret.txt",
         "/static/..%2Fsecret.txt",
         "/static/.%2e/secret.txt",
-        "/static/%252e%252e/secret.txt",          // double-encoded: decoded once, a plain name
+        "/static/%252e%252e/secret.txt",  // double-encoded: decoded once, a plain name
         "/static/%252e%252e%252fsecret.txt",
-        "/static/..\\secret.txt",                  // backslashes
+        "/static/..\\secret.txt",  // backslashes
         "/static/%5c..%5csecret.txt",
         "/static/..%5csecret.txt",
-        "/static//etc/passwd",                      // absolute paths
+        "/static//etc/passwd",  // absolute paths
         "/static/%2fetc%2fpasswd",
         "/static/" + std::string(dir.file("secret.txt")),
         "/static/%2f" + std::string(dir.file("secret.txt")).substr(1),
-        "/static/ok.txt%00.html",                   // NUL
+        "/static/ok.txt%00.html",  // NUL
         "/static/%00",
-        "/static/%c0%ae%c0%ae/secret.txt",          // overlong UTF-8 for '.'
+        "/static/%c0%ae%c0%ae/secret.txt",  // overlong UTF-8 for '.'
         "/static/%c0%ae%c0%ae%c0%afsecret.txt",
         "/static/%e0%80%ae%e0%80%ae/secret.txt",
-        "/static/%ff%fe",                           // not UTF-8 at all
-        "/static/link.txt",                         // a symlink to a file outside
-        "/static/linkdir/secret.txt",               // a symlink to a folder outside
+        "/static/%ff%fe",              // not UTF-8 at all
+        "/static/link.txt",            // a symlink to a file outside
+        "/static/linkdir/secret.txt",  // a symlink to a folder outside
         "/static/linkdir/",
-        "/static/.env",                             // hidden files
+        "/static/.env",  // hidden files
         "/static/%2eenv",
-        "/static/" + std::string(4000, 'a'),        // very long
-        "/static/" + [] {
-            std::string deep;
-            for (int i = 0; i < 600; ++i) deep += "../";
-            return deep + "secret.txt";
-        }(),
-        "/static/%zz",                              // a bad escape
+        "/static/" + std::string(4000, 'a'),  // very long
+        "/static/" +
+            [] {
+                std::string deep;
+                for (int i = 0; i < 600; ++i) deep += "../";
+                return deep + "secret.txt";
+            }(),
+        "/static/%zz",  // a bad escape
     };
     for (const auto& attack : attacks) {
         const Outcome outcome = fetch(server->port(), attack);
