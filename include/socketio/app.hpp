@@ -208,9 +208,9 @@ class HttpResponder {
 /// else 404. A GET route answers HEAD too.
 ///
 /// Handlers, called on the connection's loop (never block it; hand slow work on):
-///   Response(Request&)                               — answers at once;
-///   void(Request&, HttpResponder)                        — answers later, from anywhere;
-///   boost::asio::awaitable<Response>(Request&)       — a coroutine on the connection's loop.
+///   Response(Request&)                           — answers at once;
+///   void(Request&, HttpResponder)                — answers later, from anywhere;
+///   boost::asio::awaitable<Response>(Request&)   — a coroutine on the connection's loop.
 /// An exception from a handler answers 500 and is logged (HttpError: its status and message).
 ///
 /// Sessions (AppOptions::secret_key): Request::session() reads and writes a JSON object kept in a
@@ -223,7 +223,9 @@ class HttpResponder {
 // clang-format on
 class App {
   public:
-    /// Installs itself as `io`'s HTTP handler and session loader. `io` must not run yet.
+    /// Installs itself as `io`'s HTTP handler (engineio::Server::set_http_handler) and, with a
+    /// secret_key, its session loader (Server::set_session_loader). `io` must not run yet. Throws
+    /// std::system_error(error::not_listening) for a detached server (it has no HTTP).
     explicit App(Server& io, AppOptions options = {});
     ~App();
     App(const App&) = delete;
