@@ -134,6 +134,8 @@ void Client::seed_session(SocketImpl& socket) {
     } catch (const std::exception& e) {
         server.log->warn("session loader threw for a socket of {}: {}", socket.handshake.address,
                          e.what());
+    } catch (...) {
+        server.log->warn("session loader threw for a socket of {}", socket.handshake.address);
     }
 }
 
