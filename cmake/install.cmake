@@ -29,7 +29,10 @@ install(TARGETS ${sio_installed_targets}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/engineio ${PROJECT_SOURCE_DIR}/include/socketio
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
-  FILES_MATCHING PATTERN "*.hpp")
+  FILES_MATCHING PATTERN "*.hpp"
+  # The Redis driver's library (and its hiredis dependency) is not packaged yet: no header that
+  # would promise it.
+  PATTERN "redis.hpp" EXCLUDE)
 install(EXPORT socketio-cpp-targets
   NAMESPACE socketio::
   FILE socketio-cppTargets.cmake

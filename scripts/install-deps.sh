@@ -12,7 +12,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # tests: real peers
   nodejs npm redis-server openssl curl
-  python3-socketio python3-engineio python3-websocket python3-requests python3-aiohttp
+  python3-socketio python3-engineio python3-websocket python3-requests python3-aiohttp python3-redis
+  chromium nginx
   # benchmarks (scripts/bench.sh): the charts
   gnuplot-nox
 )

@@ -32,10 +32,10 @@ std::string_view to_string(DisconnectReason reason) noexcept;
 /// A session lives on one event loop (executor()) for its whole life, across the upgrade from
 /// polling to WebSocket.
 ///
-/// Thread safety: sid(), request() and executor() are safe from any thread. send() and close()
-/// are safe from any thread: called on the session's loop they act at once, from elsewhere they
-/// are posted to it. transport() and loop_index() are safe from any thread. `user_data` belongs to
-/// the Handler and may be touched only on the session's loop.
+/// Thread safety: sid(), request(), shared_request() and executor() are safe from any thread.
+/// send() and close() are safe from any thread: called on the session's loop they act at once, from
+/// elsewhere they are posted to it. transport() and loop_index() are safe from any thread.
+/// `user_data` belongs to the Handler and may be touched only on the session's loop.
 ///
 /// It is an interface so that an in-process test client can stand in for a real connection.
 class Session {
@@ -46,6 +46,11 @@ class Session {
     /// "polling" or "websocket" (after an upgrade, "websocket").
     virtual std::string_view transport() const noexcept = 0;
     virtual const Request& request() const noexcept = 0;
+    /// The same request, shared: for a user that keeps it as long as the session (Socket.IO's
+    /// handshake) instead of copying its headers and query. The default copies request().
+    virtual std::shared_ptr<const Request> shared_request() const {
+        return std::make_shared<const Request>(request());
+    }
     /// The event loop that owns this session.
     virtual const boost::asio::any_io_executor& executor() const noexcept = 0;
     /// Index of that loop in Server::loop(i) (0 for a session that belongs to no Server).

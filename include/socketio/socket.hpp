@@ -48,14 +48,19 @@ enum class DisconnectReason {
 std::string_view to_string(DisconnectReason reason) noexcept;
 
 /// What a socket's connection looked like when it connected (Node's socket.handshake).
+///
+/// The request is shared with the Engine.IO session, not copied: every socket of a connection
+/// views the same headers and query, which a connection holds once for its whole life.
 struct Handshake {
+    Handshake() = default;
+    explicit Handshake(std::shared_ptr<const engineio::Request> request)
+        : request_(std::move(request)) {}
+
     /// The HTTP request that opened the connection (the first polling GET or the WebSocket
     /// upgrade), as the engine parsed it: `headers` (names lower-case), `query` (percent-decoded),
     /// `target` (Node's handshake.url), `secure` (TLS), `remote_address`. The same for every
-    /// socket of the connection.
-    engineio::Request request;
-    /// Parsed from the Cookie header.
-    std::map<std::string, std::string> cookies;
+    /// socket of the connection; an empty Request for a default-constructed Handshake.
+    const engineio::Request& request() const noexcept;
     /// Client address: the peer IP, or the first X-Forwarded-For entry when
     /// ServerOptions::connect.trust_forwarded_for is on.
     std::string address;
@@ -64,13 +69,20 @@ struct Handshake {
 
     /// First header with this name (case-insensitive): engineio::Request::header.
     std::optional<std::string_view> header(std::string_view name) const {
-        return request.header(name);
+        return request().header(name);
     }
     /// First query parameter with this name: engineio::Request::query_param.
     std::optional<std::string_view> query_param(std::string_view name) const {
-        return request.query_param(name);
+        return request().query_param(name);
     }
+    /// The value of a cookie of the Cookie header (the first one with this name; surrounding
+    /// double quotes removed), viewing the request.
     std::optional<std::string_view> cookie(std::string_view name) const;
+    /// Every cookie of the Cookie header (parsed on each call: the handshake keeps none apart).
+    std::map<std::string, std::string> cookies() const;
+
+  private:
+    std::shared_ptr<const engineio::Request> request_;
 };
 
 /// Emits to several sockets of one namespace: rooms, exceptions, acks. Built by Server::to(),

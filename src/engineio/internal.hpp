@@ -158,7 +158,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
 
     const std::string& sid() const noexcept override { return sid_; }
     std::string_view transport() const noexcept override;
-    const Request& request() const noexcept override { return request_; }
+    const Request& request() const noexcept override { return *request_; }
+    std::shared_ptr<const Request> shared_request() const override { return request_; }
     const boost::asio::any_io_executor& executor() const noexcept override { return executor_; }
     std::size_t loop_index() const noexcept override { return loop_index_; }
     void send(Message message) override;
@@ -222,11 +223,13 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_closed(protocol::CloseReason reason);
     void rearm_timer();
     void drop_timer();
+    static std::vector<protocol::Effect> borrow_effect_vector();
+    static void return_effect_vector(std::vector<protocol::Effect> v);
     void forget();
 
     std::shared_ptr<Core> core_;
     const std::string sid_;
-    const Request request_;
+    const std::shared_ptr<const Request> request_;  // shared with Socket.IO's handshake
     boost::asio::io_context& loop_;
     const Executor executor_;
     const std::size_t loop_index_;
@@ -238,7 +241,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool counted_ = true;                         // counted in Core::open_sessions until closed
 
     protocol::SessionCore state_;
-    std::vector<protocol::Effect> scratch_;  // effects being carried out by the outermost run()
     bool running_ = false;
     std::optional<boost::asio::steady_timer> timer_;  // reset once the session is forgotten
     std::optional<std::chrono::steady_clock::time_point> armed_;
@@ -247,10 +249,21 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
         std::shared_ptr<HttpResponder> responder;
         ResponseContext ctx;
     };
-    PendingRequest incoming_get_;
-    PendingRequest held_get_;
-    PendingRequest incoming_post_;
-    PendingRequest held_post_;
+    /// The HTTP requests a polling session waits to answer. Allocated by the first request and
+    /// released once the session is on WebSocket with none left: a WebSocket client never pays
+    /// for them (~260 bytes a connection).
+    struct PollingRequests {
+        PendingRequest incoming_get;
+        PendingRequest held_get;
+        PendingRequest incoming_post;
+        PendingRequest held_post;
+        bool empty() const noexcept {
+            return !incoming_get.responder && !held_get.responder && !incoming_post.responder &&
+                   !held_post.responder;
+        }
+    };
+    PollingRequests& polling();
+    std::unique_ptr<PollingRequests> polling_;
 
     std::shared_ptr<WsTransport> ws_;     // primary WebSocket (direct or upgraded)
     std::shared_ptr<WsTransport> probe_;  // WebSocket being probed

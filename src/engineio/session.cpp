@@ -150,7 +150,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
                          boost::asio::io_context& loop, std::size_t loop_index, bool websocket)
     : core_(std::move(core)),
       sid_(std::move(sid)),
-      request_(std::move(request)),
+      request_(std::make_shared<const Request>(std::move(request))),
       loop_(loop),
       executor_(loop.get_executor()),
       loop_index_(loop_index),
@@ -231,7 +231,7 @@ void SessionImpl::start() {
 
 void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseContext ctx,
                          Clock::time_point arrived) {
-    incoming_get_ = {std::move(responder), std::move(ctx)};
+    polling().incoming_get = {std::move(responder), std::move(ctx)};
     state_.on_get(Clock::now(), arrived);
     run();
 }
@@ -243,17 +243,17 @@ void SessionImpl::on_get_aborted(const HttpResponder* responder) {
         return;
     }
     // Only the GET still held counts: one already answered may close its connection freely.
-    if (held_get_.responder.get() != responder || state_.closed()) return;
+    if (!polling_ || polling_->held_get.responder.get() != responder || state_.closed()) return;
     core_->client_error_log.info("session {}: polling GET cancelled (connection closed); closing",
                                  sid_);
-    held_get_ = {};
+    polling_->held_get = {};
     state_.on_get_aborted(Clock::now());
     run();
 }
 
 void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> responder,
                           ResponseContext ctx) {
-    incoming_post_ = {std::move(responder), std::move(ctx)};
+    polling().incoming_post = {std::move(responder), std::move(ctx)};
     state_.on_post(body, Clock::now());
     run();
 }
@@ -337,10 +337,11 @@ void SessionImpl::run() {
     // A packet that arrived before the session was closed by the client is still delivered; one
     // left undelivered when the user (or the server) closed it meanwhile is not.
     const bool closed_before = state_.closed();
-    // The outermost run reuses one vector (no allocation per message); a run nested in it (a
-    // user's send() from on_message) takes its own.
-    std::vector<Effect> nested;
-    std::vector<Effect>& effects = running_ ? nested : scratch_;
+    // The effects being carried out sit in a vector borrowed from the loop's spares: no
+    // allocation per message, and an idle session holds no second vector. A run nested in
+    // another (a user's send() from on_message, to this session or another on the loop) borrows
+    // its own.
+    std::vector<Effect> effects = borrow_effect_vector();
     const bool outermost = !running_;
     running_ = true;
     while (!state_.effects().empty()) {
@@ -348,7 +349,11 @@ void SessionImpl::run() {
         for (Effect& effect : effects) execute(effect, closed_before);
         effects.clear();
     }
-    if (outermost) running_ = false;
+    return_effect_vector(std::move(effects));
+    if (outermost) {
+        running_ = false;
+        if (polling_ && polling_->empty() && on_websocket()) polling_.reset();  // upgraded
+    }
     buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
     rearm_timer();
 }
@@ -358,12 +363,12 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
         case Effect::Kind::answer:
             return answer(effect);
         case Effect::Kind::hold_get:
-            held_get_ = std::move(incoming_get_);
-            incoming_get_ = {};
+            polling().held_get = std::move(polling().incoming_get);
+            polling().incoming_get = {};
             return;
         case Effect::Kind::hold_post:
-            held_post_ = std::move(incoming_post_);
-            incoming_post_ = {};
+            polling().held_post = std::move(polling().incoming_post);
+            polling().incoming_post = {};
             return;
         case Effect::Kind::write_ws:
             if (effect.channel == Channel::probe) {
@@ -405,10 +410,11 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
 }
 
 void SessionImpl::answer(Effect& effect) {
-    PendingRequest& request = effect.slot == HttpSlot::held_get        ? held_get_
-                              : effect.slot == HttpSlot::incoming_post ? incoming_post_
-                              : effect.slot == HttpSlot::held_post     ? held_post_
-                                                                       : incoming_get_;
+    if (!polling_) return;
+    PendingRequest& request = effect.slot == HttpSlot::held_get        ? polling_->held_get
+                              : effect.slot == HttpSlot::incoming_post ? polling_->incoming_post
+                              : effect.slot == HttpSlot::held_post     ? polling_->held_post
+                                                                       : polling_->incoming_get;
     auto responder = std::move(request.responder);
     request.responder.reset();
     if (!responder) return;
@@ -461,6 +467,37 @@ void SessionImpl::on_closed(CloseReason reason) {
     user_data.reset();
 }
 
+namespace {
+
+/// Spare effect vectors of this thread's loop (with their capacity), a few at most.
+std::vector<std::vector<Effect>>& effect_vector_spares() {
+    thread_local std::vector<std::vector<Effect>> spares;
+    return spares;
+}
+
+}  // namespace
+
+std::vector<Effect> SessionImpl::borrow_effect_vector() {
+    auto& spares = effect_vector_spares();
+    if (spares.empty()) return {};
+    std::vector<Effect> v = std::move(spares.back());
+    spares.pop_back();
+    return v;
+}
+
+void SessionImpl::return_effect_vector(std::vector<Effect> v) {
+    auto& spares = effect_vector_spares();
+    // Nesting is shallow; more spares than this would only hold memory.
+    if (v.capacity() != 0 && v.capacity() <= 64 && spares.size() < 8) {
+        spares.push_back(std::move(v));
+    }
+}
+
+SessionImpl::PollingRequests& SessionImpl::polling() {
+    if (!polling_) polling_ = std::make_unique<PollingRequests>();
+    return *polling_;
+}
+
 void SessionImpl::rearm_timer() {
     if (!timer_) return;
     const auto deadline = state_.next_deadline();
@@ -505,10 +542,7 @@ void SessionImpl::abandon() {
     closed_.store(true, std::memory_order_release);
     // Whatever still refers back to this session (a watched long poll's connection, a WebSocket)
     // lets go of it, and this session of them: no cycle outlives the server.
-    incoming_get_ = {};
-    held_get_ = {};
-    incoming_post_ = {};
-    held_post_ = {};
+    polling_.reset();
     ws_.reset();
     probe_.reset();
     if (counted_) {

@@ -14,35 +14,21 @@ namespace socketio::detail {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-/// The connection's part of a handshake: the request, its cookies, the client address.
-Handshake connection_handshake(const engineio::Request& request, bool trust_forwarded_for) {
-    Handshake h;
-    h.request = request;
+/// The connection's part of a handshake: the request (shared with the session), the client
+/// address.
+Handshake connection_handshake(const engineio::Session& session, bool trust_forwarded_for) {
+    Handshake h(session.shared_request());
+    const auto& request = h.request();
     h.address = request.remote_address;
-    if (auto cookie = request.header("cookie")) {
-        std::string_view rest = *cookie;
-        while (!rest.empty()) {
-            auto end = rest.find(';');
-            auto pair = trim(rest.substr(0, end));
-            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-            auto eq = pair.find('=');
-            if (eq == std::string_view::npos || eq == 0) continue;
-            auto value = trim(pair.substr(eq + 1));
-            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-                value = value.substr(1, value.size() - 2);
-            }
-            h.cookies.emplace(std::string(trim(pair.substr(0, eq))), std::string(value));
-        }
-    }
     if (trust_forwarded_for) {
         if (auto forwarded = request.header("x-forwarded-for")) {
-            auto first = trim(forwarded->substr(0, forwarded->find(',')));
+            auto first = forwarded->substr(0, forwarded->find(','));
+            while (!first.empty() && (first.front() == ' ' || first.front() == '\t')) {
+                first.remove_prefix(1);
+            }
+            while (!first.empty() && (first.back() == ' ' || first.back() == '\t')) {
+                first.remove_suffix(1);
+            }
             if (!first.empty()) h.address = std::string(first);
         }
     }
@@ -68,10 +54,8 @@ void Client::close(DisconnectReason reason) {
 }
 
 Handshake Client::make_handshake(json auth) {
-    // Built afresh for each namespace (rare) rather than cached: a cached copy of the request's
-    // headers and query would stay for the connection's life beside the socket's own.
-    Handshake h =
-        connection_handshake(session->request(), server.options.connect.trust_forwarded_for);
+    // Cheap for each namespace: the request is shared with the session, not copied.
+    Handshake h = connection_handshake(*session, server.options.connect.trust_forwarded_for);
     h.issued = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();

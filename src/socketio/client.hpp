@@ -43,7 +43,7 @@ class Client : public std::enable_shared_from_this<Client> {
     void send_connect(const std::shared_ptr<SocketImpl>& socket);
 
   private:
-    /// A new socket's handshake: the connection's part (request, cookies, address) and `auth`.
+    /// A new socket's handshake: the connection's part (request, address) and `auth`.
     Handshake make_handshake(json auth);
     /// Starts a new socket's session data with Server::set_session_loader's value.
     void seed_session(SocketImpl& socket);

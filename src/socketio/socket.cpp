@@ -49,10 +49,61 @@ std::string_view to_string(EmitResult result) noexcept {
     return "unknown";
 }
 
+namespace {
+
+std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+/// Calls `visit(name, value)` for each `name=value` pair of a Cookie header, in order, until it
+/// returns false. Values lose one pair of surrounding double quotes (RFC 6265's cookie-value).
+template <class Visit>
+void for_each_cookie(std::string_view header, Visit&& visit) {
+    while (!header.empty()) {
+        auto end = header.find(';');
+        auto pair = trim_blanks(header.substr(0, end));
+        header = end == std::string_view::npos ? std::string_view{} : header.substr(end + 1);
+        auto eq = pair.find('=');
+        if (eq == std::string_view::npos || eq == 0) continue;
+        auto value = trim_blanks(pair.substr(eq + 1));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            value = value.substr(1, value.size() - 2);
+        }
+        if (!visit(trim_blanks(pair.substr(0, eq)), value)) return;
+    }
+}
+
+const engineio::Request empty_request;
+
+}  // namespace
+
+const engineio::Request& Handshake::request() const noexcept {
+    return request_ ? *request_ : empty_request;
+}
+
 std::optional<std::string_view> Handshake::cookie(std::string_view name) const {
-    auto it = cookies.find(std::string(name));
-    if (it == cookies.end()) return std::nullopt;
-    return std::string_view(it->second);
+    std::optional<std::string_view> found;
+    if (auto header = request().header("cookie")) {
+        for_each_cookie(*header, [&](std::string_view n, std::string_view v) {
+            if (n != name) return true;
+            found = v;
+            return false;
+        });
+    }
+    return found;
+}
+
+std::map<std::string, std::string> Handshake::cookies() const {
+    std::map<std::string, std::string> all;
+    if (auto header = request().header("cookie")) {
+        for_each_cookie(*header, [&](std::string_view n, std::string_view v) {
+            all.emplace(std::string(n), std::string(v));  // the first of a repeated name stays
+            return true;
+        });
+    }
+    return all;
 }
 
 // --- Socket --------------------------------------------------------------------------------------

@@ -193,9 +193,9 @@ TEST(Connect, HandshakeHasHeadersQueryCookiesAndAddress) {
     EXPECT_FALSE(seen.cookie("c"));
     EXPECT_EQ(seen.address, "127.0.0.1");  // X-Forwarded-For ignored by default
     EXPECT_EQ(seen.auth, json({{"token", 1}}));
-    EXPECT_NE(seen.request.target.find("room=lobby"), std::string::npos);
+    EXPECT_NE(seen.request().target.find("room=lobby"), std::string::npos);
     EXPECT_EQ(seen.query_param("room"), "lobby");
-    EXPECT_EQ(seen.header("Cookie"), seen.request.header("cookie"));
+    EXPECT_EQ(seen.header("Cookie"), seen.request().header("cookie"));
     EXPECT_GT(seen.issued, 0);
 }
 
