@@ -10,6 +10,9 @@ set(SIO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/${SIO_PACKAGE})
 # A static socketio/engineio passes its internal libraries on as link-only dependencies, so they are
 # installed too (no headers of theirs). A shared one has them linked in.
 set(sio_installed_targets socketio engineio)
+if(TARGET socketio_app)
+  list(APPEND sio_installed_targets socketio_app)  # socketio::app: routes, static files, sessions
+endif()
 get_target_property(sio_engineio_type engineio TYPE)
 if(sio_engineio_type STREQUAL "STATIC_LIBRARY")
   set(SIO_STATIC ON)

@@ -95,6 +95,11 @@ struct HttpOptions {
     std::chrono::milliseconds read_timeout{30'000};
     /// Largest HTTP request header block, in bytes; over it 431. Default 16 KiB.
     std::size_t max_header_size = 16 * 1024;
+    /// Largest body of a request handed to the HTTP handler (a path other than the Engine.IO
+    /// path: Server::set_http_handler, socketio::App), in bytes; a larger one is answered 413
+    /// and the connection closed, the handler never called. The Engine.IO path's bound is
+    /// limits.max_payload. Default 1 MiB.
+    std::size_t max_body_size = 1024 * 1024;
 };
 
 /// ServerOptions::websocket — WebSocket connections.
@@ -171,7 +176,7 @@ struct ServerOptions {
     unsigned threads = 0;
     /// allowed (python's transports), allow_upgrades, upgrade_timeout.
     TransportOptions transports = {};
-    /// compression, compression_threshold, cookie, read_timeout, max_header_size.
+    /// compression, compression_threshold, cookie, read_timeout, max_header_size, max_body_size.
     HttpOptions http = {};
     /// compression (permessage-deflate), close_linger.
     WebSocketOptions websocket = {};

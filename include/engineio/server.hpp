@@ -8,7 +8,10 @@
 #include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
+#include "engineio/http.hpp"
 #include "engineio/message.hpp"
 #include "engineio/options.hpp"
 #include "engineio/session.hpp"
@@ -26,7 +29,10 @@ namespace engineio {
 ///   });
 ///   server.run("127.0.0.1", 3000);   // blocks until Ctrl-C (SIGINT), SIGTERM or stop()
 ///
-/// Thread safety: set_handler()/on_*() before listen(); every other member is safe from any thread.
+/// Requests for other paths go to the HTTP handler (set_http_handler), or get 404 without one.
+///
+/// Thread safety: set_handler()/on_*()/set_http_handler() before listen()/start(); every other
+/// member is safe from any thread.
 class Server {
   public:
     explicit Server(ServerOptions options = {});
@@ -42,6 +48,24 @@ class Server {
     void on_connect(std::function<bool(const SessionPtr&)> callback);
     void on_message(std::function<void(const SessionPtr&, std::string_view, bool)> callback);
     void on_disconnect(std::function<void(const SessionPtr&, DisconnectReason)> callback);
+    /// Where requests for paths other than options().path go (routes, static files: socketio::App
+    /// installs itself here). Default none: those requests get 404 Not Found.
+    void set_http_handler(HttpHandler handler);
+
+    /// Serves a request that a Beast server of the application read itself (python-socketio's
+    /// WSGI/ASGI middleware role), typically one whose path is options().path: the engine takes
+    /// the connection over, answers the request on one of its loops (a long-poll, a POST, a
+    /// WebSocket upgrade) and serves the next requests of that connection too (keep-alive; those
+    /// for other paths go to the HTTP handler, or get 404). `already_read` holds the bytes the
+    /// caller read past the request (Beast's flat_buffer of http::read), which belong to the next
+    /// request or to the WebSocket. Plain TCP only: terminate TLS in front of it. Needs the loops
+    /// running (start()); listen() is not needed. After stop() the socket is closed.
+    ///
+    ///   http::read(socket, buffer, request);
+    ///   if (request.target().starts_with("/socket.io/"))
+    ///       return io.handle(std::move(socket), std::move(request), std::move(buffer));
+    void handle(boost::asio::ip::tcp::socket&& socket, HttpRequest&& request,
+                boost::beast::flat_buffer&& already_read = {});
 
     /// Binds and listens. Port 0 picks a free port (see port()). Throws std::system_error.
     void listen(std::string_view host, std::uint16_t port);

@@ -12,7 +12,10 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
+#include "engineio/http.hpp"
 #include "engineio/session.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/options.hpp"
@@ -26,7 +29,8 @@ namespace socketio {
 
 namespace detail {
 class ServerCore;
-}
+class Client;
+}  // namespace detail
 
 // clang-format off
 /// A Socket.IO server: namespaces, sockets, events, acks and rooms over an Engine.IO server.
@@ -103,6 +107,11 @@ class Server {
     Server& register_namespace(std::string_view nsp, std::shared_ptr<NamespaceHandler> handler);
     /// Handler of exceptions from event handlers of namespaces without their own on_error.
     Server& on_error_default(ErrorHandler handler);
+    /// Where each new socket's session data (Socket::get_session) starts: `loader`'s value for
+    /// the socket's handshake, called on the socket's loop before the middlewares and connect
+    /// handlers; a value that is not an object, or an exception, leaves {}. socketio::App installs
+    /// one that reads its signed session cookie. Default none: {}.
+    Server& set_session_loader(std::function<json(const Handshake&)> loader);
 
     // --- emitting on "/" -----------------------------------------------------------------------
     template <class... T>
@@ -181,6 +190,12 @@ class Server {
     /// false for a detached server, whose loops belong to whoever made them. (The test client
     /// asks, to know whether it must run the loops itself.)
     bool running() const noexcept { return running_.load(); }
+    /// Serves a request read by the application's own Beast server (python-socketio's WSGI/ASGI
+    /// middleware role): engineio::Server::handle — the server takes the connection over. Needs
+    /// start() (not listen()). Throws std::system_error(error::not_listening) for a detached
+    /// server.
+    void handle(boost::asio::ip::tcp::socket&& socket, engineio::HttpRequest&& request,
+                boost::beast::flat_buffer&& already_read = {});
 
     /// Runs `task` on a new thread (python's start_background_task). A finished task releases
     /// its thread at once (its stack, its captures); ~Server waits for the running ones, so a
@@ -199,7 +214,10 @@ class Server {
     std::shared_ptr<engineio::Handler> engine_handler() const;
 
   private:
+    friend class detail::Client;  // reads session_loader_
+
     std::shared_ptr<detail::ServerCore> core_;
+    std::function<json(const Handshake&)> session_loader_;
     std::shared_ptr<engineio::Server> engine_;  // null for a detached server
     std::function<void()> engine_stop_;
     std::atomic<bool> running_{false};

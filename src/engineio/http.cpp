@@ -211,3 +211,56 @@ std::string compress(std::string_view data, bool gzip) {
 }
 
 }  // namespace engineio::detail
+
+// --- HttpReply ----------------------------------------------------------------------------------
+
+namespace engineio {
+
+HttpReply::HttpReply(std::shared_ptr<detail::HttpReplyTarget> target, unsigned version,
+                     bool keep_alive)
+    : target_(std::move(target)), version_(version), keep_alive_(keep_alive) {
+    if (target_) executor_ = target_->reply_executor();
+}
+
+HttpReply& HttpReply::operator=(HttpReply&& other) noexcept {
+    if (this != &other) {
+        send_default_error();
+        target_ = std::move(other.target_);
+        version_ = other.version_;
+        keep_alive_ = other.keep_alive_;
+        executor_ = std::move(other.executor_);
+    }
+    return *this;
+}
+
+HttpReply::~HttpReply() {
+    send_default_error();
+}
+
+void HttpReply::send(boost::beast::http::message_generator response) {
+    if (!target_) return;
+    auto target = std::move(target_);
+    target_.reset();
+    target->send_reply(std::move(response));
+}
+
+boost::asio::any_io_executor HttpReply::executor() const {
+    return executor_;
+}
+
+void HttpReply::send_default_error() noexcept {
+    if (!target_) return;
+    try {
+        namespace http = boost::beast::http;
+        http::response<http::string_body> response{http::status::internal_server_error, version_};
+        response.set(http::field::content_type, "text/plain");
+        response.body() = "Internal Server Error";
+        response.keep_alive(keep_alive_);
+        response.prepare_payload();
+        send(http::message_generator(std::move(response)));
+    } catch (...) {
+        target_.reset();  // out of memory: the connection closes when the last owner lets go
+    }
+}
+
+}  // namespace engineio

@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -46,14 +47,30 @@ std::optional<TlsStream> rebind(TlsStream&, const Executor&) {
 
 template <class Stream>
 class HttpConnection final : public HttpResponder,
+                             public HttpReplyTarget,
                              public Closable,
                              public std::enable_shared_from_this<HttpConnection<Stream>> {
   public:
     HttpConnection(Stream&& stream, std::shared_ptr<Core> core, Peer peer)
-        : stream_(std::move(stream)), core_(std::move(core)), peer_(std::move(peer)) {
+        : stream_(std::move(stream)),
+          executor_(stream_.get_executor()),
+          core_(std::move(core)),
+          peer_(std::move(peer)) {
         ++core_->live_connections;
     }
     ~HttpConnection() override { --core_->live_connections; }
+
+    /// A connection whose first request was read by its owner (Server::handle).
+    void serve(StringRequest req, beast::flat_buffer already_read) {
+        buffer_ = std::move(already_read);
+        target_ = parse_target(req.target());
+        target_.arrived = std::chrono::steady_clock::now();
+        engine_request_ = core_->is_engine_path(target_.path);
+        const std::size_t limit =
+            engine_request_ ? core_->options.limits.max_payload : core_->options.http.max_body_size;
+        if (req.body().size() > limit) return payload_too_large(req);
+        route(std::move(req));
+    }
 
     void run() {
         if constexpr (is_tls<Stream>) {
@@ -76,6 +93,15 @@ class HttpConnection final : public HttpResponder,
                       });
     }
 
+    void send_reply(http::message_generator response) override {
+        net::dispatch(stream_.get_executor(),
+                      [self = this->shared_from_this(), r = std::move(response)]() mutable {
+                          self->write_generated(std::move(r));
+                      });
+    }
+
+    net::any_io_executor reply_executor() const override { return executor_; }
+
     void shutdown() override {
         // Idle keep-alive connections end now; one waiting for a response ends after it.
         if (reading_ && !moved_) close_socket();
@@ -86,7 +112,10 @@ class HttpConnection final : public HttpResponder,
         if (core_->stopping) return close_socket();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(core_->options.http.max_header_size));
-        parser_->body_limit(core_->options.limits.max_payload);
+        // The larger of the two bounds until the path is known (Beast checks Content-Length while
+        // it reads the header); on_header applies the path's own.
+        parser_->body_limit(
+            std::max(core_->options.limits.max_payload, core_->options.http.max_body_size));
         reading_ = true;
         beast::get_lowest_layer(stream_).expires_after(core_->options.http.read_timeout);
         http::async_read_header(
@@ -100,6 +129,7 @@ class HttpConnection final : public HttpResponder,
         if (!ec || ec == http::error::body_limit) {
             target_ = parse_target(parser_->get().target());
             target_.arrived = std::chrono::steady_clock::now();
+            engine_request_ = core_->is_engine_path(target_.path);
         }
         if (ec == http::error::body_limit) return payload_too_large();  // Content-Length too big
         if (ec) {
@@ -115,11 +145,11 @@ class HttpConnection final : public HttpResponder,
         }
         const auto& req = parser_->get();
         const auto length = parser_->content_length();
-        if (length && *length > core_->options.limits.max_payload &&
-            core_->is_engine_path(target_.path)) {
-            return payload_too_large();
-        }
-        if (req.method() == http::verb::post && core_->is_engine_path(target_.path)) {
+        const std::size_t limit =
+            engine_request_ ? core_->options.limits.max_payload : core_->options.http.max_body_size;
+        if (length && *length > limit) return payload_too_large();
+        parser_->body_limit(limit);  // a chunked body: checked as it is read
+        if (req.method() == http::verb::post && engine_request_) {
             if (!claim_post(req)) return;
         }
         if (parser_->is_done()) {
@@ -169,9 +199,11 @@ class HttpConnection final : public HttpResponder,
         route(parser_->release());
     }
 
-    /// The one place a request is routed: the Engine.IO path to the engine, the rest → 404.
+    /// The one place a request is routed: the Engine.IO path to the engine, the rest to the HTTP
+    /// handler (or 404 without one).
     void route(StringRequest req) {
-        if (!core_->is_engine_path(target_.path)) {
+        if (!engine_request_) {
+            if (core_->http_handler) return to_application(std::move(req));
             ResponseContext ctx;
             ctx.version = req.version();
             ctx.keep_alive = req.keep_alive();
@@ -183,6 +215,19 @@ class HttpConnection final : public HttpResponder,
         core_->handle_http(std::move(req), std::move(target_), peer_, this->shared_from_this(),
                            polled);
         if (polled) watch(std::move(polled));
+    }
+
+    void to_application(StringRequest req) {
+        HttpPeer peer{peer_.address, peer_.port, peer_.secure};
+        HttpReply reply(this->shared_from_this(), req.version(), req.keep_alive());
+        try {
+            core_->http_handler(std::move(req), peer, std::move(reply));
+        } catch (const std::exception& e) {
+            // The reply, destroyed unsent while the exception left the handler, answered 500.
+            logger()->error("HTTP handler threw for {}: {}", target_.path, e.what());
+        } catch (...) {
+            logger()->error("HTTP handler threw for {}: a non-standard exception", target_.path);
+        }
     }
 
     /// While a long-poll GET waits for its response, read on: a client that cancels the request
@@ -218,16 +263,24 @@ class HttpConnection final : public HttpResponder,
         }
     }
 
-    void payload_too_large() {
+    void payload_too_large() { payload_too_large(parser_->get()); }
+
+    void payload_too_large(const StringRequest& req) {
         reading_ = false;
-        const auto& req = parser_->get();
+        draining_ = true;  // read and drop the unread body, so closing does not reset the 413
+        ResponseContext ctx;
+        ctx.version = req.version();
+        ctx.keep_alive = false;
+        if (!engine_request_) {
+            core_->client_error_log.info("{}: request body over http.max_body_size ({}): 413",
+                                         peer_.address, core_->options.http.max_body_size);
+            return write_response(make_response(ctx, http::status::payload_too_large, "text/plain",
+                                                "Payload Too Large"));
+        }
         if (const auto sid = target_.param("sid")) {
             if (auto session = core_->sessions.find(*sid)) session->on_bad_post();
         }
-        ResponseContext ctx;
-        ctx.keep_alive = false;
         ctx.cors_headers = check_cors(core_->options, req, peer_.secure).headers;
-        draining_ = true;  // read and drop the unread body, so closing does not reset the 413
         write_response(make_error_response(ctx, error::payload_too_large));
     }
 
@@ -333,17 +386,56 @@ class HttpConnection final : public HttpResponder,
         http::async_write(stream_, *res,
                           [self = this->shared_from_this(), res, keep_alive](
                               const boost::system::error_code& ec, std::size_t) {
-                              if (!ec && self->draining_) return self->drain_then_close();
-                              if (ec || !keep_alive) return self->close_gracefully();
-                              if (self->watching_) {
-                                  // Read again once the watching read has ended (on_watch).
-                                  self->resume_after_watch_ = true;
-                                  boost::system::error_code ignored;
-                                  beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
-                                  return;
-                              }
-                              self->read_request();
+                              self->after_write(ec, keep_alive);
                           });
+    }
+
+    void after_write(const boost::system::error_code& ec, bool keep_alive) {
+        if (!ec && draining_) return drain_then_close();
+        if (ec || !keep_alive) return close_gracefully();
+        if (watching_) {
+            // Read again once the watching read has ended (on_watch).
+            resume_after_watch_ = true;
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream_).socket().cancel(ignored);
+            return;
+        }
+        read_request();
+    }
+
+    /// An application's response (HttpReply::send), written a piece at a time: a file_body
+    /// response streams through Beast's bounded buffer, and each piece gets read_timeout to go
+    /// out, so a large download lives as long as it progresses and a stalled client not longer.
+    void write_generated(http::message_generator response) {
+        if (moved_) return;
+        generated_.emplace(std::move(response));
+        generated_keep_alive_ = generated_->keep_alive() && !core_->stopping;
+        write_generated_piece();
+    }
+
+    void write_generated_piece() {
+        if (generated_->is_done()) {
+            generated_.reset();
+            return after_write({}, generated_keep_alive_);
+        }
+        boost::system::error_code ec;
+        const auto buffers = generated_->prepare(ec);
+        if (ec) {
+            logger()->warn("HTTP response for {} failed: {}", target_.path, ec.message());
+            generated_.reset();
+            return close_socket();
+        }
+        beast::get_lowest_layer(stream_).expires_after(core_->options.http.read_timeout);
+        net::async_write(stream_, buffers,
+                         [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                           std::size_t written) {
+                             if (ec) {
+                                 self->generated_.reset();
+                                 return self->after_write(ec, false);
+                             }
+                             self->generated_->consume(written);
+                             self->write_generated_piece();
+                         });
     }
 
     void close_gracefully() {
@@ -365,12 +457,16 @@ class HttpConnection final : public HttpResponder,
     }
 
     Stream stream_;
+    const Executor executor_;  // the stream's
     std::shared_ptr<Core> core_;
     Peer peer_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     Target target_;  // of the request being read
     bool reading_ = false;
+    bool engine_request_ = false;  // the request being read is for the Engine.IO path
+    std::optional<http::message_generator> generated_;  // an application's response being written
+    bool generated_keep_alive_ = false;
     bool watching_ = false;            // a read watches the connection of a long poll
     bool resume_after_watch_ = false;  // the response is written: read_request() after the watch
     std::shared_ptr<SessionImpl> watched_;  // the session whose long poll is watched
@@ -419,6 +515,18 @@ void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr
         connection->run();
     }
     core->track(loop, tracked);
+}
+
+void start_handed_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
+                             Peer peer, StringRequest request,
+                             boost::beast::flat_buffer already_read) {
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const std::size_t loop = peer.loop_index;
+    auto connection = std::make_shared<HttpConnection<PlainStream>>(PlainStream(std::move(socket)),
+                                                                    core, std::move(peer));
+    core->track(loop, connection);
+    connection->serve(std::move(request), std::move(already_read));
 }
 
 }  // namespace engineio::detail

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
 #include "internal.hpp"
 
@@ -12,5 +13,11 @@ namespace engineio::detail {
 /// Serves HTTP (and WebSocket upgrades) on an accepted socket. Call on the socket's loop.
 void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
                       Peer peer);
+
+/// Serves a connection whose first request its owner read (Server::handle): answers `request`,
+/// then reads on from `already_read`. Call on the socket's loop; plain TCP.
+void start_handed_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
+                             Peer peer, StringRequest request,
+                             boost::beast::flat_buffer already_read);
 
 }  // namespace engineio::detail

@@ -26,6 +26,7 @@
 
 #include "common/rate_limited_log.hpp"
 #include "engineio/error.hpp"
+#include "engineio/http.hpp"
 #include "engineio/options.hpp"
 #include "engineio/protocol/packet.hpp"
 #include "engineio/protocol/session_core.hpp"
@@ -302,6 +303,7 @@ class Core : public std::enable_shared_from_this<Core> {
 
     ServerOptions options;
     std::shared_ptr<Handler> handler;
+    HttpHandler http_handler;  ///< requests for other paths; none: 404
     std::optional<boost::asio::ssl::context> tls;
     SessionMap sessions;
     std::atomic<bool> stopping{false};

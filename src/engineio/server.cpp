@@ -8,6 +8,7 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <unistd.h>
 #endif
 
 #include <spdlog/spdlog.h>
@@ -287,6 +288,52 @@ void Server::on_message(std::function<void(const SessionPtr&, std::string_view, 
 }
 void Server::on_disconnect(std::function<void(const SessionPtr&, DisconnectReason)> callback) {
     callbacks_of(impl_->core).disconnect = std::move(callback);
+}
+
+void Server::set_http_handler(HttpHandler handler) {
+    impl_->core->http_handler = std::move(handler);
+}
+
+void Server::handle(tcp::socket&& socket, HttpRequest&& request,
+                    boost::beast::flat_buffer&& already_read) {
+    Impl& impl = *impl_;
+    boost::system::error_code ec;
+    if (impl.core->stopping || !impl.running) {
+        detail::logger()->warn("handle(): the server is {}; connection closed",
+                               impl.core->stopping ? "stopping" : "not started (call start())");
+        socket.close(ec);
+        return;
+    }
+    // The socket joins one of our loops, as an accepted one does: its descriptor moves from the
+    // caller's io_context to the loop's.
+    const std::size_t index = impl.next_loop++ % impl.loops.size();
+    detail::Peer peer;
+    if (const auto remote = socket.remote_endpoint(ec); !ec) {
+        peer.address = remote.address().to_string();
+        peer.port = remote.port();
+    }
+    peer.loop_index = index;
+    peer.context = impl.loops[index].get();
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    if (ec) return;  // not connected any more
+    const auto descriptor = socket.release(ec);
+    if (ec) {
+        detail::logger()->warn("handle(): cannot take the socket over: {}", ec.message());
+        socket.close(ec);
+        return;
+    }
+    tcp::socket moved(*impl.loops[index]);
+    moved.assign(protocol, descriptor, ec);
+    if (ec) {
+        ::close(descriptor);
+        return;
+    }
+    net::post(*impl.loops[index],
+              [core = impl.core, socket = std::move(moved), peer = std::move(peer),
+               request = std::move(request), buffer = std::move(already_read)]() mutable {
+                  detail::start_handed_connection(std::move(socket), core, std::move(peer),
+                                                  std::move(request), std::move(buffer));
+              });
 }
 
 void Server::listen(std::string_view host, std::uint16_t port) {

@@ -8,6 +8,7 @@
 #include "namespace_impl.hpp"
 #include "server_core.hpp"
 #include "socket_impl.hpp"
+#include "socketio/server.hpp"
 
 namespace socketio::detail {
 
@@ -108,6 +109,20 @@ void Client::on_packet(protocol::Packet& packet) {
     }
 }
 
+void Client::seed_session(SocketImpl& socket) {
+    const auto& loader = server.owner->session_loader_;
+    if (!loader) return;
+    try {
+        json seeded = loader(socket.handshake);
+        if (seeded.is_object()) socket.save_session(std::move(seeded));
+    } catch (const std::exception& e) {
+        server.log->warn("session loader threw for a socket of {}: {}", socket.handshake.address,
+                         e.what());
+    } catch (...) {
+        server.log->warn("session loader threw for a socket of {}", socket.handshake.address);
+    }
+}
+
 void Client::on_connect_packet(protocol::Packet& packet) {
     std::shared_ptr<NamespaceImpl> ns = server.find_namespace(packet.nsp);
     if (!ns && server.namespace_allowed(packet.nsp)) ns = server.get_namespace(packet.nsp);
@@ -120,6 +135,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
     auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
                                                shared_from_this(), make_handshake(std::move(auth)));
+    seed_session(*socket);
     sockets[packet.nsp] = socket;
     socket->connected = true;
     ns->add_socket(socket);

@@ -45,6 +45,8 @@ class Client : public std::enable_shared_from_this<Client> {
   private:
     /// A new socket's handshake: the connection's part (request, address) and `auth`.
     Handshake make_handshake(json auth);
+    /// Starts a new socket's session data with Server::set_session_loader's value.
+    void seed_session(SocketImpl& socket);
 };
 
 }  // namespace socketio::detail

@@ -49,6 +49,11 @@ Server& Server::on_error_default(ErrorHandler handler) {
     return *this;
 }
 
+Server& Server::set_session_loader(std::function<json(const Handshake&)> loader) {
+    session_loader_ = std::move(loader);
+    return *this;
+}
+
 namespace {
 std::shared_ptr<detail::NamespaceImpl> existing(detail::ServerCore& core, std::string_view nsp) {
     return core.find_namespace(nsp);

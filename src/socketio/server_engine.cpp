@@ -66,6 +66,11 @@ void Server::run(std::string_view host, std::uint16_t port) {
     stop();                        // not on a loop: returns when the loops have drained
 }
 
+void Server::handle(boost::asio::ip::tcp::socket&& socket, engineio::HttpRequest&& request,
+                    boost::beast::flat_buffer&& already_read) {
+    engine().handle(std::move(socket), std::move(request), std::move(already_read));
+}
+
 engineio::Server& Server::engine() {
     if (!engine_) throw std::system_error(make_error_code(error::not_listening));
     return *engine_;
