@@ -65,8 +65,8 @@ struct TestClientOptions {
 struct ConnectOptions {
     /// Query parameters, besides EIO=4 and transport=websocket. Default {}.
     std::vector<std::pair<std::string, std::string>> query = {};
-    /// Request headers, any case (stored lower-case, as the engine does); a "Cookie" header fills
-    /// Handshake::cookies. Default {}.
+    /// Request headers, any case (stored lower-case, as the engine does); a "Cookie" header is what
+    /// Handshake::cookie() reads. Default {}.
     std::vector<std::pair<std::string, std::string>> headers = {};
     /// The CONNECT packet's auth payload (Handshake::auth). Default null: none.
     json auth = nullptr;

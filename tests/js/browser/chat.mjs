@@ -44,17 +44,20 @@ const browser = await puppeteer.launch({
   executablePath: browserPath,
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  dumpio: !!process.env.CHAT_DUMPIO,
 });
 
 const text = (page, selector) => page.$eval(selector, (e) => e.textContent);
+// Polled on a timer: requestAnimationFrame (the default) never fires in a background tab.
 const waitText = (page, selector, wanted, timeout = 10000) =>
   page.waitForFunction(
     (sel, w) => document.querySelector(sel)?.textContent.includes(w),
-    { timeout },
+    { timeout, polling: 100 },
     selector,
     wanted,
   );
 
+const step = (what) => console.error(`chat.mjs: ${what}`);
 let failed = null;
 const pages = [];
 try {
@@ -63,25 +66,36 @@ try {
     page.on("pageerror", (e) => console.error(`${nick}: page error: ${e.message}`));
     await page.goto(url, { waitUntil: "load" });
     pages.push({ nick, page });
+    step(`${nick}: page loaded`);
   }
   for (const { page } of pages) {
     // The official client opens with polling and upgrades: the page shows the transport in use.
     await waitText(page, "#transport", "websocket");
     // The server's clock (a background task) reaches every page.
-    await page.waitForFunction(() => document.querySelector("#clock").textContent !== "–");
+    await page.waitForFunction(() => /\d/.test(document.querySelector("#clock").textContent), {
+      timeout: 10000,
+      polling: 100,
+    });
   }
+  step("both pages on websocket, the clock ticking");
   for (const { nick, page } of pages) {
+    // Input goes to the tab in front (a click in a background tab fails with "Target closed").
+    await page.bringToFront();
     await page.$eval("#nick", (e, v) => (e.value = v), nick);
     await page.$eval("#room", (e) => (e.value = "browsers"));
     await page.click("#join");
     await waitText(page, "#messages", `joined browsers as ${nick}`);
+    step(`${nick}: joined`);
   }
   const [alice, bob] = pages.map((p) => p.page);
   await waitText(alice, "#users", "bob");  // alice's list learnt that bob joined
 
+  step("user lists updated");
+  await bob.bringToFront();
   await bob.type("#message", "hi");
   await waitText(alice, "#typing", "bob typing");
 
+  step("typing notice seen");
   await bob.$eval("#message", (e) => (e.value = ""));
   await bob.type("#message", "hello from bob");
   await bob.click("#send");
@@ -98,7 +112,9 @@ try {
   for (const { nick, page } of pages) {
     await page.screenshot({ path: path.join(artifacts, `chat-${nick}.png`) }).catch(() => {});
   }
-  await browser.close();
+  // A browser that crashed may never answer close(): bounded, then killed.
+  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+  browser.process()?.kill("SIGKILL");
   server.kill("SIGTERM");
 }
 if (failed) {
