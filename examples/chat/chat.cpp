@@ -185,22 +185,22 @@ void install_chat(socketio::Server& io, ChatOptions options) {
         if (!room.is_string()) return;
         const std::string name = room.get<std::string>();
         if (!in_room(s, name)) return;
-        s.to(name).emit("typing", json{{"room", name},
-                                       {"nick", nick_of(s.get_session())},
-                                       {"typing", typing == true}});
+        s.to(name).emit(
+            "typing",
+            json{{"room", name}, {"nick", nick_of(s.get_session())}, {"typing", typing == true}});
     });
 
     // The rooms it was in come from its session (its socket rooms may be gone by now); the lists
     // leave it out, in case another server's answer still counts it.
     io.on_disconnect([](socketio::Socket& s, socketio::DisconnectReason) {
         const json session = s.get_session();
-        if (!session.is_object() || !session.contains("rooms") || session["rooms"].empty())
-            return;
+        if (!session.is_object() || !session.contains("rooms") || session["rooms"].empty()) return;
         auto nsp = s.nsp();
         const std::string gone = s.sid();
         for (const auto& [room, _] : session["rooms"].items()) {
             nsp.to(room).fetch_sockets([nsp, room, gone](std::error_code, Sockets sockets) {
-                nsp.to(room).emit("users", json{{"room", room}, {"users", nicks_of(sockets, gone)}});
+                nsp.to(room).emit("users",
+                                  json{{"room", room}, {"users", nicks_of(sockets, gone)}});
             });
         }
         nsp.broadcast().fetch_sockets([nsp, gone](std::error_code, Sockets sockets) {

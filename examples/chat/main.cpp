@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
     socketio::ServerOptions options;  // same-origin only (the default): the page is ours
     if (!args.redis_url.empty()) {
         try {
-            auto driver = socketio::make_redis_driver(redis_loop.get_executor(),
-                                                      {.url = args.redis_url});
+            auto driver =
+                socketio::make_redis_driver(redis_loop.get_executor(), {.url = args.redis_url});
             options.adapter = socketio::cluster_adapter(driver, {.channel = args.channel});
         } catch (const std::exception& e) {
             std::cerr << "chat: --redis " << args.redis_url << ": " << e.what() << "\n";

@@ -4,16 +4,15 @@
 //
 //   socketio_cluster_node --port P --redis redis://127.0.0.1:R [--max-queued N]
 //
-// Prints "cluster-node listening on URL" once it serves; SIGTERM stops it cleanly. Its "socketio" log (info and above)
-// goes to stderr, where the test reads the Redis driver's lines (lost, dropped, connected).
+// Prints "cluster-node listening on URL" once it serves; SIGTERM stops it cleanly. Its "socketio"
+// log (info and above) goes to stderr, where the test reads the Redis driver's lines (lost,
+// dropped, connected).
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -48,8 +47,7 @@ socketio::Broadcast target(socketio::Server& io, const json& spec) {
 json describe(const std::vector<socketio::RemoteSocket>& sockets) {
     json list = json::array();
     for (const auto& s : sockets) {
-        list.push_back(
-            {{"sid", s.sid()}, {"rooms", s.rooms()}, {"server_id", s.info().server_id}});
+        list.push_back({{"sid", s.sid()}, {"rooms", s.rooms()}, {"server_id", s.info().server_id}});
     }
     return list;
 }
@@ -62,16 +60,17 @@ int main(int argc, char** argv) {
     std::size_t max_queued = 10'000;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i], value = argv[i + 1];
-        if (option == "--port") port = static_cast<std::uint16_t>(std::stoi(value));
-        else if (option == "--redis") redis_url = value;
-        else if (option == "--max-queued") max_queued = std::stoul(value);
+        if (option == "--port")
+            port = static_cast<std::uint16_t>(std::stoi(value));
+        else if (option == "--redis")
+            redis_url = value;
+        else if (option == "--max-queued")
+            max_queued = std::stoul(value);
     }
     if (redis_url.empty()) {
         std::cerr << "usage: socketio_cluster_node --port P --redis URL [--max-queued N]\n";
         return 2;
     }
-    auto log = spdlog::stderr_color_mt("socketio");
-    log->set_level(spdlog::level::info);
 
     boost::asio::io_context redis_loop;
     auto work = boost::asio::make_work_guard(redis_loop);
@@ -82,28 +81,32 @@ int main(int argc, char** argv) {
             {.url = redis_url, .reconnect_max_delay = 500ms, .max_queued_messages = max_queued});
         // Heartbeats far apart: the fault test counts what this server publishes while Redis is
         // down, and a heartbeat would be one more. The servers know each other from their hello.
-        socketio::Server io{{.engine = {.run = {.listening =
-                                                    [](std::string_view url) {
-                                                        std::cout << "cluster-node listening on "
-                                                                  << url << std::endl;
-                                                    }}},
-                             .adapter = socketio::cluster_adapter(
-                                 driver, {.channel = "e2e",
-                                          .request_timeout = 3s,
-                                          .heartbeat_interval = 120s,
-                                          .heartbeat_timeout = 240s})}};
+        socketio::Server io{
+            {.engine = {.run = {.listening =
+                                    [](std::string_view url) {
+                                        std::cout << "cluster-node listening on " << url
+                                                  << std::endl;
+                                    }}},
+             .logger = true,  // info: the Redis driver's "connected to"
+             .adapter = socketio::cluster_adapter(driver, {.channel = "e2e",
+                                                           .request_timeout = 3s,
+                                                           .heartbeat_interval = 120s,
+                                                           .heartbeat_timeout = 240s})}};
         const int my_port = port;
 
         io.on_server_side("ping", [my_port](const json& args) {
             return json{{"port", my_port}, {"got", args}};
         });
         io.on_connect([my_port](socketio::Socket& s) {
-            s.emit("welcome", json{{"port", my_port}, {"sid", s.sid()},
-                                   {"server_id", s.nsp().server_id()}});
+            s.emit("welcome",
+                   json{{"port", my_port}, {"sid", s.sid()}, {"server_id", s.nsp().server_id()}});
         });
         io.on("whoami", [&io, my_port](socketio::Socket& s) {
-            return json{{"port", my_port}, {"sid", s.sid()}, {"server_id", s.nsp().server_id()},
-                        {"server_count", io.server_count()}, {"rooms", s.rooms()}};
+            return json{{"port", my_port},
+                        {"sid", s.sid()},
+                        {"server_id", s.nsp().server_id()},
+                        {"server_count", io.server_count()},
+                        {"rooms", s.rooms()}};
         });
         io.on("join", [](socketio::Socket& s, const json& room) {
             s.join(room.get<std::string>());
@@ -144,20 +147,21 @@ int main(int argc, char** argv) {
                                      });
         });
         io.on("fetch", [&io](socketio::Socket&, const json& spec, socketio::Responder respond) {
-            target(io, spec).fetch_sockets(
-                [respond](std::error_code ec, std::vector<socketio::RemoteSocket> sockets) {
-                    respond(json{{"error", ec ? ec.message() : ""}, {"sockets", describe(sockets)}});
-                });
+            target(io, spec).fetch_sockets([respond](std::error_code ec,
+                                                     std::vector<socketio::RemoteSocket> sockets) {
+                respond(json{{"error", ec ? ec.message() : ""}, {"sockets", describe(sockets)}});
+            });
         });
         // The same operations on what fetch_sockets found (RemoteSocket), wherever they are.
-        io.on("remote_emit", [&io](socketio::Socket&, const json& spec,
-                                   socketio::Responder respond) {
-            target(io, spec).fetch_sockets(
-                [respond, spec](std::error_code, std::vector<socketio::RemoteSocket> sockets) {
-                    for (const auto& s : sockets) s.emit("remote", spec.value("payload", json()));
-                    respond(sockets.size());
-                });
-        });
+        io.on(
+            "remote_emit", [&io](socketio::Socket&, const json& spec, socketio::Responder respond) {
+                target(io, spec).fetch_sockets(
+                    [respond, spec](std::error_code, std::vector<socketio::RemoteSocket> sockets) {
+                        for (const auto& s : sockets)
+                            s.emit("remote", spec.value("payload", json()));
+                        respond(sockets.size());
+                    });
+            });
         io.on("sockets_join", [&io](socketio::Socket&, const json& spec) {
             target(io, spec).sockets_join(strings(spec.at("rooms")));
             return true;
@@ -170,15 +174,15 @@ int main(int argc, char** argv) {
             target(io, spec).disconnect_sockets(spec.value("close", false));
             return true;
         });
-        io.on("server_side", [&io](socketio::Socket&, const json& payload,
-                                   socketio::Responder respond) {
-            io.of("/").server_side_emit_args(
-                "ping", json::array({payload}),
-                [respond](std::error_code ec, std::vector<json> answers) {
-                    respond(json{{"error", ec ? ec.message() : ""}, {"answers", answers}});
-                },
-                3s);
-        });
+        io.on("server_side",
+              [&io](socketio::Socket&, const json& payload, socketio::Responder respond) {
+                  io.of("/").server_side_emit_args(
+                      "ping", json::array({payload}),
+                      [respond](std::error_code ec, std::vector<json> answers) {
+                          respond(json{{"error", ec ? ec.message() : ""}, {"answers", answers}});
+                      },
+                      3s);
+              });
         io.on("rooms", [](socketio::Socket& s) { return s.rooms(); });
 
         io.run("127.0.0.1", port);  // until SIGTERM / SIGINT; prints the line below first

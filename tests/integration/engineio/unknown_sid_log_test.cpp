@@ -61,8 +61,8 @@ std::pair<unsigned, std::string> poll_unknown(std::uint16_t port, const std::str
     boost::asio::io_context io;
     tcp::socket socket(io);
     socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::empty_body> req{
-        http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid, 11};
+    http::request<http::empty_body> req{http::verb::get,
+                                        "/engine.io/?EIO=4&transport=polling&sid=" + sid, 11};
     req.set(http::field::host, "127.0.0.1");
     req.set("X-Forwarded-For", "10.1.2.3");
     http::write(socket, req);

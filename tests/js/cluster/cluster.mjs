@@ -125,9 +125,9 @@ try {
   // (the realip module, trusted from 127.0.0.1) and each client sends its own 10.N.0.1.
   const nginxPort = await freePort();
   let site = readFileSync(args["nginx-conf"], "utf8");
-  const replace = (pattern, replacement) => {
-    assert.match(site, pattern, `deploy config: ${pattern} not found`);
-    site = site.replace(pattern, replacement);
+  const replace = (text, replacement) => {
+    assert.ok(site.includes(text), `deploy config: ${text} not found`);
+    site = site.replace(text, replacement);
   };
   nodes.forEach((node, i) => replace(`server 127.0.0.1:500${i + 1};`, `server 127.0.0.1:${node.port};`));
   replace("listen 127.0.0.1:5000;",
