@@ -4,6 +4,7 @@
 # http://127.0.0.1:5000. Everything runs as you, in a temp dir (no root, no persistence, nothing
 # left behind); Ctrl-C stops it all. Open the URL in two browsers (or a private window) and chat.
 # Usage: scripts/cluster-demo.sh [redis-port]   (default 6390)
+#        CHAT=build/debug/examples/chat/chat scripts/cluster-demo.sh   (a chat already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -15,10 +16,14 @@ for tool in redis-server nginx; do
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-export CCACHE_DIR="${CCACHE_DIR:-$PWD/build/.ccache}"
-cmake --preset release >/dev/null
-cmake --build --preset release --target chat
-chat=$repo/build/release/examples/chat/chat
+if [ -n "${CHAT:-}" ]; then
+  chat=$(realpath "$CHAT")
+else
+  export CCACHE_DIR="${CCACHE_DIR:-$PWD/build/.ccache}"
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target chat
+  chat=$repo/build/release/examples/chat/chat
+fi
 
 work=$(mktemp -d -t socketio-cluster-demo.XXXXXX)
 pids=()

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 using socketio::json;
@@ -82,62 +82,75 @@ json room_list_of(const Sockets& sockets, const std::string& gone = {}) {
 
 /// fetch_sockets() for coroutine handlers, never throwing: a server that did not answer in time
 /// is left out (its users are missing from one list), which beats failing the user's request.
+/// Not a coroutine itself (it returns the operation's awaitable): GCC 12 destroys a by-value
+/// parameter of a coroutine twice when it was initialised from a temporary.
 boost::asio::awaitable<Sockets> fetch(socketio::Broadcast who) {
-    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                                   void(Sockets)>(
-        [who](auto handler) {
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Sockets)>(
+        [](auto handler, socketio::Broadcast who) {
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
             who.fetch_sockets([shared](std::error_code, Sockets sockets) {
-                // The coroutine resumes on its own executor (the socket's loop).
+                // The coroutine resumes on its own executor (the socket's loop), and never inside
+                // fetch_sockets(), which may call back at once (the in-memory adapter does).
                 auto executor = boost::asio::get_associated_executor(*shared);
-                boost::asio::dispatch(executor, [shared, sockets = std::move(sockets)]() mutable {
+                boost::asio::post(executor, [shared, sockets = std::move(sockets)]() mutable {
                     (*shared)(std::move(sockets));
                 });
             });
         },
-        boost::asio::use_awaitable);
+        boost::asio::use_awaitable, std::move(who));
 }
 
 /// Tells a room who is in it now.
 boost::asio::awaitable<json> announce_users(socketio::Namespace nsp, std::string room) {
-    json users = nicks_of(co_await fetch(nsp.to(room)));
+    // co_await alone in its statement: GCC 12 mishandles temporaries around a co_await nested in
+    // a call's arguments.
+    const Sockets members = co_await fetch(nsp.to(room));
+    json users = nicks_of(members);
     nsp.to(room).emit("users", json{{"room", room}, {"users", users}});
     co_return users;
 }
 
 /// Tells everyone which rooms there are.
 boost::asio::awaitable<void> announce_rooms(socketio::Namespace nsp) {
-    nsp.emit("rooms", room_list_of(co_await fetch(nsp.broadcast())));
+    const Sockets everyone = co_await fetch(nsp.broadcast());
+    nsp.emit("rooms", room_list_of(everyone));
 }
 
+// The coroutines below get their arguments as named objects (nsp, not s.nsp()): GCC 12
+// destroys a by-value coroutine parameter twice when it was initialised from a temporary.
+
 boost::asio::awaitable<json> set_nick(socketio::Socket s, json nick) {
+    const socketio::Namespace nsp = s.nsp();
     if (!valid_name(nick, 24)) co_return fail("a nick is 1 to 24 characters");
     const std::string name = nick.get<std::string>();
     if (nick_of(s.get_session()) == name) co_return json{{"ok", true}, {"nick", name}};
     // Unique across the cluster as far as fetch_sockets can tell: two users taking the same nick
     // on two servers at the same instant may both get it (good enough for a chat; a real one
     // would ask a shared store).
-    for (const auto& other : co_await fetch(s.nsp().broadcast())) {
+    const Sockets everyone = co_await fetch(nsp.broadcast());
+    for (const auto& other : everyone) {
         if (other.sid() != s.sid() && nick_of(other.data()) == name) co_return fail("nick taken");
     }
     s.update_session([&](json& session) { session["nick"] = name; });
     for (const auto& room : chat_rooms(s.sid(), s.rooms()))
-        co_await announce_users(s.nsp(), room);  // a renamed user
+        co_await announce_users(nsp, room);  // a renamed user
     co_return json{{"ok", true}, {"nick", name}};
 }
 
 boost::asio::awaitable<json> join(socketio::Socket s, json room) {
+    const socketio::Namespace nsp = s.nsp();
     if (!valid_name(room, 32)) co_return fail("a room name is 1 to 32 characters");
     const std::string name = room.get<std::string>();
     if (nick_of(s.get_session()).empty()) co_return fail("set a nick first");
     s.join(name);  // in a handler, on the socket's loop: at once, so the announcements reach s
     s.update_session([&](json& session) { session["rooms"][name] = true; });
-    json users = co_await announce_users(s.nsp(), name);
-    co_await announce_rooms(s.nsp());
+    const json users = co_await announce_users(nsp, name);
+    co_await announce_rooms(nsp);
     co_return json{{"ok", true}, {"room", name}, {"users", users}};
 }
 
 boost::asio::awaitable<json> leave(socketio::Socket s, json room) {
+    const socketio::Namespace nsp = s.nsp();
     if (!room.is_string()) co_return fail("no such room");
     const std::string name = room.get<std::string>();
     const auto rooms = chat_rooms(s.sid(), s.rooms());
@@ -147,8 +160,8 @@ boost::asio::awaitable<json> leave(socketio::Socket s, json room) {
     s.update_session([&](json& session) {
         if (session.contains("rooms")) session["rooms"].erase(name);
     });
-    co_await announce_users(s.nsp(), name);
-    co_await announce_rooms(s.nsp());
+    co_await announce_users(nsp, name);
+    co_await announce_rooms(nsp);
     co_return json{{"ok", true}, {"room", name}};
 }
 

@@ -6,6 +6,10 @@
 // operation across processes; then Redis is killed under traffic and restarted.
 //
 //   node tests/js/cluster/cluster.mjs --node SOCKETIO_CLUSTER_NODE --nginx-conf deploy/nginx/socketio.conf
+//                                     [--chat examples/chat/chat]
+//
+// With --chat, two chat example processes then join the same Redis and their users see each
+// other (nicks, user lists, room lists, messages).
 //
 // Exit status 0 when every check passed, 1 on a failure, 77 (ctest's SKIP_RETURN_CODE) when nginx
 // or redis-server is not installed.
@@ -372,6 +376,52 @@ http {
   assert.equal(count(since(0), "messages dropped while disconnected"), 1);
   for (const s of main.filter((x) => x !== c[2])) assert.ok(s.connected, `${s.id} still connected`);
   step(`Redis back: resubscribed; ${outage - MAX_QUEUED} dropped messages logged, as published`);
+
+  // --- the chat example as two processes of one cluster (examples/chat --redis) ------------------
+  // Its nicks, user lists and room lists live in session data read with fetch_sockets(), so they
+  // span the processes: what a user on one sees includes the users of the other.
+  if (args.chat) {
+    const chats = [];
+    for (let i = 0; i < 2; ++i) {
+      const port = await freePort();
+      const chat = start(`chat:${port}`, args.chat, [
+        "--port", String(port), "--redis", `redis://127.0.0.1:${redisPort}`,
+      ]);
+      await waitOutput(chat, /listening on/, "listening");
+      chat.port = port;
+      chats.push(chat);
+    }
+    const [ann, bob] = await Promise.all(chats.map(async (chat) => {
+      const socket = connect(`http://127.0.0.1:${chat.port}`, { forceNew: true, reconnection: false });
+      socket.events = [];
+      socket.onAny((event, ...a) => socket.events.push({ event, args: a }));
+      clients.push(socket);
+      await new Promise((resolve, reject) => (socket.once("connect", resolve), socket.once("connect_error", reject)));
+      return socket;
+    }));
+    // Both chats subscribed and know each other before the first cluster-wide question.
+    await until("the chats see each other", async () =>
+      (await ack(ann, "set_nick", "ann")).ok &&
+      (await ack(bob, "set_nick", "ann")).error === "nick taken");
+    assert.equal((await ack(bob, "set_nick", "bob")).ok, true);
+    assert.deepEqual((await ack(ann, "join", "lobby")).users, ["ann"]);
+    assert.deepEqual((await ack(bob, "join", "lobby")).users, ["ann", "bob"]);
+    await until("ann hears the user list with bob", () => got(ann, "users")
+      .some((e) => JSON.stringify(e.args[0]) === JSON.stringify({ room: "lobby", users: ["ann", "bob"] })));
+    await until("the room list counts both", () => got(ann, "rooms")
+      .some((e) => JSON.stringify(e.args[0]) === JSON.stringify([{ name: "lobby", users: 2 }])));
+    assert.deepEqual(await ack(bob, "chat", "lobby", "hi ann"), { ok: true });
+    await until("bob's message on ann's process", () =>
+      got(ann, "chat").some((e) => e.args[0].nick === "bob" && e.args[0].text === "hi ann"));
+    bob.disconnect();
+    await until("bob gone from ann's list", () => got(ann, "users")
+      .some((e) => JSON.stringify(e.args[0]) === JSON.stringify({ room: "lobby", users: ["ann"] })));
+    // One clock tick per second per client, not one per process.
+    const ticks = got(ann, "clock").length;
+    await sleep(2500);
+    assert.ok(got(ann, "clock").length - ticks <= 3, "each process ticks for its own clients");
+    step("the chat across two processes: unique nicks, user and room lists, messages");
+  }
 
   // Sticky sessions held: no server saw a request for a session of another one.
   for (const node of nodes) assert.equal(count(node.output, "unknown sid"), 0, node.output);
