@@ -1,6 +1,6 @@
 // chat — a multi-room chat: nicknames, rooms, live user lists, typing notices, a server clock.
 //
-//   build/debug/examples/chat/chat [--host H] [--port P] [--redis URL [--channel C]]
+//   build/debug/examples/chat/chat [--host H] [--port P] [--redis URL [--channel C]] [--verbose]
 //   build/debug/examples/chat/chat 5000                      (the port alone, as before)
 //
 // Defaults: 127.0.0.1, port 5000; prints the URL. With --redis redis://host:port it is one server
@@ -36,11 +36,13 @@ struct Arguments {
     std::uint16_t port = 5000;
     std::string redis_url;  // empty: one process, the in-memory adapter
     std::string channel = "chat";
+    bool verbose = false;  // Socket.IO logs at info: connections, the Redis driver's state
 };
 
 [[noreturn]] void usage(const char* why) {
     std::cerr << "chat: " << why
-              << "\nusage: chat [--host H] [--port P] [--redis redis://HOST:PORT [--channel C]]\n";
+              << "\nusage: chat [--host H] [--port P] [--redis redis://HOST:PORT [--channel C]] "
+                 "[--verbose]\n";
     std::exit(2);
 }
 
@@ -70,6 +72,8 @@ Arguments parse(int argc, char** argv) {
             args.redis_url = value();
         } else if (arg == "--channel") {
             args.channel = value();
+        } else if (arg == "--verbose") {
+            args.verbose = true;
         } else if (arg == "-h" || arg == "--help") {
             usage("a multi-room chat");
         } else if (!arg.starts_with("-")) {
@@ -94,6 +98,7 @@ int main(int argc, char** argv) {
     auto redis_work = boost::asio::make_work_guard(redis_loop);
     std::optional<std::thread> redis_thread;
     socketio::ServerOptions options;  // same-origin only (the default): the page is ours
+    options.logger = args.verbose;
     if (!args.redis_url.empty()) {
         try {
             auto driver =

@@ -6,10 +6,13 @@
 // operation across processes; then Redis is killed under traffic and restarted.
 //
 //   node tests/js/cluster/cluster.mjs --node SOCKETIO_CLUSTER_NODE --nginx-conf deploy/nginx/socketio.conf
-//                                     [--chat examples/chat/chat]
+//                                     [--chat examples/chat/chat [--browser tests/js/browser/chat.mjs
+//                                      --artifacts DIR]]
 //
 // With --chat, two chat example processes then join the same Redis and their users see each
-// other (nicks, user lists, room lists, messages).
+// other (nicks, user lists, room lists, messages). With --browser too, three more chat processes
+// run behind a second nginx and the chat page is driven in two chromium pages that land on two
+// different processes (tests/js/browser/chat.mjs --url … --real-ips …).
 //
 // Exit status 0 when every check passed, 1 on a failure, 77 (ctest's SKIP_RETURN_CODE) when nginx
 // or redis-server is not installed.
@@ -86,15 +89,16 @@ async function freePort() {
 }
 
 const clients = [];
+const realIpOf = new Map(); // client → N of its 10.N.0.1
 let failed = null;
 // A hung step must not hang ctest: report with every process's output and stop them all.
 setTimeout(() => {
-  console.error(`cluster.mjs: FAILED: stuck after 100 s\n` +
+  console.error(`cluster.mjs: FAILED: stuck after 110 s\n` +
     [...children].map((c) => `--- ${c.name}\n${c.output}`).join("\n"));
   for (const child of children) child.kill("SIGKILL");
   rmSync(work, { recursive: true, force: true });
   process.exit(1);
-}, 100000).unref();
+}, 110000).unref();
 try {
   // --- Redis, on its own port, in the temp dir, without persistence ----------------------------
   const redisPort = await freePort();
@@ -127,42 +131,46 @@ try {
   // ip_hash hashes the first three octets of the client's IPv4 address, so every 127.0.0.x client
   // would land on one server. Only in this test, nginx takes the client address from X-Real-IP
   // (the realip module, trusted from 127.0.0.1) and each client sends its own 10.N.0.1.
-  const nginxPort = await freePort();
-  let site = readFileSync(args["nginx-conf"], "utf8");
-  const replace = (text, replacement) => {
-    assert.ok(site.includes(text), `deploy config: ${text} not found`);
-    site = site.replace(text, replacement);
-  };
-  nodes.forEach((node, i) => replace(`server 127.0.0.1:500${i + 1};`, `server 127.0.0.1:${node.port};`));
-  replace("listen 127.0.0.1:5000;",
-          `listen 127.0.0.1:${nginxPort};\n    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Real-IP;`);
-  assert.match(site, /^\s*ip_hash;/m, "the deploy config balances with ip_hash");
-  mkdirSync(path.join(work, "nginx"));
-  writeFileSync(path.join(work, "nginx", "site.conf"), site);
-  writeFileSync(path.join(work, "nginx", "nginx.conf"), `
+  /// Starts an nginx named `name` in front of `upstreamPorts` (three); resolves to its port.
+  async function startNginx(name, upstreamPorts) {
+    const port = await freePort();
+    const dir = path.join(work, name);
+    let site = readFileSync(args["nginx-conf"], "utf8");
+    const replace = (text, replacement) => {
+      assert.ok(site.includes(text), `deploy config: ${text} not found`);
+      site = site.replace(text, replacement);
+    };
+    upstreamPorts.forEach((p, i) => replace(`server 127.0.0.1:500${i + 1};`, `server 127.0.0.1:${p};`));
+    replace("listen 127.0.0.1:5000;",
+            `listen 127.0.0.1:${port};\n    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Real-IP;`);
+    assert.match(site, /^\s*ip_hash;/m, "the deploy config balances with ip_hash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "site.conf"), site);
+    writeFileSync(path.join(dir, "nginx.conf"), `
 daemon off;
 worker_processes 1;
-pid ${work}/nginx/nginx.pid;
+pid ${dir}/nginx.pid;
 error_log stderr warn;
 events { worker_connections 512; }
 http {
     access_log off;
-    client_body_temp_path ${work}/nginx/body;
-    proxy_temp_path ${work}/nginx/proxy;
-    fastcgi_temp_path ${work}/nginx/fastcgi;
-    uwsgi_temp_path ${work}/nginx/uwsgi;
-    scgi_temp_path ${work}/nginx/scgi;
-    include ${work}/nginx/site.conf;
+    client_body_temp_path ${dir}/body;
+    proxy_temp_path ${dir}/proxy;
+    fastcgi_temp_path ${dir}/fastcgi;
+    uwsgi_temp_path ${dir}/uwsgi;
+    scgi_temp_path ${dir}/scgi;
+    include ${dir}/site.conf;
 }
 `);
-  const nginx = start("nginx", nginxBin, [
-    "-p", path.join(work, "nginx"), "-c", path.join(work, "nginx", "nginx.conf"), "-e", "stderr",
-  ]);
-  await until(`nginx to listen\n${nginx.output}`, () =>
-    new Promise((resolve) => {
-      const s = net.connect(nginxPort, "127.0.0.1", () => (s.destroy(), resolve(true)));
-      s.on("error", () => resolve(false));
-    }));
+    const nginx = start(name, nginxBin, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", "stderr"]);
+    await until(`${name} to listen\n${nginx.output}`, () =>
+      new Promise((resolve) => {
+        const s = net.connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
+        s.on("error", () => resolve(false));
+      }));
+    return port;
+  }
+  const nginxPort = await startNginx("nginx", nodes.map((n) => n.port));
   step(`redis :${redisPort}, servers :${nodes.map((n) => n.port).join(" :")}, nginx :${nginxPort}`);
 
   // --- clients, spread over the servers ---------------------------------------------------------
@@ -185,6 +193,7 @@ http {
     socket.port = welcome.port;
     socket.serverId = welcome.server_id;
     socket.polling = polling;
+    realIpOf.set(socket, n);
     clients.push(socket);
     return socket;
   }
@@ -421,10 +430,44 @@ http {
     await sleep(2500);
     assert.ok(got(ann, "clock").length - ticks <= 3, "each process ticks for its own clients");
     step("the chat across two processes: unique nicks, user and room lists, messages");
+
+    // --- the chat page in two browsers, through nginx, on two different processes ------------
+    // ip_hash picks a server by the hash of the address and the number of servers only, so an
+    // address that reached cluster node i above reaches chat process i behind the same config.
+    if (args.browser) {
+      for (let i = 0; i < 3; ++i) {
+        const port = await freePort();
+        const chat = start(`chat-behind-nginx:${port}`, args.chat, [
+          "--port", String(port), "--redis", `redis://127.0.0.1:${redisPort}`, "--verbose",
+        ]);
+        await waitOutput(chat, /listening on/, "listening");
+        chat.port = port;
+        chats.push(chat);
+      }
+      const chatNginx = await startNginx("nginx-chat", chats.slice(2).map((c) => c.port));
+      const addressOn = (node) => `10.${realIpOf.get(byPort.get(node.port)[0])}.0.1`;
+      const browser = start("browser", process.execPath, [
+        args.browser, args.chat, args.artifacts ?? work,
+        "--url", `http://127.0.0.1:${chatNginx}/`,
+        "--real-ips", `${addressOn(nodes[0])},${addressOn(nodes[1])}`,
+      ]);
+      const code = await new Promise((resolve) => browser.on("exit", resolve));
+      if (code === 77) step("no chromium: the two-browser chat behind nginx skipped");
+      else assert.equal(code, 0, `chat.mjs behind nginx:\n${browser.output}`);
+      if (code === 0) {
+        // Each page reached the chat process its address hashes to (--verbose logs connections).
+        const connects = chats.slice(2).map((c) => count(c.output, "connected to /"));
+        assert.ok(connects[0] >= 1 && connects[1] >= 1 && connects[2] === 0,
+                  `connections per chat process behind nginx: ${connects}`);
+        step("the chat page in two browsers through nginx, on two processes");
+      }
+    }
   }
 
   // Sticky sessions held: no server saw a request for a session of another one.
-  for (const node of nodes) assert.equal(count(node.output, "unknown sid"), 0, node.output);
+  for (const server of [...children].filter((c) => /^(node|chat)/.test(c.name))) {
+    assert.equal(count(server.output, "unknown sid"), 0, `${server.name}:\n${server.output}`);
+  }
   step("no request reached a server that did not own its session (ip_hash)");
 } catch (e) {
   failed = e;
