@@ -13,7 +13,6 @@
 // logic is install_chat() in chat.cpp, which tests/examples/chat_test.cpp drives with
 // socketio::testing::TestClient; tests/js/browser/chat.mjs drives the page in chromium.
 
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
