@@ -417,8 +417,10 @@ boost::asio::awaitable<AckArgs> co_call_handler(F& f, S& socket, json& args,
             co_return std::nullopt;
         }
     } else {
-        co_return to_ack_args(
-            co_await std::apply([&](auto&... p) { return f(socket, p...); }, params));
+        // The co_await alone in its statement: GCC 12 mishandles temporaries around a co_await
+        // nested in a call's arguments (docs/api.md, "GCC 12").
+        T result = co_await std::apply([&](auto&... p) { return f(socket, p...); }, params);
+        co_return to_ack_args(std::move(result));
     }
 }
 
