@@ -4,6 +4,7 @@
 
 #include "pickle.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace socketio::cluster {
@@ -36,10 +37,16 @@ class PythonFormat final : public WireFormat {
         if (!decode_payload_) {
             // What python-socketio's RedisManager published before it switched to JSON (Debian's
             // 5.7.2): pickle.dumps(message), read here as plain data only.
-            auto decoded = adapters::decode_pickle(payload, error);
+            std::vector<std::string> tuples;
+            auto decoded = adapters::decode_pickle(payload, error, {}, &tuples);
             if (decoded && !decoded->is_object()) {
                 error = "a pickle that is not a dict";
                 return std::nullopt;
+            }
+            // python delivers an emit's tuple `data` as several arguments (a list as one): the
+            // schema's "cpp_args" says the same (JSON emitters lose the tuple, as in python).
+            if (decoded && std::find(tuples.begin(), tuples.end(), "data") != tuples.end()) {
+                (*decoded)["cpp_args"] = true;
             }
             return decoded;
         }
@@ -88,9 +95,12 @@ std::optional<json> parse_bounded(std::string_view text, std::size_t max_depth,
 std::unique_ptr<WireFormat> make_wire_format(const ClusterOptions& options) {
     switch (options.format) {
         case ClusterFormat::python_socketio:
-            break;
+            return std::make_unique<PythonFormat>(options);
     }
-    return std::make_unique<PythonFormat>(options);
+    // A value cast from a number, or a format of a newer header than this library.
+    throw std::invalid_argument("socketio: ClusterFormat " +
+                                std::to_string(static_cast<int>(options.format)) +
+                                " is not a wire format of this build");
 }
 
 }  // namespace socketio::cluster
