@@ -33,7 +33,7 @@ enum class emitter_error {
     /// The driver dropped messages (its outgoing queue was full, or it refused one): they are
     /// lost.
     messages_dropped,
-    /// close() ran: nothing more is sent.
+    /// close() ran before every message emitted went out: later ones are not sent.
     closed,
 };
 const std::error_category& emitter_error_category() noexcept;
@@ -190,10 +190,10 @@ class Emitter {
     /// The same without blocking: `done(ec)` runs once on `executor`, with the same results.
     void async_flush(boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
                      std::function<void(std::error_code)> done) const;
-    /// Messages this emitter handed to its driver so far.
+    /// Messages emitted so far (those emitted after close() included, which were dropped).
     std::size_t emitted() const noexcept;
     /// Closes the driver: what is queued gets its close grace to reach the broker; later emits
-    /// are dropped. Idempotent.
+    /// are dropped (and flush() then reports emitter_error::closed). Idempotent.
     void close() const;
 
     /// The sender id in its messages (python's host_id: 32 hex digits), which no server has.

@@ -106,9 +106,11 @@ DriverPtr make_redis_driver(boost::asio::any_io_executor executor, RedisOptions 
 ///   socketio::Server io{{.adapter = socketio::redis_adapter("redis://cache:6379")}};
 ///
 /// cluster_adapter() over a Redis driver (make_redis_driver with `redis`, its url replaced by
-/// `url`) that is made when the server creates its first namespace and runs on the server's
-/// event loop 0, so the server needs no other thread; it starts with the server and closes with
-/// Server::stop(). One factory per Server (its namespaces share the driver and the server id).
+/// `url`) that is made when the server creates its first namespace, on an I/O thread of its own
+/// (the server destroys its loops before its adapters; the driver's sockets and timers must not
+/// outlive the io_context they run on). It starts with the server and closes with
+/// Server::stop(); the thread ends when the server is destroyed. One factory per Server (its
+/// namespaces share the driver and the server id).
 /// Throws std::system_error(redis_error::invalid_url) at once for a URL that does not parse, and
 /// std::invalid_argument as cluster_adapter() does.
 ///

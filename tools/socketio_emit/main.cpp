@@ -15,6 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "socketio/emitter.hpp"
 #include "socketio/redis.hpp"
 
@@ -149,14 +153,31 @@ Command parse(int argc, char** argv) {
     return command;
 }
 
+/// The URL without its password, for messages.
+std::string redacted(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return url;
+    const auto at = url.find('@', scheme + 3);
+    const auto path = url.find('/', scheme + 3);
+    if (at == std::string::npos || (path != std::string::npos && path < at)) return url;
+    return url.substr(0, scheme + 3) + "***@" + url.substr(at + 1);
+}
+
 int run(const Command& command) {
+    // The driver logs to "socketio" (a failed connection attempt at warning): the one-line error
+    // below says it better, so the log shows only with --verbose.
+    if (command.verbose) {
+        spdlog::stderr_color_mt("socketio")->set_level(spdlog::level::warn);
+    } else {
+        spdlog::create<spdlog::sinks::null_sink_mt>("socketio");
+    }
     socketio::RedisOptions redis{.connect_timeout = command.timeout};
     std::optional<socketio::Emitter> emitter;
     try {
         emitter.emplace(socketio::redis_emitter(command.url, command.emitter, redis));
     } catch (const std::system_error& e) {
         if (e.code() == socketio::redis_error::invalid_url) {
-            throw Usage{"invalid --redis URL " + command.url + ": " + e.what()};
+            throw Usage{"invalid --redis URL " + redacted(command.url) + ": " + e.what()};
         }
         throw;
     } catch (const std::invalid_argument& e) {
@@ -171,8 +192,8 @@ int run(const Command& command) {
         throw Usage{"EVENT " + command.event + ": " + e.what()};
     }
     if (auto ec = emitter->flush(command.timeout)) {
-        std::cerr << "socketio-emit: " << command.url << ": " << ec.message() << " (waited "
-                  << command.timeout.count() << " ms)\n";
+        std::cerr << "socketio-emit: " << redacted(command.url) << ": " << ec.message()
+                  << " (waited " << command.timeout.count() << " ms)\n";
         return 1;
     }
     if (command.verbose) {

@@ -91,11 +91,12 @@ struct EmitterCore {
     }
 
     void publish(const json& message) {
+        // Counted even when closed: flush() then says that not everything went out.
+        sent.fetch_add(1, std::memory_order_relaxed);
         if (closed) return;
         std::string channel;
         std::string payload;
         format->encode(message, channel, payload);
-        sent.fetch_add(1, std::memory_order_relaxed);
         driver->publish(std::move(channel), std::move(payload));
     }
 

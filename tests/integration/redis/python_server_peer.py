@@ -5,7 +5,8 @@ Usage: /usr/bin/python3 python_server_peer.py REDIS_URL CHANNEL ROOM EVENTS
 Runs Debian's python3-socketio Server with RedisManager(REDIS_URL, channel=CHANNEL) on a threaded
 WSGI server on 127.0.0.1 (a free port), connects a socketio.Client to it (polling), puts the
 client's socket in ROOM, prints {"event": "ready", "sid": SID} and then one line per event the
-client receives: {"event": "got", "name": ..., "args": [...]} (bytes as {"binary": [...]}).
+client receives: {"event": "got", "name": ..., "args": [...]} (bytes as {"binary": [...]}), in
+the order its handlers ran (python's client runs each on a thread of its own: any order).
 An event that asks for an ack is answered with ["answer", NAME, ARGS...]. Exits 0 after EVENTS
 events and a quiet 300 ms (a duplicate would be seen), 1 after 20 s, 3 when python-socketio is
 missing. Run with /usr/bin/python3: the python3 on PATH does not see Debian's packages.
@@ -35,8 +36,14 @@ def plain(value):
     return value
 
 
+output = threading.Lock()
+
+
 def report(event, **fields):
-    print(json.dumps({"event": event, **fields}), flush=True)
+    # The client runs each event's handler on a thread of its own: one whole line at a time.
+    with output:
+        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+        sys.stdout.flush()
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -63,7 +70,6 @@ threading.Thread(target=http.serve_forever, daemon=True).start()
 
 client = socketio.Client(reconnection=False)
 received = []
-done = threading.Event()
 last = [time.monotonic()]
 
 

@@ -59,7 +59,8 @@ TEST_F(EmitterTest, BinaryArgumentsArriveAsBinary) {
         auto events = m->client.events("file");
         ASSERT_EQ(events.size(), 1u);
         ASSERT_TRUE(events[0][0].is_binary()) << events[0].dump();
-        EXPECT_EQ(events[0][0].get_binary(), (std::vector<std::uint8_t>{0, 1, 255}));
+        const std::vector<std::uint8_t>& got = events[0][0].get_binary();
+        EXPECT_EQ(got, (std::vector<std::uint8_t>{0, 1, 255}));
         EXPECT_EQ(events[0][1], json({{"name", "f"}}));
     }
 }
@@ -95,6 +96,7 @@ TEST_F(EmitterTest, RoomsAndExceptionsAcrossServers) {
 }
 
 TEST_F(EmitterTest, NamespacesAreSeparate) {
+    b.io().of("/chat");
     auto root = join(b);
     auto chat = join(b, 0, "/chat");
     emitter.of("/chat").emit("news", "chat");
@@ -217,6 +219,8 @@ TEST_F(EmitterTest, FlushTellsWhenEverythingReachedTheBroker) {
     EXPECT_FALSE(*async_result);
 
     emitter.close();
+    EXPECT_FALSE(emitter.flush(1s)) << "everything went out before the close";
+    emitter.emit("late");  // dropped
     EXPECT_EQ(emitter.flush(1s), socketio::emitter_error::closed);
 }
 

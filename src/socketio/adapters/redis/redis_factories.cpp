@@ -76,7 +76,10 @@ class ThreadedDriver final : public Driver {
 AdapterFactory redis_adapter(std::string url, ClusterOptions cluster, RedisOptions redis) {
     check_url(url, "socketio::redis_adapter");
     redis.url = std::move(url);
-    // The driver needs the server's loop, which the factory first sees with its first namespace.
+    // The driver is made with the first namespace (a factory that is never used connects to
+    // nothing) and runs on a thread of its own, not on the server's loop 0: the server destroys
+    // its loops before its adapters, and the driver's sockets and timers must not outlive the
+    // io_context they belong to.
     struct State {
         std::mutex mutex;
         AdapterFactory cluster_factory;
@@ -87,7 +90,7 @@ AdapterFactory redis_adapter(std::string url, ClusterOptions cluster, RedisOptio
         std::lock_guard lock(state->mutex);
         if (!state->cluster_factory) {
             state->cluster_factory =
-                cluster_adapter(make_redis_driver(host.executor(0), redis), cluster);
+                cluster_adapter(std::make_shared<ThreadedDriver>(redis), cluster);
         }
         return state->cluster_factory(host);
     };
