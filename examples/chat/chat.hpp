@@ -24,5 +24,7 @@ struct ChatOptions {
 ///                             when it changes
 ///   "users"  {room, users}    the nicks in a room, to that room when they change
 ///   "clock"  {time}           every clock_interval, from a background task that ends on stop()
+/// With a cluster adapter (main.cpp --redis) nicks, user lists, room lists and messages span every
+/// server of the cluster: users are their sockets' session data, found with fetch_sockets().
 // clang-format on
 void install_chat(socketio::Server& io, ChatOptions options = {});

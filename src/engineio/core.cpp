@@ -168,7 +168,8 @@ bool Core::is_engine_path(std::string_view path) const {
 }
 
 Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool upgrade,
-                           bool secure) {
+                           const Peer& peer) {
+    const bool secure = peer.secure;
     Verdict v;
     v.ctx.version = req.version();
     v.ctx.keep_alive = req.keep_alive();
@@ -212,6 +213,17 @@ Core::Verdict Core::verify(const StringRequest& req, const Target& target, bool 
     if (!sid.empty()) {
         v.session = sessions.find(sid);
         if (!v.session) {
+            // Several server processes behind a load balancer that spreads one client's requests
+            // over them: the session lives in the process that made it, so every other one sees
+            // an unknown sid. Say so, since the client only sees "Session ID unknown".
+            const auto forwarded = req[http::field::forwarded].empty()
+                                       ? req["X-Forwarded-For"]
+                                       : req[http::field::forwarded];
+            unknown_sid_log.warn(
+                "engine.io: {} request for unknown sid '{}' from {}{}{} — behind a load balancer? "
+                "Socket.IO needs sticky sessions (nginx ip_hash); see docs/cluster.md",
+                transport, sio::detail::printable(sid), peer.address,
+                forwarded.empty() ? "" : " forwarded for ", sio::detail::printable(forwarded));
             v.failure = error::unknown_sid;
             return v;
         }
@@ -271,7 +283,7 @@ void Core::handle_http(StringRequest&& req, Target&& target, const Peer& peer,
         return responder->respond(make_response(ctx, http::status::no_content, {}, {}));
     }
 
-    Verdict verdict = verify(req, target, false, peer.secure);
+    Verdict verdict = verify(req, target, false, peer);
     if (verdict.failure)
         return responder->respond(make_error_response(verdict.ctx, *verdict.failure));
 

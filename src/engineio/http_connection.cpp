@@ -308,7 +308,7 @@ class HttpConnection final : public HttpResponder,
     }
 
     void upgrade(StringRequest req) {
-        Core::Verdict verdict = core_->verify(req, target_, true, peer_.secure);
+        Core::Verdict verdict = core_->verify(req, target_, true, peer_);
         if (verdict.failure) {
             verdict.ctx.keep_alive = false;
             return write_response(make_error_response(verdict.ctx, *verdict.failure));

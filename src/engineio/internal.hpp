@@ -331,8 +331,10 @@ class Core : public std::enable_shared_from_this<Core> {
         ResponseContext ctx;
         std::string cors_origin_log;
     };
-    /// Checks transport, origin, sid, method and protocol version (engine.io's verify()).
-    Verdict verify(const StringRequest& req, const Target& target, bool upgrade, bool secure);
+    /// Checks transport, origin, sid, method and protocol version (engine.io's verify()). A sid
+    /// this process does not know is logged (unknown_sid_log): the usual cause is a load
+    /// balancer without sticky sessions.
+    Verdict verify(const StringRequest& req, const Target& target, bool upgrade, const Peer& peer);
 
     /// A plain HTTP request on the Engine.IO path (not a WebSocket upgrade). `polled` is set to
     /// the session a long-poll GET was handed to.
@@ -356,6 +358,11 @@ class Core : public std::enable_shared_from_this<Core> {
     sio::detail::RateLimitedLog refused_host_log{logger(), "refused host"};
     sio::detail::RateLimitedLog refused_origin_log{logger(), "refused origin"};
     sio::detail::RateLimitedLog client_error_log{logger(), "client error"};
+    /// Requests for a sid this process does not know. One such request is normal (a client that
+    /// comes back after its session ended); many are what a load balancer without sticky
+    /// sessions causes, which is worth a warning a user sees once, not a line per request.
+    sio::detail::RateLimitedLog unknown_sid_log{logger(), "unknown sid", 5,
+                                                std::chrono::seconds(60)};
 
     /// The SessionCore configuration of every session.
     protocol::SessionCore::Config session_config;

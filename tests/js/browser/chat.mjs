@@ -3,7 +3,11 @@
 // connect (polling first, then upgraded to WebSocket), take nicks, join one room; one sends, the
 // other shows the message; the user list and the typing notice reach the other page too.
 //
-//   node tests/js/browser/chat.mjs CHAT_BINARY ARTIFACT_DIR
+//   node tests/js/browser/chat.mjs CHAT_BINARY ARTIFACT_DIR [--url URL --real-ips A,B]
+//
+// With --url, the pages load a chat that already runs there (tests/js/cluster/cluster.mjs: three
+// chat processes behind nginx) instead of starting CHAT_BINARY, and with --real-ips each page sends
+// its own X-Real-IP header (which that test's nginx hashes with ip_hash), one page per address.
 //
 // Exit status 0 when every check passed; a screenshot of each page goes to ARTIFACT_DIR either way.
 // Exit status 77 (ctest's SKIP_RETURN_CODE) when no chromium is installed.
@@ -15,6 +19,12 @@ import assert from "node:assert/strict";
 import puppeteer from "puppeteer-core";
 
 const [binary, artifacts = "."] = process.argv.slice(2);
+const option = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const givenUrl = option("url");
+const realIps = option("real-ips")?.split(",") ?? [];
 const browserPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 if (!browserPath) {
   console.error("chat.mjs: no chromium installed; skipped");
@@ -22,10 +32,11 @@ if (!browserPath) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-// The chat server on a free port; its URL comes from the line run() prints.
-const server = spawn(binary, ["0"], { stdio: ["ignore", "pipe", "pipe"] });
+// The chat server on a free port; its URL comes from the line run() prints (unless --url).
+let server = null;
 let serverLog = "";
-const url = await new Promise((resolve, reject) => {
+const url = givenUrl ?? await new Promise((resolve, reject) => {
+  server = spawn(binary, ["0"], { stdio: ["ignore", "pipe", "pipe"] });
   const timer = setTimeout(() => reject(new Error(`no listening line:\n${serverLog}`)), 15000);
   const onData = (chunk) => {
     serverLog += chunk;
@@ -61,8 +72,9 @@ const step = (what) => console.error(`chat.mjs: ${what}`);
 let failed = null;
 const pages = [];
 try {
-  for (const nick of ["alice", "bob"]) {
+  for (const [index, nick] of ["alice", "bob"].entries()) {
     const page = await browser.newPage();
+    if (realIps[index]) await page.setExtraHTTPHeaders({ "X-Real-IP": realIps[index] });
     page.on("pageerror", (e) => console.error(`${nick}: page error: ${e.message}`));
     await page.goto(url, { waitUntil: "load" });
     pages.push({ nick, page });
@@ -115,7 +127,7 @@ try {
   // A browser that crashed may never answer close(): bounded, then killed.
   await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
   browser.process()?.kill("SIGKILL");
-  server.kill("SIGTERM");
+  server?.kill("SIGTERM");
 }
 if (failed) {
   console.error(`chat.mjs: FAILED: ${failed.stack || failed}\n--- server log ---\n${serverLog}`);
