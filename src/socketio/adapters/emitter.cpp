@@ -233,7 +233,6 @@ void Emitter::async_flush(boost::asio::any_io_executor executor, std::chrono::mi
             : core(std::move(c)), target(t), deadline(d), timer(ex), done(std::move(f)) {}
 
         void step() {
-            std::error_code ec;
             switch (core->progress(target)) {
                 case detail::EmitterCore::Progress::done:
                     return finish({});
