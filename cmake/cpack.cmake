@@ -20,6 +20,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # libsocketio-cpp-dev_0.2.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libboost1.81-dev, libboost-url1.81-dev, nlohmann-json3-dev (>= 3.10), libspdlog-dev, libfmt-dev, libssl-dev, zlib1g-dev")
+if(TARGET socketio_redis)
+  # socketio::redis: the program links hiredis, which the CMake package finds with pkg-config.
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libhiredis-dev, pkg-config")
+endif()
 if(BUILD_SHARED_LIBS)
   # The shared libraries' own run-time dependencies (libspdlog, libssl, ...) from dpkg-shlibdeps.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -1,5 +1,6 @@
 # Install rules: the public headers, the libraries, a CMake package (socketio-cppConfig.cmake,
-# targets socketio::socketio, socketio::engineio and socketio::testing) and a pkg-config file (socketio-cpp.pc).
+# targets socketio::socketio, socketio::engineio, socketio::testing, socketio::socketio_cluster and
+# socketio::redis), a pkg-config file (socketio-cpp.pc) and the socketio-emit command.
 # Included by the top-level CMakeLists.txt when SIO_INSTALL is ON; docs/packaging.md shows the use.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -21,6 +22,17 @@ else()
   set(SIO_STATIC OFF)
 endif()
 
+# Clusters: the cluster adapter, the Emitter and the loopback broker (socketio::socketio_cluster),
+# and the Redis driver with redis_adapter()/redis_emitter() (socketio::redis, over hiredis).
+set(SIO_HAS_REDIS OFF)
+if(TARGET socketio_cluster)
+  list(APPEND sio_installed_targets socketio_cluster)
+endif()
+if(TARGET socketio_redis)
+  list(APPEND sio_installed_targets socketio_redis)
+  set(SIO_HAS_REDIS ON)
+endif()
+
 # The in-process test client for applications' unit tests (socketio::testing, always static).
 if(TARGET socketio_testing)
   list(APPEND sio_installed_targets socketio_testing)
@@ -34,10 +46,10 @@ install(TARGETS ${sio_installed_targets}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/engineio ${PROJECT_SOURCE_DIR}/include/socketio
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
-  FILES_MATCHING PATTERN "*.hpp"
-  # The Redis driver's library (and its hiredis dependency) is not packaged yet: no header that
-  # would promise it.
-  PATTERN "redis.hpp" EXCLUDE)
+  FILES_MATCHING PATTERN "*.hpp")
+if(TARGET socketio-emit)
+  install(TARGETS socketio-emit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT dev)
+endif()
 install(EXPORT socketio-cpp-targets
   NAMESPACE socketio::
   FILE socketio-cppTargets.cmake
@@ -75,6 +87,16 @@ if(SIO_STATIC)
 else()
   set(SIO_PC_LIBS "-lsocketio -lengineio -pthread")
   set(SIO_PC_LIBS_PRIVATE "${sio_pc_private_libs}")
+endif()
+# The cluster layers come first (a static link resolves left to right); hiredis is the Redis
+# driver's private dependency.
+if(SIO_HAS_REDIS)
+  string(PREPEND SIO_PC_LIBS "-lsocketio_redis -lsocketio_cluster ")
+  if(SIO_STATIC)
+    string(REPLACE " -pthread" " -lhiredis -pthread" SIO_PC_LIBS "${SIO_PC_LIBS}")
+  else()
+    string(APPEND SIO_PC_LIBS_PRIVATE " -lhiredis")
+  endif()
 endif()
 # The prefix is found from the .pc file's own place, so the tree can be installed anywhere
 # (cmake --install --prefix DIR) and stays relocatable.

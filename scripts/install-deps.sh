@@ -13,6 +13,7 @@ packages=(
   # tests: real peers
   nodejs npm redis-server openssl curl
   python3-socketio python3-engineio python3-websocket python3-requests python3-aiohttp python3-redis
+  python3-flask-socketio
   chromium nginx
   # benchmarks (scripts/bench.sh): the charts
   gnuplot-nox

@@ -78,7 +78,7 @@ struct ClusterOptions {
 /// Adapter::close() (Server::stop()).
 ///
 /// One factory per Server: its adapters share one server id. Throws std::invalid_argument for a
-/// null driver or an empty channel.
+/// null driver, an empty channel or a format this build does not have.
 ///
 /// Thread safety: the factory and the adapters are safe from any thread.
 AdapterFactory cluster_adapter(DriverPtr driver, ClusterOptions options = {});

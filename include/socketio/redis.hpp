@@ -1,7 +1,8 @@
 #pragma once
 // socketio::make_redis_driver — the Driver (socketio/driver.hpp) over Redis pub/sub: what a
 // cluster adapter or the Emitter use to talk to python-socketio's RedisManager and Node's
-// @socket.io/redis-adapter through the same Redis server.
+// @socket.io/redis-adapter through the same Redis server; redis_adapter() and redis_emitter(),
+// the one-line forms. Link socketio::redis.
 
 #include <chrono>
 #include <cstddef>
@@ -12,7 +13,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "socketio/cluster_adapter.hpp"
 #include "socketio/driver.hpp"
+#include "socketio/emitter.hpp"
+#include "socketio/options.hpp"
 
 namespace socketio {
 
@@ -96,6 +100,36 @@ inline std::error_code make_error_code(redis_error e) noexcept {
 ///
 /// Thread safety: every member of the returned Driver is safe from any thread.
 DriverPtr make_redis_driver(boost::asio::any_io_executor executor, RedisOptions options = {});
+
+/// The adapter factory of a server in a Redis cluster, in one line:
+///
+///   socketio::Server io{{.adapter = socketio::redis_adapter("redis://cache:6379")}};
+///
+/// cluster_adapter() over a Redis driver (make_redis_driver with `redis`, its url replaced by
+/// `url`) that is made when the server creates its first namespace, on an I/O thread of its own
+/// (the server destroys its loops before its adapters; the driver's sockets and timers must not
+/// outlive the io_context they run on). It starts with the server and closes with
+/// Server::stop(); the thread ends when the server is destroyed. One factory per Server (its
+/// namespaces share the driver and the server id).
+/// Throws std::system_error(redis_error::invalid_url) at once for a URL that does not parse, and
+/// std::invalid_argument as cluster_adapter() does.
+///
+/// Thread safety: the factory is safe from any thread.
+AdapterFactory redis_adapter(std::string url, ClusterOptions cluster = {}, RedisOptions redis = {});
+
+/// An Emitter (socketio/emitter.hpp) over Redis with an I/O thread of its own, for programs that
+/// have no event loop (a worker, a script, the socketio-emit CLI):
+///
+///   auto emitter = socketio::redis_emitter("redis://cache:6379");
+///   emitter.of("/chat").to("room1").emit("news", article);
+///   if (auto ec = emitter.flush(5s)) std::cerr << ec.message() << "\n";
+///
+/// The driver is publish-only (`redis.subscriber` is ignored) and connects in the background;
+/// emits made before it connected wait in its bounded queue. The thread ends when the last copy
+/// of the Emitter is destroyed (after the driver's close grace). Throws
+/// std::system_error(redis_error::invalid_url) for a URL that does not parse, and
+/// std::invalid_argument for a format this build does not have.
+Emitter redis_emitter(std::string url, EmitterOptions options = {}, RedisOptions redis = {});
 
 }  // namespace socketio
 

@@ -20,6 +20,7 @@
 #include "socketio/error.hpp"
 
 #include "cluster_format.hpp"
+#include "cluster_messages.hpp"
 #include "common/rate_limited_log.hpp"
 
 namespace socketio {
@@ -82,13 +83,6 @@ std::vector<std::string> rooms_field(const json& message, const char* key) {
     return rooms;
 }
 
-/// python's room / skip_sid from ours: null, one string, or a list.
-json rooms_value(const std::vector<std::string>& rooms) {
-    if (rooms.empty()) return nullptr;
-    if (rooms.size() == 1) return rooms.front();
-    return json(rooms);
-}
-
 json event_array(const json& message) {
     auto it = message.find("data");
     if (it == message.end() || !it->is_array() || it->empty() || !(*it)[0].is_string()) {
@@ -108,6 +102,9 @@ struct Request {
     boost::asio::any_io_executor executor;  // loop 0 of the namespace: timer and completion
     std::set<std::string> waiting;          // servers that have not answered (reported a count)
     bool local_pending = false;             // broadcast_ack: this server's count not in yet
+    // broadcast_ack sent in python's callback form: a python server may hold the addressed sid
+    // and answers without a count, so no recipient yet does not mean done.
+    bool python_callback = false;
     std::size_t expected = 0;
     std::size_t answered = 0;  // broadcast_ack: answers and recipients that left
     bool done = false;
@@ -124,7 +121,7 @@ struct Request {
     bool complete() const {
         if (!waiting.empty()) return false;
         if (kind != Kind::broadcast_ack) return true;
-        return !local_pending && answered >= expected;
+        return !local_pending && answered >= expected && !(python_callback && expected == 0);
     }
 };
 using RequestPtr = std::shared_ptr<Request>;
@@ -422,12 +419,22 @@ class ClusterAdapter final : public Adapter {
         }
         request->local_pending = true;
         request->on_acks = std::move(on_acks);
-        json message = {{"method", method::broadcast_ack},
-                        {"namespace", host_.name()},
-                        {"data", data},
-                        {"rooms", options.rooms},
-                        {"except", options.except},
-                        {"request_id", request->id}};
+        json message;
+        if (one_room_only(options)) {
+            // One room (a sid, typically): python's emit with a callback, which python servers
+            // answer with "callback" messages and ours with counts and answers (cpp_request_id).
+            request->python_callback = true;
+            message = emit_message(data, options);
+            message["callback"] = {options.rooms.front(), host_.name(), std::stoull(request->id)};
+            message["cpp_request_id"] = request->id;
+        } else {
+            message = {{"method", method::broadcast_ack},
+                       {"namespace", host_.name()},
+                       {"data", data},
+                       {"rooms", options.rooms},
+                       {"except", options.except},
+                       {"request_id", request->id}};
+        }
         hub_->publish(std::move(message));
         auto hub = hub_;
         local_.broadcast_with_ack_local(
@@ -588,25 +595,36 @@ class ClusterAdapter final : public Adapter {
 
     /// python-socketio's emit message for EVENT `data` ([name, args…]).
     json emit_message(const json& data, const BroadcastOptions& options) const {
-        const std::size_t argc = data.size() - 1;
-        json message = {{"method", method::emit}, {"event", data[0]}};
-        // python's `data`: one argument as it is, none as null; several as a list, which python
-        // servers deliver as one list argument (JSON has no tuple), so ours mark it.
-        if (argc == 0) {
-            message["data"] = nullptr;
-        } else if (argc == 1) {
-            message["data"] = data[1];
-        } else {
-            message["data"] = json(data.begin() + 1, data.end());
-        }
-        message["namespace"] = host_.name();
-        message["room"] = rooms_value(options.rooms);
-        // python compares skip_sid with sids only; ours read each as a room (a sid is one).
-        message["skip_sid"] = rooms_value(options.except);
-        message["callback"] = nullptr;
-        message["host_id"] = hub_->id();
-        if (argc > 1) message["cpp_args"] = true;
-        return message;
+        return messages::emit(data, host_.name(), options, hub_->id());  // the Emitter's too
+    }
+
+    /// A broadcast with acks asked by `sender`: counted, then answered per local recipient.
+    void answer_broadcast_ack(const json& data, const BroadcastOptions& options,
+                              const std::string& sender, const std::string& request_id) {
+        auto hub = hub_;
+        std::string nsp = host_.name();
+        local_.broadcast_with_ack_local(
+            data, options,
+            [hub, sender, request_id, nsp](std::size_t count) {
+                hub->publish({{"method", method::broadcast_ack_count},
+                              {"namespace", nsp},
+                              {"to", sender},
+                              {"request_id", request_id},
+                              {"count", count}});
+            },
+            [hub, sender, request_id, nsp](const std::string& sid, std::error_code ec, json args) {
+                json response = {{"method", method::broadcast_ack_response},
+                                 {"namespace", nsp},
+                                 {"to", sender},
+                                 {"request_id", request_id},
+                                 {"sid", sid}};
+                if (ec) {
+                    response["failed"] = true;  // it left before answering
+                } else {
+                    response["args"] = std::move(args);
+                }
+                hub->publish(std::move(response));
+            });
     }
 
     void respond(json message, const std::string& to, const std::string& request_id) {
@@ -649,6 +667,12 @@ void ClusterAdapter::handle(std::string_view name, const json& message, const st
         if (!callback->is_array() || callback->size() != 3 || !(*callback)[0].is_string() ||
             !(*callback)[1].is_string() || !(*callback)[2].is_number_integer()) {
             throw Malformed("\"callback\" is not [room, namespace, id]");
+        }
+        if (auto request = message.find("cpp_request_id"); request != message.end()) {
+            // One of ours asking: it wants the count and each answer with its sid.
+            if (!request->is_string()) throw Malformed("\"cpp_request_id\" is not a string");
+            answer_broadcast_ack(data, options, sender, request->get<std::string>());
+            return;
         }
         auto hub = hub_;
         json cb = *callback;
@@ -710,32 +734,10 @@ void ClusterAdapter::handle(std::string_view name, const json& message, const st
     } else if (name == method::broadcast_ack) {
         std::string request_id = string_field(message, "request_id");
         json data = event_array(message);
-        BroadcastOptions options{.rooms = rooms_field(message, "rooms"),
-                                 .except = rooms_field(message, "except")};
-        auto hub = hub_;
-        std::string nsp = host_.name();
-        local_.broadcast_with_ack_local(
-            data, options,
-            [hub, sender, request_id, nsp](std::size_t count) {
-                hub->publish({{"method", method::broadcast_ack_count},
-                              {"namespace", nsp},
-                              {"to", sender},
-                              {"request_id", request_id},
-                              {"count", count}});
-            },
-            [hub, sender, request_id, nsp](const std::string& sid, std::error_code ec, json args) {
-                json response = {{"method", method::broadcast_ack_response},
-                                 {"namespace", nsp},
-                                 {"to", sender},
-                                 {"request_id", request_id},
-                                 {"sid", sid}};
-                if (ec) {
-                    response["failed"] = true;  // it left before answering
-                } else {
-                    response["args"] = std::move(args);
-                }
-                hub->publish(std::move(response));
-            });
+        answer_broadcast_ack(data,
+                             BroadcastOptions{.rooms = rooms_field(message, "rooms"),
+                                              .except = rooms_field(message, "except")},
+                             sender, request_id);
     } else if (name == method::server_side_emit) {
         json data = event_array(message);
         auto id = message.find("request_id");
@@ -868,8 +870,23 @@ void Hub::on_message(std::string_view channel, std::string_view payload) {
 void Hub::handle(json& message) {
     const std::string& name = string_field(message, "method");
     if (name == method::callback) {
-        // python's answer to an emit with a callback, addressed to the host that asked: this
-        // server asks for none that way (acks across servers use cpp:broadcast_ack).
+        // python's answer to an emit with a callback, addressed (host_id) to the server that
+        // asked: a python server's socket answered one of our broadcasts with acks to one room.
+        auto to = message.find("host_id");
+        if (to == message.end() || !to->is_string() || *to != id_) return;
+        auto id = message.find("id");
+        auto args = message.find("args");
+        // JSON reads it as unsigned, a pickle as a signed integer.
+        if (id == message.end() || !id->is_number_integer() || id->get<std::int64_t>() < 0)
+            throw Malformed("\"id\" is not a request id");
+        if (args == message.end() || !args->is_array()) throw Malformed("\"args\" is not a list");
+        SocketAck ack{.sid = string_field(message, "sid"), .args = *args};
+        update(std::to_string(id->get<std::uint64_t>()), [&](Request& r) {
+            if (r.kind != Request::Kind::broadcast_ack) return;
+            ++r.expected;  // python servers count no recipients: each answer is one
+            ++r.answered;
+            r.acks.push_back(std::move(ack));
+        });
         return;
     }
     std::string sender;

@@ -107,7 +107,16 @@ class Decoder {
                 if (stack_.size() != 1)
                     fail("STOP with a stack of " + std::to_string(stack_.size()));
                 std::size_t produced = 0;
-                return to_json(*stack_.back(), 0, produced);
+                const Node& root = *stack_.back();
+                if (top_level_tuples_ && root.kind == Node::Kind::dict) {
+                    for (std::size_t i = 0; i + 1 < root.items.size(); i += 2) {
+                        if (root.items[i]->kind == Node::Kind::string &&
+                            root.items[i + 1]->kind == Node::Kind::tuple) {
+                            top_level_tuples_->push_back(root.items[i]->text);
+                        }
+                    }
+                }
+                return to_json(root, 0, produced);
             }
             step(opcode, at);
         }
@@ -587,15 +596,21 @@ class Decoder {
     std::vector<Node*> stack_;
     std::vector<std::size_t> marks_;
     std::unordered_map<std::uint64_t, Node*> memo_;
+
+  public:
+    std::vector<std::string>* top_level_tuples_ = nullptr;  // see decode_pickle
 };
 
 }  // namespace
 
 std::optional<json> decode_pickle(std::string_view bytes, std::string& error,
-                                  const PickleLimits& limits) {
+                                  const PickleLimits& limits,
+                                  std::vector<std::string>* top_level_tuples) {
     error.clear();
     try {
-        return Decoder(bytes, limits).run();
+        Decoder decoder(bytes, limits);
+        decoder.top_level_tuples_ = top_level_tuples;
+        return decoder.run();
     } catch (const DecodeError& e) {
         error = "pickle: " + e.message;
         return std::nullopt;

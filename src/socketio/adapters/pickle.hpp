@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "socketio/json.hpp"
 
@@ -44,7 +45,11 @@ struct PickleLimits {
 /// never throws for bad input (std::bad_alloc aside).
 ///
 /// Thread safety: a pure function.
+///
+/// `top_level_tuples`, when given, gets the keys of the result's top-level dict whose values were
+/// tuples (JSON has none; python-socketio tells several emit arguments from one list that way).
 std::optional<json> decode_pickle(std::string_view bytes, std::string& error,
-                                  const PickleLimits& limits = {});
+                                  const PickleLimits& limits = {},
+                                  std::vector<std::string>* top_level_tuples = nullptr);
 
 }  // namespace socketio::adapters
