@@ -80,12 +80,22 @@ install(FILES ${PROJECT_BINARY_DIR}/socketio-cppConfig.cmake
 # build lists every library a consumer must link (there is no shared library to carry them); a
 # shared one lists only ours, the rest in Libs.private for `pkg-config --static`.
 set(sio_pc_private_libs "-lboost_url -lspdlog -lfmt -lssl -lcrypto -lz")
+# socketio_app (routes, static files, sessions) and socketio_testing (the test client) in the same
+# .pc, before the libraries they use: one package name for pkg-config users, as for CMake's; an
+# unused static archive adds nothing to a program, an unused shared socketio_app only a NEEDED
+# entry (none with --as-needed).
+set(sio_pc_app_libs "")
+foreach(sio_pc_target socketio_testing socketio_app)
+  if(TARGET ${sio_pc_target})
+    string(APPEND sio_pc_app_libs "-l${sio_pc_target} ")
+  endif()
+endforeach()
 if(SIO_STATIC)
   set(SIO_PC_LIBS
-      "-lsocketio -lsocketio_protocol -lengineio -lengineio_protocol -lsio_asio ${sio_pc_private_libs} -pthread")
+      "${sio_pc_app_libs}-lsocketio -lsocketio_protocol -lengineio -lengineio_protocol -lsio_asio ${sio_pc_private_libs} -pthread")
   set(SIO_PC_LIBS_PRIVATE "")
 else()
-  set(SIO_PC_LIBS "-lsocketio -lengineio -pthread")
+  set(SIO_PC_LIBS "${sio_pc_app_libs}-lsocketio -lengineio -pthread")
   set(SIO_PC_LIBS_PRIVATE "${sio_pc_private_libs}")
 endif()
 # The cluster layers come first (a static link resolves left to right); hiredis is the Redis

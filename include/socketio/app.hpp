@@ -57,8 +57,8 @@ struct AppOptions {
     std::string secret_key = {};
     /// cookie_name, max_age, path, http_only, secure, same_site.
     SessionOptions session = {};
-    /// Static files up to this size are read whole into memory per request; larger ones are
-    /// streamed from the file through a small fixed buffer. Default 64 KiB.
+    /// Static files (or the byte range asked for) up to this size are read whole into memory per
+    /// request; larger ones are streamed from the file, 64 KiB at a time. Default 64 KiB.
     std::size_t static_read_whole_max = 64 * 1024;
     /// Cache-Control of static files. Default "no-cache": the browser revalidates each time, and
     /// the ETag / Last-Modified answer 304 when the file did not change.

@@ -30,6 +30,7 @@ namespace socketio {
 namespace detail {
 class ServerCore;
 class Client;
+struct ServerAccess;
 }  // namespace detail
 
 // clang-format off
@@ -214,7 +215,8 @@ class Server {
     std::shared_ptr<engineio::Handler> engine_handler() const;
 
   private:
-    friend class detail::Client;  // reads session_loader_
+    friend class detail::Client;         // reads session_loader_
+    friend struct detail::ServerAccess;  // the test client's view of core_ (server_core.hpp)
 
     std::shared_ptr<detail::ServerCore> core_;
     std::function<json(const Handshake&)> session_loader_;

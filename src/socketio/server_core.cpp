@@ -90,10 +90,10 @@ ServerCore::ServerCore(ServerOptions opts, std::vector<boost::asio::any_io_execu
       logs(log),
       background_(log) {
     if (options.handlers.async) {
-        const unsigned n = options.handlers.threads
-                               ? options.handlers.threads
-                               : std::max(1u, std::thread::hardware_concurrency());
-        workers = std::make_unique<boost::asio::thread_pool>(n);
+        worker_threads = options.handlers.threads
+                             ? options.handlers.threads
+                             : std::max(1u, std::thread::hardware_concurrency());
+        workers = std::make_unique<boost::asio::thread_pool>(worker_threads);
     }
 }
 

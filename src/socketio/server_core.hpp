@@ -22,6 +22,7 @@
 #include "socketio/namespace.hpp"
 #include "socketio/options.hpp"
 #include "socketio/protocol/parser.hpp"
+#include "socketio/server.hpp"
 #include "support.hpp"
 
 namespace socketio::detail {
@@ -44,6 +45,8 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     /// The public Server that owns this core (Socket::server()); set by its constructor.
     Server* owner = nullptr;
     std::unique_ptr<boost::asio::thread_pool> workers;  // handlers.async
+    /// How many threads `workers` has (0 without it): the test client waits for each of them.
+    unsigned worker_threads = 0;
 
     /// The namespace, or null. create: make it if missing.
     std::shared_ptr<NamespaceImpl> find_namespace(std::string_view name) const;
@@ -85,6 +88,15 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     std::condition_variable stop_cv_;
     bool stopping_ = false;
     BackgroundTasks background_;
+};
+
+/// The core behind a public Server, for the in-process test client (src/testing), which must see
+/// what no public member shows: the worker pool to wait for, and whether the server is stopping.
+/// Internal: not installed, reachable only from the library's own targets.
+struct ServerAccess {
+    static const std::shared_ptr<ServerCore>& core(const Server& server) noexcept {
+        return server.core_;
+    }
 };
 
 /// Socket.IO's reason for an Engine.IO session's end.

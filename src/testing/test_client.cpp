@@ -12,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -20,7 +19,7 @@
 
 #include "engineio/session.hpp"
 #include "socketio/protocol/parser.hpp"
-#include "socketio/server_core.hpp"  // only for the worker pool of handlers.async, to wait for it
+#include "socketio/server_core.hpp"  // ServerAccess: the worker pool to wait for, stopping()
 
 namespace socketio::testing {
 
@@ -268,10 +267,10 @@ struct TestClient::State {
 
     Server& server;
     TestClientOptions options;
-    std::shared_ptr<engineio::Handler> handler;
+    std::shared_ptr<engineio::Handler> handler;  // what the engine would call: the core
     std::shared_ptr<const protocol::Parser> parser;
-    socketio::detail::ServerCore* core = nullptr;  // the server's engine handler
-    boost::asio::thread_pool* workers = nullptr;   // handlers.async's pool, or null
+    socketio::detail::ServerCore* core = nullptr;
+    boost::asio::thread_pool* workers = nullptr;  // handlers.async's pool, or null
     unsigned worker_threads = 0;
     std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
     std::shared_ptr<TestSession> session;  // the open connection (or the last one)
@@ -526,17 +525,10 @@ TestClient::TestClient(Server& server, TestClientOptions options)
     state_->handler = server.engine_handler();
     state_->parser = server.options().parser == Parser::msgpack ? protocol::msgpack_parser()
                                                                 : protocol::json_parser();
-    if (auto core = std::dynamic_pointer_cast<socketio::detail::ServerCore>(state_->handler)) {
-        state_->core = core.get();
-        if (core->workers) {
-            state_->workers = core->workers.get();
-            // The pool's size as ServerCore makes it (server_core.cpp).
-            const auto& handlers = server.options().handlers;
-            state_->worker_threads = handlers.threads
-                                         ? handlers.threads
-                                         : std::max(1u, std::thread::hardware_concurrency());
-        }
-    }
+    auto& core = *socketio::detail::ServerAccess::core(server);
+    state_->core = &core;
+    state_->workers = core.workers.get();
+    state_->worker_threads = core.worker_threads;
 }
 
 TestClient::~TestClient() {
