@@ -66,10 +66,11 @@ struct ClusterOptions {
     /// Bytes of one incoming message; a larger one is logged (rate-limited) and skipped. Default
     /// 1 MiB.
     std::size_t max_message_bytes = 1 << 20;
-    /// Decoder of payloads that are not JSON (python_socketio format only). Default empty: python-socketio's own alternative,
-    /// a Python pickle (what its RedisManager published up to 5.7, Debian 12's version), read by
-    /// a restricted reader that accepts plain data only (dict, list, tuple, str, bytes, int,
-    /// float, bool, None) and runs nothing; anything else is logged and skipped.
+    /// Decoder of payloads that are not JSON (python_socketio format only). Default empty:
+    /// python-socketio's own alternative, a Python pickle (what its RedisManager published up
+    /// to 5.7, Debian 12's version), read by a restricted reader that accepts plain data only
+    /// (dict, list, tuple, str, bytes, int, float, bool, None) and runs nothing; anything else is
+    /// logged and skipped.
     ClusterPayloadDecoder decode_payload = {};
 };
 

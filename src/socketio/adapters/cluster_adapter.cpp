@@ -112,7 +112,7 @@ struct Request {
     bool counted = false;
     std::optional<std::size_t> servers_expected;
     std::size_t servers_answered = 0;
-    bool local_pending = false;             // broadcast_ack: this server's count not in yet
+    bool local_pending = false;  // broadcast_ack: this server's count not in yet
     std::size_t expected = 0;
     std::size_t answered = 0;  // broadcast_ack: answers and recipients that left
     bool done = false;
@@ -245,8 +245,8 @@ class Hub : public std::enable_shared_from_this<Hub> {
             }
             // Answers addressed to no one (Node's) are told apart by their request id alone,
             // so it must be unique across the cluster, not only here.
-            request->id = counted_ ? random_server_id().substr(0, 16)
-                                   : std::to_string(++next_request_);
+            request->id =
+                counted_ ? random_server_id().substr(0, 16) : std::to_string(++next_request_);
             requests_[request->id] = request;
         }
         if (counted_) {
@@ -1061,8 +1061,7 @@ void Hub::handle(json& message) {
 
 AdapterFactory cluster_adapter(DriverPtr driver, ClusterOptions options) {
     if (!driver) throw std::invalid_argument("socketio::cluster_adapter: no driver");
-    if (options.channel.empty())
-        throw std::invalid_argument("socketio::cluster_adapter: empty channel");
+    if (options.channel.empty()) options.channel = cluster::default_channel(options.format);
     if (options.max_pending_requests == 0) options.max_pending_requests = 1;
     auto hub = std::make_shared<cluster::Hub>(std::move(driver), std::move(options));
     return [hub](AdapterHost& host) -> std::unique_ptr<Adapter> {

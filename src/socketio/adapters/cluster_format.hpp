@@ -49,6 +49,8 @@ class WireFormat {
     }
     /// One message → the channel to publish on and the payload; false when the format has no
     /// wire for this message (then nothing is published: Node has no heartbeat, for one).
+    /// Throws std::invalid_argument (or a json exception) for a message without the fields its
+    /// method needs.
     virtual bool encode(const json& message, std::string& channel, std::string& payload) const = 0;
     /// A payload received on `channel` → the message (a JSON object), or nullopt with `error`.
     /// A message the format reads but the adapter has no method for decodes to an object whose

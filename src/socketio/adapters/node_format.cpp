@@ -46,8 +46,8 @@ constexpr std::string_view emitter_uid = "emitter";
 constexpr std::size_t max_depth = 64;
 
 /// A message whose fields do not have the types Node's would.
-struct Invalid : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct Invalid : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
 };
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -145,9 +145,9 @@ class NodeFormat final : public WireFormat {
         // As RedisAdapter's constructor: the broadcast pattern, the request channel, the shared
         // response channel and this server's own one.
         std::string response = response_channel(nsp);
-        return {.channels = {request_channel(nsp), response,
-                             response + std::string(server_id) + "#"},
-                .patterns = {broadcast_channel(nsp) + "*"}};
+        return {
+            .channels = {request_channel(nsp), response, response + std::string(server_id) + "#"},
+            .patterns = {broadcast_channel(nsp) + "*"}};
     }
 
     std::optional<std::string> server_count_channel(std::string_view nsp) const override {
@@ -462,20 +462,19 @@ class NodeFormat final : public WireFormat {
                 case broadcast_ack: {
                     // Node forwards the first argument of each client's ack only.
                     auto packet = response.find("packet");
-                    message = {
-                        {"method", "cpp:broadcast_ack_response"},
-                        {"sid", response.contains("sid") && response["sid"].is_string()
-                                    ? response["sid"]
-                                    : json("")},
-                        {"args", packet == response.end() ? json::array()
-                                                          : json::array({*packet})}};
+                    message = {{"method", "cpp:broadcast_ack_response"},
+                               {"sid", response.contains("sid") && response["sid"].is_string()
+                                           ? response["sid"]
+                                           : json("")},
+                               {"args",
+                                packet == response.end() ? json::array() : json::array({*packet})}};
                     break;
                 }
                 case server_side_emit: {
                     auto data = response.find("data");
-                    message = {{"method", "cpp:server_side_emit_response"},
-                               {"args", data == response.end() ? json::array()
-                                                               : json::array({*data})}};
+                    message = {
+                        {"method", "cpp:server_side_emit_response"},
+                        {"args", data == response.end() ? json::array() : json::array({*data})}};
                     break;
                 }
                 default:
@@ -588,11 +587,11 @@ std::optional<json> parse_msgpack_bounded(std::string_view bytes, std::size_t ma
         --remaining.back();
         if (pos >= size) return fail("truncated");
         const unsigned char head = data[pos++];
-        std::uint64_t skip = 0;     // payload bytes after the header
+        std::uint64_t skip = 0;      // payload bytes after the header
         std::uint64_t children = 0;  // values inside a container
         bool container = false;
         std::size_t length_bytes = 0;
-        if (head <= 0x7f || head >= 0xe0 || (head >= 0xc0 && head <= 0xc3)) {
+        if (head <= 0x7f || head >= 0xe0 || head == 0xc0 || head == 0xc2 || head == 0xc3) {
             // fixint, negative fixint, nil, false, true
         } else if (head <= 0x8f) {
             container = true;
@@ -603,30 +602,30 @@ std::optional<json> parse_msgpack_bounded(std::string_view bytes, std::size_t ma
         } else if (head <= 0xbf) {
             skip = head & 0x1f;
         } else {
+            // clang-format off
             switch (head) {
-                case 0xc4: case 0xd9: length_bytes = 1; break;  // bin 8, str 8
-                case 0xc5: case 0xda: length_bytes = 2; break;
-                case 0xc6: case 0xdb: length_bytes = 4; break;
-                case 0xc7: length_bytes = 1; skip = 1; break;  // ext: + its type byte
-                case 0xc8: length_bytes = 2; skip = 1; break;
-                case 0xc9: length_bytes = 4; skip = 1; break;
-                case 0xca: skip = 4; break;
-                case 0xcb: skip = 8; break;
-                case 0xcc: case 0xd0: skip = 1; break;
-                case 0xcd: case 0xd1: skip = 2; break;
-                case 0xce: case 0xd2: skip = 4; break;
-                case 0xcf: case 0xd3: skip = 8; break;
-                case 0xd4: skip = 2; break;  // fixext: type + data
-                case 0xd5: skip = 3; break;
-                case 0xd6: skip = 5; break;
-                case 0xd7: skip = 9; break;
-                case 0xd8: skip = 17; break;
-                case 0xdc: container = true; length_bytes = 2; break;
-                case 0xdd: container = true; length_bytes = 4; break;
-                case 0xde: container = true; length_bytes = 2; break;
-                case 0xdf: container = true; length_bytes = 4; break;
-                default: return fail("an unused type byte");  // 0xc1
+                case 0xc4: case 0xd9: length_bytes = 1; break;         // bin 8, str 8
+                case 0xc5: case 0xda: length_bytes = 2; break;         // bin 16, str 16
+                case 0xc6: case 0xdb: length_bytes = 4; break;         // bin 32, str 32
+                case 0xc7: length_bytes = 1; skip = 1; break;          // ext 8 (+ its type)
+                case 0xc8: length_bytes = 2; skip = 1; break;          // ext 16
+                case 0xc9: length_bytes = 4; skip = 1; break;          // ext 32
+                case 0xca: skip = 4; break;                            // float 32
+                case 0xcb: skip = 8; break;                            // float 64
+                case 0xcc: case 0xd0: skip = 1; break;                 // (u)int 8
+                case 0xcd: case 0xd1: skip = 2; break;                 // (u)int 16
+                case 0xce: case 0xd2: skip = 4; break;                 // (u)int 32
+                case 0xcf: case 0xd3: skip = 8; break;                 // (u)int 64
+                case 0xd4: skip = 2; break;                            // fixext 1 (+ type)
+                case 0xd5: skip = 3; break;                            // fixext 2
+                case 0xd6: skip = 5; break;                            // fixext 4
+                case 0xd7: skip = 9; break;                            // fixext 8
+                case 0xd8: skip = 17; break;                           // fixext 16
+                case 0xdc: case 0xde: container = true; length_bytes = 2; break;  // array, map 16
+                case 0xdd: case 0xdf: container = true; length_bytes = 4; break;  // array, map 32
+                default: return fail("an unused type byte");           // 0xc1
             }
+            // clang-format on
         }
         if (length_bytes > 0) {
             if (size - pos < length_bytes) return fail("truncated");
@@ -640,7 +639,7 @@ std::optional<json> parse_msgpack_bounded(std::string_view bytes, std::size_t ma
         if (container) {
             // Each value takes at least one byte: a count beyond the bytes left is a lie.
             if (children > size - pos) return fail("a container larger than the message");
-            if (remaining.size() >= max_depth) return fail("nested too deeply");
+            if (remaining.size() > max_depth) return fail("nested too deeply");
             remaining.push_back(children);
         } else {
             if (skip > size - pos) return fail("truncated");

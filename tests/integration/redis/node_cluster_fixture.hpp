@@ -26,10 +26,10 @@ class NodeFormatServer {
     explicit NodeFormatServer(const std::string& redis_url)
         : driver_(socketio::make_redis_driver(io_.executor(), {.url = redis_url})) {
         socketio::ServerOptions options;
-        options.adapter =
-            socketio::cluster_adapter(driver_, {.format = socketio::ClusterFormat::node_redis_adapter,
-                                                .request_timeout = 4s,
-                                                .heartbeat_interval = 200ms});
+        options.adapter = socketio::cluster_adapter(
+            driver_, {.format = socketio::ClusterFormat::node_redis_adapter,
+                      .request_timeout = 4s,
+                      .heartbeat_interval = 200ms});
         io_server_ = std::make_unique<socketio::Server>(std::move(options));
         for (const char* nsp : {"/", "/chat"}) install(io_server_->of(nsp));
         io_server_->listen("127.0.0.1", 0);
@@ -44,10 +44,10 @@ class NodeFormatServer {
     /// passed.
     siotest::ProcessResult run_script(const std::string& script, const std::string& redis_url,
                                       std::chrono::milliseconds timeout = 90s) {
-        return siotest::run_process({.argv = {siotest::node_executable(),
-                                              siotest::js_path("cluster/" + script), redis_url,
-                                              url()}},
-                                    timeout);
+        return siotest::run_process(
+            {.argv = {siotest::node_executable(), siotest::js_path("cluster/" + script), redis_url,
+                      url()}},
+            timeout);
     }
 
   private:
@@ -120,11 +120,11 @@ class NodeFormatServer {
                                          {});
                 reply(true);
             } else if (op == "serverSideEmitWithAck") {
-                ns.server_side_emit_args(request.at("event").get<std::string>(), request.at("args"),
-                                         [reply](std::error_code ec, std::vector<json> answers) {
-                                             reply({{"error", ec ? ec.message() : ""},
-                                                    {"answers", answers}});
-                                         });
+                ns.server_side_emit_args(
+                    request.at("event").get<std::string>(), request.at("args"),
+                    [reply](std::error_code ec, std::vector<json> answers) {
+                        reply({{"error", ec ? ec.message() : ""}, {"answers", answers}});
+                    });
             } else if (op == "serverCount") {
                 reply(ns.server_count());
             } else {

@@ -138,8 +138,7 @@ TEST_F(NodeFormat, ServerSideEmitWithAck) {
                                                  answers = std::move(r);
                                              });
     ASSERT_TRUE(cluster.poll_until([&] { return answers.has_value(); }));
-    EXPECT_EQ(*answers,
-              std::vector<json>{json::array({json{{"pong", json::array({7})}}})});
+    EXPECT_EQ(*answers, std::vector<json>{json::array({json{{"pong", json::array({7})}}})});
 }
 
 TEST_F(NodeFormat, ANodePeersBroadcastAndRequests) {
@@ -149,14 +148,14 @@ TEST_F(NodeFormat, ANodePeersBroadcastAndRequests) {
     cluster.poll();
     // RedisAdapter.broadcast: [uid, packet, opts] (a Buffer as msgpack bin).
     node->publish("socket.io#/#",
-                  msgpack(json::array({"nOde42",
-                                       {{"type", 2},
-                                        {"data", json::array({"hi", json::binary({1, 2}),
-                                                              json::binary({0}, 0)})},
-                                        {"nsp", "/"}},
-                                       {{"rooms", json::array()},
-                                        {"except", json::array({b2.sid})},
-                                        {"flags", json::object()}}})));
+                  msgpack(json::array(
+                      {"nOde42",
+                       {{"type", 2},
+                        {"data", json::array({"hi", json::binary({1, 2}), json::binary({0}, 0)})},
+                        {"nsp", "/"}},
+                       {{"rooms", json::array()},
+                        {"except", json::array({b2.sid})},
+                        {"flags", json::object()}}})));
     // socketsJoin from the emitter (no uid), as JSON.
     node->publish("socket.io-request#/#",
                   R"({"type":2,"opts":{"rooms":[")" + b2.sid + R"("],"except":[]},"rooms":[7]})");
@@ -174,8 +173,8 @@ TEST_F(NodeFormat, HostileMessagesAreSkipped) {
     node->start({});
     cluster.poll();
     const std::string deep(100'000, '\x91');  // [[[[…]]]]: 100 000 levels, truncated
-    for (const std::string& bad : {std::string("\xc1"), std::string("\xdd\xff\xff\xff\xff"),
-                                   deep, std::string("\x93\xa1x\x01"), msgpack(json(5)),
+    for (const std::string& bad : {std::string("\xc1"), std::string("\xdd\xff\xff\xff\xff"), deep,
+                                   std::string("\x93\xa1x\x01"), msgpack(json(5)),
                                    msgpack(json::array({"u", {{"type", 2}, {"data", 5}}}))}) {
         node->publish("socket.io#/#", bad);
         node->publish("socket.io-request#/#", bad);
@@ -198,7 +197,7 @@ TEST(NodeMsgpack, BoundsAndErrors) {
     EXPECT_FALSE(parse_msgpack_bounded("\xdc\x00\x05\xc0", 64, error));  // 5 items, 1 byte
     EXPECT_FALSE(parse_msgpack_bounded("\xc6\xff\xff\xff\xff", 64, error));
     EXPECT_FALSE(parse_msgpack_bounded(std::string("\x81\x01\x02", 3), 64, error));  // int key
-    EXPECT_FALSE(parse_msgpack_bounded(std::string("\xc0\xc0", 2), 64, error));        // trailing
+    EXPECT_FALSE(parse_msgpack_bounded(std::string("\xc0\xc0", 2), 64, error));      // trailing
     EXPECT_FALSE(parse_msgpack_bounded("", 64, error));
     auto value = parse_msgpack_bounded(msgpack({{"a", json::binary({1})}, {"b", -3}}), 64, error);
     ASSERT_TRUE(value) << error;
@@ -238,7 +237,8 @@ TEST(NodeWire, SchemaMessagesMapBothWays) {
               R"({"uid":"me","requestId":"abc","type":5,"opts":{"rooms":["r"],"except":[]}})");
 
     // What Node has no message for publishes nothing.
-    EXPECT_FALSE(format->encode({{"method", "cpp:heartbeat"}, {"host_id", "me"}}, channel, payload));
+    EXPECT_FALSE(
+        format->encode({{"method", "cpp:heartbeat"}, {"host_id", "me"}}, channel, payload));
     EXPECT_FALSE(format->encode({{"method", "cpp:broadcast_ack_response"},
                                  {"request_id", "x"},
                                  {"sid", "s"},
@@ -247,8 +247,8 @@ TEST(NodeWire, SchemaMessagesMapBothWays) {
 
     // Answers: Node's on the shared response channel, ours on it too; a uid after it is the
     // recipient.
-    back = format->decode("socket.io-response#/#",
-                          R"({"type":8,"requestId":"x","clientCount":3})", error);
+    back = format->decode("socket.io-response#/#", R"({"type":8,"requestId":"x","clientCount":3})",
+                          error);
     ASSERT_TRUE(back) << error;
     EXPECT_EQ(back->at("method"), "cpp:broadcast_ack_count");
     EXPECT_EQ(back->at("count"), 3);
@@ -261,8 +261,8 @@ TEST(NodeWire, SchemaMessagesMapBothWays) {
     EXPECT_EQ(back->at("to"), "ab12cd");
 
     // Another key prefix.
-    auto keyed = make_wire_format(
-        {.channel = "myapp", .format = ClusterFormat::node_redis_adapter});
+    auto keyed =
+        make_wire_format({.channel = "myapp", .format = ClusterFormat::node_redis_adapter});
     EXPECT_FALSE(keyed->decode("socket.io#/#", msgpack(json::array()), error));
     auto subscriptions = keyed->namespace_subscriptions("/", "me");
     EXPECT_EQ(subscriptions.channels,
