@@ -33,13 +33,9 @@ int main(int argc, char** argv) {
     socketio::Server io;
     io.on("echo", [](socketio::Socket&, socketio::Args args) { return args; });
     io.on("broadcast", [&io](socketio::Socket&, json payload) -> boost::asio::awaitable<void> {
-        io.emit("bcast", payload);
-        // The contract acks only once every client's send path has the bcast. The broadcast
-        // reaches the sockets of another loop through a task queued there, so a round trip
-        // through each loop's queue (FIFO, one thread each) comes back after those tasks ran.
-        for (std::size_t loop = 0; loop < io.loop_count(); ++loop) {
-            co_await boost::asio::post(io.loop(loop), boost::asio::use_awaitable);
-        }
+        // The contract acks only once every client's send path has the bcast: co_emit resumes
+        // once every loop has queued it to its sockets.
+        co_await io.of("/").broadcast().co_emit("bcast", payload);
     });
 
     try {

@@ -32,9 +32,28 @@ struct Member {
     /// Shard::match's marks (under the shard's mutex): excluded, or already matched.
     mutable std::uint64_t mark = 0;
     bool has_socket = false;
-    std::size_t index = 0;  // in Shard::members
-    std::string sid;
-    std::unordered_set<std::string> rooms;
+    /// In its personal room (the room named by its sid), which it joins on connect and may leave.
+    /// A flag rather than an entry in `rooms` and in Shard::rooms: every socket has that room, and
+    /// two hash entries per socket were a third of an idle connection's memory in the index.
+    bool in_own_room = false;
+    std::size_t index = 0;                  // in Shard::members
+    const std::string* sid_key{};           // the key of this member's node in Shard::sids (stable)
+    std::unordered_set<std::string> rooms;  // the rooms joined, the personal room aside
+
+    const std::string& sid() const noexcept { return *sid_key; }
+    /// Calls `f(room)` for every room of this member, the personal room first.
+    template <class F>
+    void for_each_room(F f) const {
+        if (in_own_room) f(sid());
+        for (const auto& room : rooms) f(room);
+    }
+    std::vector<std::string> room_list() const {
+        std::vector<std::string> list;
+        list.reserve(rooms.size() + 1);
+        for_each_room([&](const std::string& room) { list.push_back(room); });
+        std::sort(list.begin(), list.end());
+        return list;
+    }
 };
 
 /// What a broadcast reaches on one loop: the sockets it holds directly, and the sids of those it
@@ -72,6 +91,7 @@ class RecipientsScratch {
 struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Member> sids;  // node-based: a Member never moves
+    /// The members of each room joined explicitly; a personal room is Member::in_own_room.
     std::unordered_map<std::string, std::unordered_set<const Member*>> rooms;
     std::vector<Member*> members;  // every member, for a broadcast to the whole namespace
     mutable std::uint64_t generation = 0;
@@ -100,13 +120,18 @@ struct Shard {
             return;
         }
         const bool several = options.rooms.size() > 1;
+        auto visit = [&](const Member& member) {
+            if (member.mark == excluded || (several && member.mark == matched)) return;
+            if (several) member.mark = matched;
+            f(member);
+        };
         for (const auto& room : options.rooms) {
-            auto it = rooms.find(room);
-            if (it == rooms.end()) continue;
-            for (const Member* member : it->second) {
-                if (member->mark == excluded || (several && member->mark == matched)) continue;
-                if (several) member->mark = matched;
-                f(*member);
+            if (auto it = sids.find(room); it != sids.end() && it->second.in_own_room) {
+                visit(it->second);
+            }
+            // Any socket may also have joined a room named like another's sid.
+            if (auto it = rooms.find(room); it != rooms.end()) {
+                for (const Member* member : it->second) visit(*member);
             }
         }
     }
@@ -114,7 +139,7 @@ struct Shard {
     /// The sids addressed by `options` (caller holds the mutex).
     std::vector<std::string> match(const BroadcastOptions& options) const {
         std::vector<std::string> result;
-        for_each_match(options, [&](const Member& member) { result.push_back(member.sid); });
+        for_each_match(options, [&](const Member& member) { result.push_back(member.sid()); });
         return result;
     }
 
@@ -122,7 +147,7 @@ struct Shard {
     void match(const BroadcastOptions& options, Recipients& out) const {
         for_each_match(options, [&](const Member& member) {
             if (!member.has_socket) {
-                out.sids.push_back(member.sid);
+                out.sids.push_back(member.sid());
             } else if (auto socket = member.socket.lock()) {
                 out.sockets.push_back(std::move(socket));
             }
@@ -133,7 +158,7 @@ struct Shard {
         auto [it, inserted] = sids.try_emplace(sid);
         Member& member = it->second;
         if (inserted) {
-            member.sid = sid;
+            member.sid_key = &it->first;
             if (sockets_host) {
                 // Once per socket: its registration with the namespace precedes its first room.
                 member.socket = sockets_host->local_socket(loop, sid);
@@ -142,12 +167,20 @@ struct Shard {
             member.index = members.size();
             members.push_back(&member);
         }
-        if (member.rooms.insert(room).second) rooms[room].insert(&member);
+        if (room == sid) {
+            member.in_own_room = true;
+        } else if (member.rooms.insert(room).second) {
+            rooms[room].insert(&member);
+        }
     }
     void remove(const std::string& sid, const std::string& room) {
         auto s = sids.find(sid);
-        if (s == sids.end() || s->second.rooms.erase(room) == 0) return;
-        leave_room(s->second, room);
+        if (s == sids.end()) return;
+        if (room == sid) {
+            s->second.in_own_room = false;
+        } else if (s->second.rooms.erase(room) != 0) {
+            leave_room(s->second, room);
+        }
     }
     void remove_all(const std::string& sid) {
         auto s = sids.find(sid);
@@ -443,9 +476,8 @@ std::vector<SocketInfo> InMemoryAdapter::describe_sockets(const BroadcastOptions
     for (auto& shard : impl_->shards) {
         std::lock_guard lock(shard.mutex);
         shard.for_each_match(options, [&](const Member& member) {
-            SocketInfo info{.sid = member.sid, .nsp = host_.name()};
-            info.rooms.assign(member.rooms.begin(), member.rooms.end());
-            std::sort(info.rooms.begin(), info.rooms.end());
+            SocketInfo info{.sid = member.sid(), .nsp = host_.name()};
+            info.rooms = member.room_list();
             result.push_back(std::move(info));
         });
     }
@@ -468,9 +500,7 @@ std::vector<std::string> InMemoryAdapter::socket_rooms(const std::string& sid) c
     return with_shard_of(host_, impl_->shards, sid, [&](Shard& shard) {
         auto it = shard.sids.find(sid);
         if (it == shard.sids.end()) return std::vector<std::string>{};
-        std::vector<std::string> rooms(it->second.rooms.begin(), it->second.rooms.end());
-        std::sort(rooms.begin(), rooms.end());
-        return rooms;
+        return it->second.room_list();
     });
 }
 
@@ -479,6 +509,9 @@ std::vector<std::string> InMemoryAdapter::rooms() const {
     for (auto& shard : impl_->shards) {
         std::lock_guard lock(shard.mutex);
         for (const auto& [room, members] : shard.rooms) all.insert(room);
+        for (const Member* member : shard.members) {
+            if (member->in_own_room) all.insert(member->sid());
+        }
     }
     std::vector<std::string> result(all.begin(), all.end());
     std::sort(result.begin(), result.end());

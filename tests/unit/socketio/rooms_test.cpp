@@ -27,6 +27,54 @@ TEST(Rooms, PersonalRoomAndJoinLeave) {
     EXPECT_EQ(h.io->rooms(sid), sorted({sid, "b"}));
 }
 
+TEST(Rooms, PersonalRoomCanBeLeftAndJoinedAgain) {
+    // Node and python-socketio let a socket leave the room of its own sid: emits to that sid then
+    // miss it, until it joins again.
+    Harness h;
+    auto a = h.connected();
+    const auto sid = a.sid();
+    EXPECT_TRUE(h.io->leave_room(sid, sid));
+    h.poll();
+    EXPECT_TRUE(h.io->rooms(sid).empty());
+    h.io->to(sid).emit("direct", 1);
+    h.poll();
+    EXPECT_TRUE(a.events("direct").empty());
+    h.io->emit("everyone", 1);  // still in the namespace
+    h.poll();
+    EXPECT_EQ(a.events("everyone").size(), 1u);
+    EXPECT_TRUE(h.io->enter_room(sid, sid));
+    h.poll();
+    EXPECT_EQ(h.io->rooms(sid), std::vector<std::string>{sid});
+    h.io->to(sid).emit("direct", 2);
+    h.poll();
+    EXPECT_EQ(a.events("direct").size(), 1u);
+}
+
+TEST(Rooms, RoomNamedLikeAnotherSocketsSid) {
+    // A room is a string: a socket may join the room named by another socket's sid, and then
+    // gets what is sent to that sid, once, as does the owner.
+    Harness h;
+    auto a = h.connected("/", 0);
+    auto b = h.connected("/", 1);
+    auto c = h.connected("/", 0);
+    EXPECT_TRUE(h.io->enter_room(b.sid(), a.sid()));
+    EXPECT_TRUE(h.io->enter_room(c.sid(), a.sid()));
+    h.poll();
+    EXPECT_EQ(sorted(h.io->rooms(b.sid())), sorted({b.sid(), a.sid()}));
+    h.io->to(a.sid()).emit("for_a");
+    h.io->to({a.sid(), c.sid()}).emit("for_a_and_c");
+    h.io->to(a.sid()).except(c.sid()).emit("not_c");
+    h.poll();
+    for (auto* client : {&a, &b, &c}) {
+        EXPECT_EQ(client->events("for_a").size(), 1u);
+        EXPECT_EQ(client->events("for_a_and_c").size(), 1u);
+    }
+    EXPECT_EQ(a.events("not_c").size(), 1u);
+    EXPECT_EQ(b.events("not_c").size(), 1u);
+    EXPECT_TRUE(c.events("not_c").empty());
+    EXPECT_EQ(sorted(h.io->of("/").sockets(a.sid())), sorted({a.sid(), b.sid(), c.sid()}));
+}
+
 TEST(Rooms, BroadcastToRoomReachesOnlyMembers) {
     Harness h;
     auto a = h.connected("/", 0);
