@@ -169,6 +169,15 @@ std::string random_server_id() {
     return id;
 }
 
+/// A request id no other server picks: 63 random bits.
+std::uint64_t random_request_number() {
+    static thread_local std::mt19937_64 generator{[] {
+        std::random_device device;
+        return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    }()};
+    return generator() >> 1;
+}
+
 /// One server's membership of the cluster: shared by the adapters of its namespaces.
 class Hub : public std::enable_shared_from_this<Hub> {
   public:
@@ -245,8 +254,9 @@ class Hub : public std::enable_shared_from_this<Hub> {
             }
             // Answers addressed to no one (Node's) are told apart by their request id alone,
             // so it must be unique across the cluster, not only here.
-            request->id =
-                counted_ ? random_server_id().substr(0, 16) : std::to_string(++next_request_);
+            // Decimal digits either way (python's callback form carries the id as a number).
+            request->id = counted_ ? std::to_string(random_request_number())
+                                   : std::to_string(++next_request_);
             requests_[request->id] = request;
         }
         if (counted_) {

@@ -163,10 +163,29 @@ class NodeFormat final : public WireFormat {
         const bool has_uid = host != message.end() && host->is_string();
         const json uid = has_uid ? *host : json(emitter_uid);
 
+        auto callback = message.find("callback");
+        auto ack_request = message.find("cpp_request_id");
+        if (method == "emit" && callback != message.end() && !callback->is_null() &&
+            ack_request != message.end() && ack_request->is_string()) {
+            // An emit asking for acks (python's callback form, with our request id): Node's
+            // broadcast with acks, whose answers carry that id.
+            json request = json::object();
+            if (has_uid) request["uid"] = uid;
+            request["requestId"] = *ack_request;
+            request["type"] = broadcast;
+            request["packet"] = {
+                {"type", packet_event}, {"data", event_of_emit(message)}, {"nsp", nsp}};
+            request["opts"] = {{"rooms", schema_rooms(message, "room")},
+                               {"except", schema_rooms(message, "skip_sid")},
+                               {"flags", json::object()}};
+            channel = request_channel(nsp);
+            msgpack(request, payload);
+            return true;
+        }
         if (method == "emit") {
             // [uid, packet, opts] on the broadcast channel, as RedisAdapter.broadcast and the
             // emitter's BroadcastOperator.emit (the emitter's key order: rooms, flags, except).
-            // python's `callback` has no Node equivalent: acks across servers are BROADCAST.
+            // python's `callback` alone has no Node equivalent (no one to answer to): dropped.
             json rooms = schema_rooms(message, "room");
             json packet = {{"type", packet_event}, {"data", event_of_emit(message)}, {"nsp", nsp}};
             json opts = {{"rooms", rooms},

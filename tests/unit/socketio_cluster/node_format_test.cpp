@@ -236,6 +236,26 @@ TEST(NodeWire, SchemaMessagesMapBothWays) {
     EXPECT_EQ(payload,
               R"({"uid":"me","requestId":"abc","type":5,"opts":{"rooms":["r"],"except":[]}})");
 
+    // An emit asking for acks (python's callback form with our request id) is Node's BROADCAST.
+    ASSERT_TRUE(format->encode({{"method", "emit"},
+                                {"event", "q"},
+                                {"data", 1},
+                                {"namespace", "/"},
+                                {"room", "sid1"},
+                                {"skip_sid", nullptr},
+                                {"callback", {"sid1", "/", 42}},
+                                {"cpp_request_id", "42"},
+                                {"host_id", "me"}},
+                               channel, payload));
+    EXPECT_EQ(channel, "socket.io-request#/#");
+    back = format->decode(channel, payload, error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->at("method"), "cpp:broadcast_ack");
+    EXPECT_EQ(back->at("request_id"), "42");
+    EXPECT_EQ(back->at("rooms"), json::array({"sid1"}));
+    EXPECT_EQ(back->at("data"), json::array({"q", 1}));
+    EXPECT_EQ(back->at("host_id"), "me");
+
     // What Node has no message for publishes nothing.
     EXPECT_FALSE(
         format->encode({{"method", "cpp:heartbeat"}, {"host_id", "me"}}, channel, payload));
