@@ -197,6 +197,14 @@ await main(async () => {
         assert.deepEqual(fromOurs.answers.map((args) => args[0]).sort(), ids);
         const toRoom = await n2.do("emitWithAcks", { event: "q", rooms: ["r"], timeout: 4000 });
         assert.deepEqual([...toRoom.answers].sort(), [n1.id, a2.id].sort());
+        // One sid on the other server, both ways.
+        const toOurs = await n1.do("emitWithAcks", { event: "q", rooms: [a1.id], timeout: 4000 });
+        assert.equal(toOurs.error, "");
+        assert.deepEqual(toOurs.answers, [a1.id]);
+        const toNode = await a1.do("emitWithAcks", { event: "q", rooms: [n2.id], timeout: 4000 });
+        assert.equal(toNode.error, "");
+        assert.equal(toNode.expected, 1);
+        assert.deepEqual(toNode.answers, [[n2.id]]);
     }
 
     // disconnectSockets across: Node disconnects a2 (ours), ours disconnects n2 (Node's).
