@@ -341,7 +341,9 @@ class NodeFormat final : public WireFormat {
         if (it == object.end() || !it->is_number_integer()) {
             throw Invalid("\"type\" is missing or not an integer");
         }
-        return it->get<int>();
+        // Out of int's range: no type of ours (and no narrowing into one).
+        const auto type = it->get<std::int64_t>();
+        return type < 0 || type > 1000 ? -1 : static_cast<int>(type);
     }
 
     /// A message the adapter does not act on (skipped silently, as Node skips what it ignores).
@@ -402,7 +404,8 @@ class NodeFormat final : public WireFormat {
             case remote_leave: {
                 const bool join = type == remote_join;
                 if (!request.contains("opts")) {
-                    // Adapters before 7.x: one socket and one room, answered with {requestId}.
+                    // Older adapters' remoteJoin/remoteLeave: one socket and one room (we do not
+                    // send the {requestId} answer they wait for).
                     message = {{"method", join ? "enter_room" : "leave_room"},
                                {"sid", string_of(request, "sid")},
                                {"room", room_text(field(request, "room"))}};
@@ -446,7 +449,7 @@ class NodeFormat final : public WireFormat {
                 add_opts(message, request);
                 break;
             }
-            case sockets:  // allSockets() of adapters before 8.x: not answered
+            case sockets:  // allSockets() of older adapters: not answered
             default:
                 return ignored("request type " + std::to_string(type));
         }
