@@ -25,8 +25,14 @@ enum class ClusterFormat {
     /// the cluster. What python-socketio has no message for travels as methods of ours ("cpp:…",
     /// which python servers ignore).
     python_socketio,
-    // node_redis_adapter (Node's @socket.io/redis-adapter, msgpack on per-namespace channels):
-    // next; see docs/cluster.md.
+    /// Node's @socket.io/redis-adapter (8.x, `createAdapter(pub, sub)`) and
+    /// @socket.io/redis-emitter: msgpack and JSON on per-namespace channels
+    /// (`<key>#<nsp>#[<room>#]` for broadcasts, `<key>-request#<nsp>#` and
+    /// `<key>-response#<nsp>#` for requests and answers), so Node servers and every port of
+    /// redis-emitter (PHP, Go, Java, …) share the cluster. The number of servers is the number of
+    /// subscribers of the request channel (PUBSUB NUMSUB), as Node counts them; there is no
+    /// heartbeat. See docs/cluster.md for what maps to what.
+    node_redis_adapter,
 };
 
 /// Decodes a payload that is not JSON into the JSON message it carries (python-socketio before
@@ -36,9 +42,10 @@ using ClusterPayloadDecoder =
 
 /// Options of cluster_adapter(). Every server of a cluster needs the same channel and format.
 struct ClusterOptions {
-    /// The channel the servers publish on and listen to (python-socketio's `channel`). Default
-    /// "socketio", python-socketio's default.
-    std::string channel = "socketio";
+    /// python_socketio: the channel the servers publish on and listen to (python-socketio's
+    /// `channel`). node_redis_adapter: the key prefix of every channel (Node's `key`). Default
+    /// empty: the format's own default, "socketio" (python-socketio's) or "socket.io" (Node's).
+    std::string channel = {};
     /// The wire format. Default ClusterFormat::python_socketio.
     ClusterFormat format = ClusterFormat::python_socketio;
     /// How long a request waits for the other servers' answers (fetch_sockets, fetch_rooms, a
@@ -47,10 +54,11 @@ struct ClusterOptions {
     /// 5 s (Node's requestsTimeout).
     std::chrono::milliseconds request_timeout{5'000};
     /// How often this server tells the others it is alive (server_count(), and whom a request
-    /// waits for). Default 5 s (Node's heartbeatInterval).
+    /// waits for); with node_redis_adapter, how often server_count() asks Redis for the number
+    /// of servers (there is no heartbeat). Default 5 s (Node's heartbeatInterval).
     std::chrono::milliseconds heartbeat_interval{5'000};
-    /// A server not heard from for this long counts as gone. Default 10 s (Node's
-    /// heartbeatTimeout).
+    /// A server not heard from for this long counts as gone (python_socketio format). Default
+    /// 10 s (Node's heartbeatTimeout).
     std::chrono::milliseconds heartbeat_timeout{10'000};
     /// Requests waiting for answers at once, per server; one more fails at once with
     /// error::too_many_pending_requests. Default 1024.
@@ -58,10 +66,11 @@ struct ClusterOptions {
     /// Bytes of one incoming message; a larger one is logged (rate-limited) and skipped. Default
     /// 1 MiB.
     std::size_t max_message_bytes = 1 << 20;
-    /// Decoder of payloads that are not JSON. Default empty: python-socketio's own alternative,
-    /// a Python pickle (what its RedisManager published up to 5.7, Debian 12's version), read by
-    /// a restricted reader that accepts plain data only (dict, list, tuple, str, bytes, int,
-    /// float, bool, None) and runs nothing; anything else is logged and skipped.
+    /// Decoder of payloads that are not JSON (python_socketio format only). Default empty:
+    /// python-socketio's own alternative, a Python pickle (what its RedisManager published up
+    /// to 5.7, Debian 12's version), read by a restricted reader that accepts plain data only
+    /// (dict, list, tuple, str, bytes, int, float, bool, None) and runs nothing; anything else is
+    /// logged and skipped.
     ClusterPayloadDecoder decode_payload = {};
 };
 
@@ -78,7 +87,7 @@ struct ClusterOptions {
 /// Adapter::close() (Server::stop()).
 ///
 /// One factory per Server: its adapters share one server id. Throws std::invalid_argument for a
-/// null driver, an empty channel or a format this build does not have.
+/// null driver or a format this build does not have.
 ///
 /// Thread safety: the factory and the adapters are safe from any thread.
 AdapterFactory cluster_adapter(DriverPtr driver, ClusterOptions options = {});

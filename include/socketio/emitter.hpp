@@ -43,8 +43,9 @@ inline std::error_code make_error_code(emitter_error e) noexcept {
 
 /// Options of an Emitter. It must use the channel and format of the servers it emits to.
 struct EmitterOptions {
-    /// The cluster's channel (ClusterOptions::channel). Default "socketio".
-    std::string channel = "socketio";
+    /// The cluster's channel (ClusterOptions::channel). Default empty: the format's default,
+    /// "socketio" for python-socketio's, the key prefix "socket.io" for Node's.
+    std::string channel = {};
     /// The cluster's wire format (ClusterOptions::format). Default
     /// ClusterFormat::python_socketio.
     ClusterFormat format = ClusterFormat::python_socketio;
@@ -137,8 +138,7 @@ class EmitterOperator {
 // clang-format on
 class Emitter {
   public:
-    /// Throws std::invalid_argument for a null driver, an empty channel or a format this build
-    /// does not have.
+    /// Throws std::invalid_argument for a null driver or a format this build does not have.
     explicit Emitter(DriverPtr driver, EmitterOptions options = {});
 
     /// The namespace `nsp` ("/chat"; a name without a leading '/' gets one).

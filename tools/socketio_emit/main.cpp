@@ -34,7 +34,8 @@ joined by Redis). Each JSON argument is one argument of the event, as JSON text:
 Options:
   --redis URL          the Redis server: redis://[[user]:password@]host[:port][/db], rediss://…,
                        unix:///path (default redis://localhost:6379)
-  --channel NAME       the cluster's channel (default socketio)
+  --channel NAME       the cluster's channel (default: socketio for --format python,
+                       the key prefix socket.io for --format node)
   --namespace NSP      the namespace (default /)
   --room ROOM          only the sockets in ROOM (a sid is a room); repeat for several
   --except ROOM        not the sockets in ROOM (or with that sid); repeat for several
@@ -201,7 +202,10 @@ int run(const Command& command) {
                   << " argument(s) to " << emitter->of(command.nsp).nsp();
         for (const auto& room : command.rooms) std::cerr << " room " << room;
         for (const auto& room : command.except) std::cerr << " except " << room;
-        std::cerr << " on channel " << command.emitter.channel << "\n";
+        std::cerr << " on channel "
+                  << (command.emitter.channel.empty() ? "(the format's default)"
+                                                      : command.emitter.channel)
+                  << "\n";
     }
     return 0;
 }

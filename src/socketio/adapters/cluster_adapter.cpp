@@ -101,7 +101,12 @@ struct Request {
     std::string nsp;
     boost::asio::any_io_executor executor;  // loop 0 of the namespace: timer and completion
     std::set<std::string> waiting;          // servers that have not answered (reported a count)
-    bool local_pending = false;             // broadcast_ack: this server's count not in yet
+    // Formats that count servers by subscribers (Node's): answers carry no sender, so the
+    // request waits for a number of answers, known once the broker told the count.
+    bool counted = false;
+    std::optional<std::size_t> servers_expected;
+    std::size_t servers_answered = 0;
+    bool local_pending = false;  // broadcast_ack: this server's count not in yet
     // broadcast_ack sent in python's callback form: a python server may hold the addressed sid
     // and answers without a count, so no recipient yet does not mean done.
     bool python_callback = false;
@@ -118,8 +123,21 @@ struct Request {
     BroadcastAckCallback on_answers;
     std::unique_ptr<boost::asio::steady_timer> timer;
 
+    /// One server's answer (its count, for a broadcast with acks) arrived.
+    void answered_by(const std::string& server) {
+        if (counted) {
+            ++servers_answered;
+        } else {
+            waiting.erase(server);
+        }
+    }
+
     bool complete() const {
-        if (!waiting.empty()) return false;
+        if (counted) {
+            if (!servers_expected || servers_answered < *servers_expected) return false;
+        } else if (!waiting.empty()) {
+            return false;
+        }
         if (kind != Kind::broadcast_ack) return true;
         return !local_pending && answered >= expected && !(python_callback && expected == 0);
     }
@@ -148,6 +166,15 @@ std::string random_server_id() {
     return id;
 }
 
+/// A request id no other server picks: 63 random bits.
+std::uint64_t random_request_number() {
+    static thread_local std::mt19937_64 generator{[] {
+        std::random_device device;
+        return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    }()};
+    return generator() >> 1;
+}
+
 /// One server's membership of the cluster: shared by the adapters of its namespaces.
 class Hub : public std::enable_shared_from_this<Hub> {
   public:
@@ -155,6 +182,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
         : driver_(std::move(driver)),
           options_(std::move(options)),
           format_(make_wire_format(options_)),
+          counted_(format_->server_count_channel("/").has_value()),
           id_(random_server_id()) {}
 
     const std::string& id() const noexcept { return id_; }
@@ -168,13 +196,37 @@ class Hub : public std::enable_shared_from_this<Hub> {
         if (!message.contains("host_id")) message["host_id"] = id_;
         std::string channel;
         std::string payload;
-        format_->encode(message, channel, payload);
+        // A format without a wire for this message (Node's has no heartbeat) publishes nothing.
+        if (!format_->encode(message, channel, payload)) return;
         driver_->publish(std::move(channel), std::move(payload));
     }
 
-    std::size_t server_count() {
+    std::size_t server_count(const std::string& nsp) {
         std::lock_guard lock(peers_mutex_);
+        if (counted_) {
+            auto it = counts_.find(nsp);
+            return it == counts_.end() ? 1 : it->second;
+        }
         return 1 + live_peers_locked().size();
+    }
+
+    /// Formats that count servers by subscribers: asks the broker, remembers the answer for
+    /// server_count(), then `done(count)` (nullopt when the broker could not tell) on the
+    /// driver's executor.
+    void refresh_count(const std::string& nsp,
+                       std::function<void(std::optional<std::size_t>)> done = {}) {
+        auto channel = format_->server_count_channel(nsp);
+        if (!channel) return;
+        driver_->count_subscribers(
+            *channel, [weak = weak_from_this(), nsp, done = std::move(done)](auto count) {
+                auto self = weak.lock();
+                if (!self) return;
+                if (count) {
+                    std::lock_guard lock(self->peers_mutex_);
+                    self->counts_[nsp] = std::max<std::size_t>(1, *count);
+                }
+                if (done) done(count);
+            });
     }
 
     /// Registers a request with the live servers to wait for, and arms its timeout. Null with
@@ -186,7 +238,8 @@ class Hub : public std::enable_shared_from_this<Hub> {
         request->kind = kind;
         request->nsp = nsp;
         request->executor = executor;
-        {
+        request->counted = counted_;
+        if (!counted_) {
             std::lock_guard lock(peers_mutex_);
             request->waiting = live_peers_locked();
         }
@@ -196,8 +249,23 @@ class Hub : public std::enable_shared_from_this<Hub> {
                 ec = make_error_code(error::too_many_pending_requests);
                 return nullptr;
             }
-            request->id = std::to_string(++next_request_);
+            // Answers addressed to no one (Node's) are told apart by their request id alone,
+            // so it must be unique across the cluster, not only here.
+            // Decimal digits either way (python's callback form carries the id as a number).
+            request->id = counted_ ? std::to_string(random_request_number())
+                                   : std::to_string(++next_request_);
             requests_[request->id] = request;
+        }
+        if (counted_) {
+            // The servers to wait for: the subscribers of the request channel but this one.
+            refresh_count(nsp, [weak = weak_from_this(), request, nsp](auto count) {
+                auto self = weak.lock();
+                if (!self) return;
+                const std::size_t servers = count ? *count : self->server_count(nsp);
+                self->update(request, [servers](Request& r) {
+                    r.servers_expected = servers > 0 ? servers - 1 : 0;
+                });
+            });
         }
         if (timeout.count() <= 0) timeout = options_.request_timeout;
         request->timer = std::make_unique<boost::asio::steady_timer>(executor, timeout);
@@ -332,6 +400,14 @@ class Hub : public std::enable_shared_from_this<Hub> {
             auto self = weak.lock();
             if (!self || self->stopped_) return;
             self->publish({{"method", method::heartbeat}});
+            if (self->counted_) {
+                std::vector<std::string> namespaces;
+                {
+                    std::lock_guard lock(self->routing_mutex_);
+                    for (const auto& entry : self->adapters_) namespaces.push_back(entry.first);
+                }
+                for (const auto& nsp : namespaces) self->refresh_count(nsp);
+            }
             self->arm_heartbeat();
         });
     }
@@ -339,6 +415,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
     const DriverPtr driver_;
     const ClusterOptions options_;
     const std::unique_ptr<WireFormat> format_;
+    const bool counted_;  // servers counted by subscribers (Node), not by heartbeats
     const std::string id_;
 
     // Attached adapters by namespace. Held (recursively: a handler may close the server) while a
@@ -356,6 +433,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
 
     std::mutex peers_mutex_;
     std::unordered_map<std::string, Clock::time_point> peers_;
+    std::unordered_map<std::string, std::size_t> counts_;  // counted_: servers per namespace
 
     std::mutex requests_mutex_;
     std::unordered_map<std::string, RequestPtr> requests_;
@@ -380,7 +458,7 @@ class ClusterAdapter final : public Adapter {
         hub_->detach(*this);
     }
     const std::string& server_id() const noexcept override { return hub_->id(); }
-    std::size_t server_count() const override { return hub_->server_count(); }
+    std::size_t server_count() const override { return hub_->server_count(host_.name()); }
 
     void add_all(const std::string& sid, const std::vector<std::string>& rooms) override {
         local_.add_all(sid, rooms);
@@ -767,15 +845,24 @@ void ClusterAdapter::handle(std::string_view name, const json& message, const st
 void Hub::attach(ClusterAdapter& adapter) {
     std::lock_guard lock(routing_mutex_);
     if (stopped_) return;
-    adapters_[adapter.host().name()].push_back(&adapter);
+    auto& list = adapters_[adapter.host().name()];
+    list.push_back(&adapter);
     ++attached_;
+    if (list.size() == 1) {
+        // Channels of this namespace (Node's format): subscribed before the driver starts for
+        // the first namespace, and on top of the running ones for a namespace made later.
+        auto subscriptions = format_->namespace_subscriptions(adapter.host().name(), id_);
+        if (!subscriptions.channels.empty()) driver_->subscribe(subscriptions.channels);
+        if (!subscriptions.patterns.empty()) driver_->psubscribe(subscriptions.patterns);
+        if (started_) refresh_count(adapter.host().name());
+    }
     if (started_) return;
     started_ = true;
     log_ = spdlog::get("socketio");
     invalid_log_ = std::make_unique<sio::detail::RateLimitedLog>(log_, "invalid cluster message");
     heartbeat_executor_ = adapter.host().executor(0);
     heartbeat_timer_ = std::make_shared<boost::asio::steady_timer>(heartbeat_executor_);
-    driver_->subscribe(format_->channels());
+    if (auto channels = format_->channels(); !channels.empty()) driver_->subscribe(channels);
     if (auto patterns = format_->patterns(); !patterns.empty()) driver_->psubscribe(patterns);
     std::weak_ptr<Hub> weak = shared_from_this();
     driver_->start(
@@ -794,6 +881,7 @@ void Hub::attach(ClusterAdapter& adapter) {
             }
         });
     publish({{"method", method::hello}});  // the others answer with a heartbeat
+    refresh_count(adapter.host().name());
     boost::asio::dispatch(heartbeat_executor_, [self = shared_from_this()] {
         if (!self->stopped_) self->arm_heartbeat();
     });
@@ -914,7 +1002,13 @@ void Hub::handle(json& message) {
     if (name == method::fetch_sockets_response || name == method::fetch_rooms_response ||
         name == method::broadcast_ack_count || name == method::broadcast_ack_response ||
         name == method::server_side_emit_response) {
-        if (string_field(message, "to") != id_) return;  // another server's answer
+        auto to = message.find("to");
+        if (to != message.end() && !to->is_null()) {
+            if (!to->is_string()) throw Malformed("\"to\" is not a string");
+            if (to->get_ref<const std::string&>() != id_) return;  // another server's answer
+        } else if (!counted_) {
+            throw Malformed("\"to\" is missing");
+        }  // else Node's answers, addressed by their request id
         const std::string& request_id = string_field(message, "request_id");
         const std::string nsp = message.value("namespace", std::string("/"));
         if (name == method::fetch_sockets_response) {
@@ -932,13 +1026,13 @@ void Hub::handle(json& message) {
                 found.push_back(std::move(info));
             }
             update(request_id, [&](Request& r) {
-                r.waiting.erase(sender);
+                r.answered_by(sender);
                 for (auto& info : found) r.sockets.push_back(std::move(info));
             });
         } else if (name == method::fetch_rooms_response) {
             auto rooms = rooms_field(message, "rooms");
             update(request_id, [&](Request& r) {
-                r.waiting.erase(sender);
+                r.answered_by(sender);
                 r.rooms.insert(rooms.begin(), rooms.end());
             });
         } else if (name == method::broadcast_ack_count) {
@@ -948,7 +1042,7 @@ void Hub::handle(json& message) {
             }
             const auto n = count->get<std::size_t>();
             update(request_id, [&](Request& r) {
-                r.waiting.erase(sender);
+                r.answered_by(sender);
                 r.expected += n;
             });
         } else if (name == method::broadcast_ack_response) {
@@ -970,7 +1064,7 @@ void Hub::handle(json& message) {
                 throw Malformed("\"args\" is not a list");
             json answer = *args;
             update(request_id, [&](Request& r) {
-                r.waiting.erase(sender);
+                r.answered_by(sender);
                 r.responses.push_back(std::move(answer));
             });
         }
@@ -994,8 +1088,7 @@ void Hub::handle(json& message) {
 
 AdapterFactory cluster_adapter(DriverPtr driver, ClusterOptions options) {
     if (!driver) throw std::invalid_argument("socketio::cluster_adapter: no driver");
-    if (options.channel.empty())
-        throw std::invalid_argument("socketio::cluster_adapter: empty channel");
+    if (options.channel.empty()) options.channel = cluster::default_channel(options.format);
     if (options.max_pending_requests == 0) options.max_pending_requests = 1;
     auto hub = std::make_shared<cluster::Hub>(std::move(driver), std::move(options));
     return [hub](AdapterHost& host) -> std::unique_ptr<Adapter> {

@@ -1,4 +1,4 @@
-// The cluster's wire formats: python-socketio's JSON messages.
+// The cluster's wire formats: python-socketio's JSON messages (Node's: node_format.cpp).
 
 #include "cluster_format.hpp"
 
@@ -57,11 +57,12 @@ void restore_binary(json& value) {
 class PythonFormat final : public WireFormat {
   public:
     explicit PythonFormat(const ClusterOptions& options)
-        : channel_(options.channel), decode_payload_(options.decode_payload) {}
+        : channel_(options.channel.empty() ? default_channel(options.format) : options.channel),
+          decode_payload_(options.decode_payload) {}
 
     std::vector<std::string> channels() const override { return {channel_}; }
 
-    void encode(const json& message, std::string& channel, std::string& payload) const override {
+    bool encode(const json& message, std::string& channel, std::string& payload) const override {
         channel = channel_;
         // Invalid UTF-8 in a string (a client's binary-as-text) is replaced rather than thrown:
         // json.loads on the other side accepts only valid UTF-8.
@@ -76,6 +77,7 @@ class PythonFormat final : public WireFormat {
             return;
         }
         payload = message.dump(-1, ' ', false, json::error_handler_t::replace);
+        return true;
     }
 
     std::optional<json> decode(std::string_view, std::string_view payload,
@@ -147,8 +149,20 @@ std::optional<json> parse_bounded(std::string_view text, std::size_t max_depth,
     return std::nullopt;
 }
 
+std::string default_channel(ClusterFormat format) {
+    switch (format) {
+        case ClusterFormat::node_redis_adapter:
+            return "socket.io";
+        case ClusterFormat::python_socketio:
+            break;
+    }
+    return "socketio";
+}
+
 std::unique_ptr<WireFormat> make_wire_format(const ClusterOptions& options) {
     switch (options.format) {
+        case ClusterFormat::node_redis_adapter:
+            return make_node_format(options);
         case ClusterFormat::python_socketio:
             return std::make_unique<PythonFormat>(options);
     }

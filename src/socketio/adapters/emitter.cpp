@@ -91,12 +91,14 @@ struct EmitterCore {
     }
 
     void publish(const json& message) {
+        std::string channel;
+        std::string payload;
+        // A message the format has no wire for (a python-only method in Node's format) is not
+        // published, nor counted: nothing would understand it.
+        if (!format->encode(message, channel, payload)) return;
         // Counted even when closed: flush() then says that not everything went out.
         sent.fetch_add(1, std::memory_order_relaxed);
         if (closed) return;
-        std::string channel;
-        std::string payload;
-        format->encode(message, channel, payload);
         driver->publish(std::move(channel), std::move(payload));
     }
 
@@ -175,7 +177,6 @@ void EmitterOperator::disconnect_sockets(bool close) const {
 
 Emitter::Emitter(DriverPtr driver, EmitterOptions options) {
     if (!driver) throw std::invalid_argument("socketio::Emitter: no driver");
-    if (options.channel.empty()) throw std::invalid_argument("socketio::Emitter: empty channel");
     core_ = std::make_shared<detail::EmitterCore>(std::move(driver), std::move(options));
 }
 
