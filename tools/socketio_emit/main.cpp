@@ -52,17 +52,6 @@ struct Usage {
     std::string message;
 };
 
-/// ClusterFormat::node_redis_adapter where this build has it; else a value no format has, which
-/// the Emitter refuses with a clear message (so the option parses either way).
-template <class E = socketio::ClusterFormat>
-constexpr E node_format() {
-    if constexpr (requires { E::node_redis_adapter; }) {
-        return E::node_redis_adapter;
-    } else {
-        return static_cast<E>(1);
-    }
-}
-
 struct Command {
     std::string url = "redis://localhost:6379";
     socketio::EmitterOptions emitter;
@@ -127,7 +116,7 @@ Command parse(int argc, char** argv) {
             if (*value == "python") {
                 command.emitter.format = socketio::ClusterFormat::python_socketio;
             } else if (*value == "node") {
-                command.emitter.format = node_format();
+                command.emitter.format = socketio::ClusterFormat::node_redis_adapter;
             } else {
                 throw Usage{"--format is python or node, not " + *value};
             }

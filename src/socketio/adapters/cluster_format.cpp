@@ -74,7 +74,7 @@ class PythonFormat final : public WireFormat {
             json marked = message;
             marked["cpp_binary"] = true;
             payload = marked.dump(-1, ' ', false, json::error_handler_t::replace);
-            return;
+            return true;
         }
         payload = message.dump(-1, ' ', false, json::error_handler_t::replace);
         return true;
