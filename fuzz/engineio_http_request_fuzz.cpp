@@ -147,7 +147,8 @@ void exercise(Core& core, StringRequest& req, bool secure) {
     }
     check(request.query == parsed.query);
 
-    Core::Verdict verdict = core.verify(req, parsed, upgrade, secure);
+    const engineio::detail::Peer peer{.address = "127.0.0.1", .port = 40000, .secure = secure};
+    Core::Verdict verdict = core.verify(req, parsed, upgrade, peer);
     check_response(
         engineio::detail::make_response(verdict.ctx, http::status::ok, "text/plain", "ok"));
     const bool cors_allowed = engineio::detail::check_cors(core.options, req, secure).allowed;

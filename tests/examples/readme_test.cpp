@@ -11,14 +11,7 @@
 #include <functional>
 #include <string>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-
+#include "http_request.hpp"
 #include "socketio/socketio.hpp"
 #include "socketio/test_client.hpp"
 #include "support/temp_dir.hpp"
@@ -30,28 +23,12 @@ void readme_main_2();  // "Pages, routes and tests in the same program"
 namespace {
 
 namespace http = boost::beast::http;
+using sio_examples::request;
 using socketio::json;
 using socketio::testing::TestClient;
 
 /// What readme_serve() does with the README's server (set by each test).
 std::function<void(socketio::Server&)> serve;
-
-http::response<http::string_body> request(std::uint16_t port, http::verb method,
-                                          const std::string& target, const std::string& body = {}) {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.prepare_payload();
-    http::write(socket, req);
-    boost::beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(socket, buffer, res);
-    return res;
-}
 
 /// Runs one of the README's mains in a temporary working directory (the App's "./public").
 void run_in(const siotest::TempDir& dir, void (*main)()) {
