@@ -156,16 +156,6 @@ void run_guarded(const char* what, F&& f) noexcept {
     }
 }
 
-std::string random_server_id() {
-    // 32 hex digits, as python-socketio's uuid.uuid4().hex.
-    std::random_device device;
-    std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device());
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string id(32, '0');
-    for (auto& c : id) c = digits[generator() & 15];
-    return id;
-}
-
 /// A request id no other server picks: 63 random bits.
 std::uint64_t random_request_number() {
     static thread_local std::mt19937_64 generator{[] {
@@ -183,7 +173,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
           options_(std::move(options)),
           format_(make_wire_format(options_)),
           counted_(format_->server_count_channel("/").has_value()),
-          id_(random_server_id()) {}
+          id_(cluster::messages::random_host_id()) {}
 
     const std::string& id() const noexcept { return id_; }
     const ClusterOptions& options() const noexcept { return options_; }

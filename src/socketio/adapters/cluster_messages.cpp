@@ -2,6 +2,9 @@
 
 #include "cluster_messages.hpp"
 
+#include <cstdint>
+#include <random>
+
 namespace socketio::cluster::messages {
 
 namespace {
@@ -28,6 +31,15 @@ json room_change(const char* python_method, const char* cpp_method, const char* 
 }
 
 }  // namespace
+
+std::string random_host_id() {
+    std::random_device device;
+    std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device());
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string id(32, '0');
+    for (auto& c : id) c = digits[generator() & 15];
+    return id;
+}
 
 json rooms_value(const std::vector<std::string>& rooms) {
     if (rooms.empty()) return nullptr;

@@ -11,6 +11,10 @@
 
 namespace socketio::cluster::messages {
 
+/// A new member id: 32 hex digits, as python-socketio's uuid.uuid4().hex (its host_id). Every
+/// server and emitter of a cluster has its own, so each can tell its own messages apart.
+std::string random_host_id();
+
 /// python-socketio's `emit` for EVENT `data` ([name, args…]) to `options` in `nsp`: `data` is
 /// one argument as it is, none as null, several as a list marked `"cpp_args": true` (python
 /// servers deliver that list as one argument: JSON has no tuple).

@@ -37,17 +37,6 @@ class EmitterErrorCategory final : public std::error_category {
     }
 };
 
-std::string random_host_id() {
-    // 32 hex digits, as python-socketio's uuid.uuid4().hex: no server has it, so every server
-    // (python's too) applies what the emitter publishes.
-    std::random_device device;
-    std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device());
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string id(32, '0');
-    for (auto& c : id) c = digits[generator() & 15];
-    return id;
-}
-
 std::string normalised_namespace(std::string_view nsp) {
     if (nsp.empty()) return "/";
     if (nsp.front() != '/') return "/" + std::string(nsp);
@@ -79,7 +68,7 @@ struct EmitterCore {
         : driver(std::move(d)),
           options(std::move(o)),
           format(make_format(options)),
-          host_id(random_host_id()),
+          host_id(cluster::messages::random_host_id()),
           baseline(driver->stats()) {
         driver->start({});  // publish only: no handler, no subscription
     }
