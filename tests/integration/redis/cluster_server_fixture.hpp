@@ -45,6 +45,18 @@ inline bool wait_for_subscribers(const std::string& url, const std::string& chan
 
 /// Our server in a Redis cluster: "/" and "/chat" each answer "join" (a list of rooms) by
 /// joining them and acking with the socket's sid.
+/// A test with a real redis-server of its own and Node (the socket.io-client clients); skipped
+/// when either is missing.
+class RedisWithNode : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        SIO_REQUIRE_REDIS();
+        if (siotest::node_executable().empty()) GTEST_SKIP() << "node is not installed";
+        redis_.start();
+    }
+    siotest::RedisServerProcess redis_;
+};
+
 class ClusterServer {
   public:
     ClusterServer(const std::string& redis_url, socketio::ClusterOptions cluster = {}) {

@@ -7,15 +7,7 @@
 namespace redistest {
 namespace {
 
-class RedisEmitter : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        SIO_REQUIRE_REDIS();
-        if (siotest::node_executable().empty()) GTEST_SKIP() << "node is not installed";
-        redis_.start();
-    }
-    siotest::RedisServerProcess redis_;
-};
+using RedisEmitter = RedisWithNode;
 
 TEST_F(RedisEmitter, ReachesTheClientsOfOurServers) {
     ClusterServer a(redis_.url()), b(redis_.url());
