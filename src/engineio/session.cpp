@@ -180,8 +180,7 @@ void SessionImpl::send(Message message) {
         });
         return;
     }
-    state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()},
-                Clock::now());
+    state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, &Clock::now);
     run();
 }
 

@@ -41,7 +41,11 @@ Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
       session(std::move(s)),
       decoder(srv.parser->make_decoder()),
-      connect_timer(session->executor()) {}
+      connect_timer(session->executor()) {
+    // An event's arguments are built only when a handler reads them (EventArgs): an echo relays
+    // the client's text.
+    decoder->defer_event_args(true);
+}
 
 void Client::send_packet(const protocol::Packet& packet) {
     server.send(*session, packet);
@@ -98,7 +102,12 @@ void Client::on_packet(protocol::Packet& packet) {
             break;
         case PacketType::event:
         case PacketType::binary_event:
-            socket->ns->dispatch_event(socket, std::move(packet.data), packet.id);
+            if (packet.deferred_args) {
+                socket->ns->dispatch_event(socket, std::move(packet.data.get_ref<std::string&>()),
+                                           *packet.deferred_args, packet.id);
+            } else {
+                socket->ns->dispatch_event(socket, std::move(packet.data), packet.id);
+            }
             break;
         case PacketType::ack:
         case PacketType::binary_ack:

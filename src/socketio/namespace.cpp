@@ -8,8 +8,9 @@ bool NamespaceHandler::dispatch(Socket& socket, const std::string& event, json& 
                                 const Responder& respond) {
     auto it = methods_.find(event);
     if (it == methods_.end() || !it->second.sync) return false;
-    auto ack = it->second.sync(socket, args, detail::ResponderAccess::id(respond));
-    if (ack) respond.send_args(std::move(*ack));
+    detail::EventArgs source(args);
+    auto ack = it->second.sync(socket, source, detail::ResponderAccess::id(respond));
+    if (ack) respond.send_args(ack.take());
     return true;
 }
 

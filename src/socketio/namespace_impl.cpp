@@ -294,29 +294,45 @@ void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, js
     std::string event = elements[0].is_string() ? std::move(elements[0].get_ref<std::string&>())
                                                 : elements[0].dump();
     elements.erase(elements.begin());
+    EventArgs args(data);
+    dispatch(socket, std::move(event), args, ack_id);
+}
+
+void NamespaceImpl::dispatch_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
+                                   std::string_view args_text,
+                                   std::optional<std::uint64_t> ack_id) {
+    json storage;
+    EventArgs args(storage, args_text, &protocol::read_deferred_args);
+    dispatch(socket, std::move(event), args, ack_id);
+}
+
+void NamespaceImpl::dispatch(const std::shared_ptr<SocketImpl>& socket, std::string event,
+                             EventArgs& args, std::optional<std::uint64_t> ack_id) {
     if (server.workers) {
         auto it = events.find(event);
         if (it == events.end() || !it->second.coroutine) {
-            boost::asio::post(
-                *server.workers, [self = shared_from_this(), socket, event = std::move(event),
-                                  args = std::move(data), ack_id]() mutable {
-                    self->run_event(socket, std::move(event), std::move(args), ack_id);
-                });
+            boost::asio::post(*server.workers,
+                              [self = shared_from_this(), socket, event = std::move(event),
+                               array = std::move(args.array()), ack_id]() mutable {
+                                  EventArgs posted(array);
+                                  self->run_event(socket, std::move(event), posted, ack_id);
+                              });
             return;
         }
     }
-    run_event(socket, std::move(event), std::move(data), ack_id);
+    run_event(socket, std::move(event), args, ack_id);
 }
 
 void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
-                              json&& args, std::optional<std::uint64_t> ack_id) {
+                              EventArgs& args, std::optional<std::uint64_t> ack_id) {
     Socket handle(socket);
     auto it = events.find(event);
     try {
         if (any_handler) any_handler(handle, event, ArgsAccess::make(args, 0));
         if (it != events.end() && it->second.coroutine) {
-            json args_copy = args;  // for the error handler: the coroutine owns `args`
-            spawn_handler(socket, it->second.coroutine(handle, std::move(args), ack_id),
+            json& array = args.array();
+            json args_copy = array;  // for the error handler: the coroutine owns `array`
+            spawn_handler(socket, it->second.coroutine(handle, std::move(array), ack_id),
                           std::move(event), std::move(args_copy), ack_id);
             return;
         }
@@ -324,24 +340,25 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
         if (it != events.end()) {
             ack = it->second.sync(handle, args, ack_id);
         } else if (class_handler &&
-                   class_handler->dispatch(handle, event, args,
+                   class_handler->dispatch(handle, event, args.array(),
                                            ResponderAccess::make(socket, ack_id))) {
         } else if (catch_all.coroutine) {
             // Built before spawn_handler's arguments, which move `event` and `args` away.
-            auto coroutine = catch_all.coroutine(handle, event, args, ack_id);
-            spawn_handler(socket, std::move(coroutine), std::move(event), std::move(args), ack_id);
+            auto coroutine = catch_all.coroutine(handle, event, args.array(), ack_id);
+            spawn_handler(socket, std::move(coroutine), std::move(event), std::move(args.array()),
+                          ack_id);
             return;
         } else if (catch_all) {
-            ack = catch_all.sync(handle, event, args, ack_id);
+            ack = catch_all.sync(handle, event, args.array(), ack_id);
         } else {
             server.logs.unhandled.debug("socket {}: no handler for event '{}' in {}", socket->sid,
                                         sio::detail::printable(event),
                                         sio::detail::printable(name_));
         }
-        if (ack && ack_id) socket->send_ack(*ack_id, std::move(*ack));
-        destroy_shallow(args);  // what the handler left of them
+        if (ack && ack_id) socket->send_ack(*ack_id, ack);
+        if (!args.deferred()) destroy_shallow(args.array());  // what the handler left of them
     } catch (...) {
-        handle_error(handle, event, args, std::current_exception());
+        handle_error(handle, event, args.array(), std::current_exception());
     }
 }
 
@@ -355,7 +372,7 @@ void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
                                   Socket h(socket);
                                   socket->ns->handle_error(h, event, args, error);
                               } else if (ack && ack_id) {
-                                  socket->send_ack(*ack_id, std::move(*ack));
+                                  socket->send_ack(*ack_id, ack);
                               }
                           });
 }

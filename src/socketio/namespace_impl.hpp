@@ -97,6 +97,10 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// Dispatches an EVENT (on the socket's loop).
     void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
                         std::optional<std::uint64_t> ack_id);
+    /// The same for an EVENT whose arguments are still their checked JSON text
+    /// (protocol::Packet::deferred_args; viewed, so valid only during this call).
+    void dispatch_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
+                        std::string_view args_text, std::optional<std::uint64_t> ack_id);
     /// Routes an exception from a handler to the error handlers.
     void handle_error(Socket& socket, const std::string& event, const json& args,
                       std::exception_ptr error);
@@ -107,7 +111,11 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     static json event_data(std::string_view event, json args);
 
   private:
-    void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, json&& args,
+    /// Runs the event's handlers here, or posts them to the worker pool (with built arguments:
+    /// a deferred text views a buffer that does not outlive this call).
+    void dispatch(const std::shared_ptr<SocketImpl>& socket, std::string event, EventArgs& args,
+                  std::optional<std::uint64_t> ack_id);
+    void run_event(const std::shared_ptr<SocketImpl>& socket, std::string event, EventArgs& args,
                    std::optional<std::uint64_t> ack_id);
     /// Runs a coroutine handler detached on the socket's loop; acks or reports its exception.
     /// `args` is a copy for the error handler.

@@ -80,6 +80,19 @@ void SocketImpl::send_ack(std::uint64_t id, json args) {
     destroy_shallow(packet.data);
 }
 
+void SocketImpl::send_ack(std::uint64_t id, AckArgs& ack) {
+    if (const EventArgs* relayed = ack.relayed();
+        relayed != nullptr && !buffering.load(std::memory_order_acquire)) {
+        if (!connected.load(std::memory_order_acquire)) return;
+        std::string text;
+        if (ns->server.parser->encode_relayed_ack(ns->name(), id, relayed->text(), text)) {
+            session->send(engineio::Message::text(std::move(text)));
+            return;
+        }
+    }
+    send_ack(id, ack.take());
+}
+
 bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
                                  std::optional<std::chrono::milliseconds> timeout) {
     if (!connected || acks_.size() >= ns->server.options.limits.max_pending_acks) return false;

@@ -52,6 +52,9 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     void send_raw(const EncodedPacket& packet);
     /// Encodes and sends an ACK (any thread).
     void send_ack(std::uint64_t id, json args);
+    /// The same for a handler's ack, whose arguments may be an event's text to relay as it came
+    /// (then on the loop, while the event's dispatch runs).
+    void send_ack(std::uint64_t id, AckArgs& ack);
     /// Registers a pending ack (loop). False when over limits.max_pending_acks or not connected.
     bool add_pending_ack(std::uint64_t id, AckCallback callback,
                          std::optional<std::chrono::milliseconds> timeout);

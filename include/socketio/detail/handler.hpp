@@ -32,14 +32,39 @@ namespace detail {
 
 // --- erased handler types ------------------------------------------------------------------------
 
-/// What an event handler hands back: the ack's arguments (an array), or nullopt when nothing is
-/// to be acked now (a handler with a Responder, or a catch-all / Args handler returning void).
-using AckArgs = std::optional<json>;
+/// What an event handler hands back: the ack's arguments (an array); or the event's arguments
+/// still unbuilt, when the handler returned its Args without reading them (they go back as the
+/// client's text); or nothing to ack now (a handler with a Responder, or a catch-all / Args
+/// handler returning void).
+class AckArgs {
+  public:
+    AckArgs() = default;
+    AckArgs(std::nullopt_t) noexcept {}
+    AckArgs(json array) : array_(std::move(array)) {}
+    /// The unbuilt arguments of `source` (valid while the event's dispatch runs).
+    static AckArgs relay(EventArgs& source) noexcept {
+        AckArgs ack;
+        ack.relayed_ = &source;
+        return ack;
+    }
 
-/// An event handler: gets the event's arguments (a JSON array, without the name) and the ack id
-/// the client asked for. Exactly one of the two is set.
+    explicit operator bool() const noexcept { return array_.has_value() || relayed_ != nullptr; }
+    /// The arguments' text to relay as is, or nullptr when they are a built array.
+    const EventArgs* relayed() const noexcept {
+        return relayed_ != nullptr && relayed_->deferred() ? relayed_ : nullptr;
+    }
+    /// The arguments as an array (built now if they were text). Only when this is true.
+    json take() { return array_ ? std::move(*array_) : std::move(relayed_->array()); }
+
+  private:
+    std::optional<json> array_;
+    EventArgs* relayed_ = nullptr;
+};
+
+/// An event handler: gets the event's arguments (a JSON array without the name, maybe still
+/// unbuilt) and the ack id the client asked for. Exactly one of the two is set.
 struct EventHandler {
-    std::function<AckArgs(Socket&, json& args, std::optional<std::uint64_t> ack_id)> sync;
+    std::function<AckArgs(Socket&, EventArgs& args, std::optional<std::uint64_t> ack_id)> sync;
     std::function<boost::asio::awaitable<AckArgs>(Socket, json args,
                                                   std::optional<std::uint64_t> ack_id)>
         coroutine;
@@ -281,13 +306,14 @@ json make_args(const T&... args) {
     return array;
 }
 
-/// A handler's return value as ack arguments (always an array).
+/// A handler's return value as ack arguments (always an array, or Args' unbuilt text).
 template <class R>
-json to_ack_args(R&& value) {
+AckArgs to_ack_args(R&& value) {
     using D = std::decay_t<R>;
     if constexpr (std::is_same_v<D, Ack>) {
         return std::forward<R>(value).args;
     } else if constexpr (std::is_same_v<D, Args>) {
+        if (EventArgs* unbuilt = ArgsAccess::unbuilt(value)) return AckArgs::relay(*unbuilt);
         return ArgsAccess::take(value);
     } else if constexpr (is_tuple<D>::value) {
         return std::apply([](auto&&... v) { return make_args(v...); }, std::forward<R>(value));
@@ -334,6 +360,14 @@ struct param_storage<json&> {
     using type = json&;
 };
 
+/// The arguments' array (built now if they were text).
+inline json& args_array(json& args) noexcept {
+    return args;
+}
+inline json& args_array(EventArgs& args) {
+    return args.array();
+}
+
 /// Argument `index`, or null when the client sent fewer. Arguments are not moved out, so the error
 /// handler still sees them.
 inline json& arg_at(json& args, std::size_t index) {
@@ -343,16 +377,16 @@ inline json& arg_at(json& args, std::size_t index) {
     return missing;
 }
 
-template <class P>
-typename param_storage<P>::type convert_arg(json& args, std::size_t index) {
+template <class P, class A>
+typename param_storage<P>::type convert_arg(A& args, std::size_t index) {
     using D = std::decay_t<P>;
     if constexpr (std::is_reference_v<typename param_storage<P>::type> || std::is_same_v<D, json>) {
-        return arg_at(args, index);
+        return arg_at(args_array(args), index);
     } else {
         // Whatever a conversion of the client's data throws (nlohmann's type_error, a user
         // from_json's own exception) is the client's mistake.
         try {
-            return arg_at(args, index).template get<D>();
+            return arg_at(args_array(args), index).template get<D>();
         } catch (const std::bad_alloc&) {
             throw;
         } catch (const std::exception& e) {
@@ -361,9 +395,9 @@ typename param_storage<P>::type convert_arg(json& args, std::size_t index) {
     }
 }
 
-/// The value passed for parameter `I` of type P.
-template <class P, std::size_t I, class S>
-decltype(auto) make_param(S& socket, json& args, const std::optional<std::uint64_t>& ack_id) {
+/// The value passed for parameter `I` of type P. `args`: json (an array) or EventArgs.
+template <class P, std::size_t I, class S, class A>
+decltype(auto) make_param(S& socket, A& args, const std::optional<std::uint64_t>& ack_id) {
     if constexpr (is_args_param<P>) {
         return ArgsAccess::make(args, I);
     } else if constexpr (is_responder_param<P>) {
@@ -373,9 +407,9 @@ decltype(auto) make_param(S& socket, json& args, const std::optional<std::uint64
     }
 }
 
-template <class S, class... P, std::size_t... I>
-auto make_params(S& socket, json& args, const std::optional<std::uint64_t>& ack_id,
-                 std::tuple<P...>*, std::index_sequence<I...>) {
+template <class S, class A, class... P, std::size_t... I>
+auto make_params(S& socket, A& args, const std::optional<std::uint64_t>& ack_id, std::tuple<P...>*,
+                 std::index_sequence<I...>) {
     using Stored = std::tuple<std::conditional_t<
         is_args_param<P>, Args,
         std::conditional_t<is_responder_param<P>, Responder, typename param_storage<P>::type>>...>;
@@ -383,8 +417,8 @@ auto make_params(S& socket, json& args, const std::optional<std::uint64_t>& ack_
 }
 
 /// Runs `f` with the parameters built from `args`; the ack per the handler's kind.
-template <class Params, bool AckWhenVoid, class F, class S>
-AckArgs call_handler(F& f, S& socket, json& args, const std::optional<std::uint64_t>& ack_id) {
+template <class Params, bool AckWhenVoid, class F, class S, class A>
+AckArgs call_handler(F& f, S& socket, A& args, const std::optional<std::uint64_t>& ack_id) {
     using Layout = parameter_layout<Params>;
     auto params = make_params(socket, args, ack_id, static_cast<Params*>(nullptr),
                               std::make_index_sequence<Layout::count>{});
@@ -453,7 +487,7 @@ EventHandler make_event_handler(F f) {
                 co_return co_await co_call_handler<Params, true>(f, socket, args, ack_id);
             };
         } else {
-            handler.sync = [f = std::move(f)](auto& socket, json& args,
+            handler.sync = [f = std::move(f)](auto& socket, EventArgs& args,
                                               std::optional<std::uint64_t> ack_id) mutable {
                 return call_handler<Params, true>(f, socket, args, ack_id);
             };

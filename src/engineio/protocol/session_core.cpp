@@ -25,8 +25,15 @@ SessionCore::SessionCore(Config config, TimePoint now, bool websocket)
 
 void SessionCore::send(OutPacket packet, TimePoint now) {
     if (closed_) return;
-    enqueue(std::move(packet), now);
+    enqueue(std::move(packet));
     pump(now);
+    flush();
+}
+
+void SessionCore::send(OutPacket packet, TimePoint (*clock)()) {
+    if (closed_) return;
+    enqueue(std::move(packet));
+    if (!machine_.actions().empty()) pump(clock());  // a close: the queue went over its bounds
     flush();
 }
 
@@ -268,7 +275,7 @@ void SessionCore::pump(TimePoint now) {
                                                   .channel = Channel::probe,
                                                   .packets = {std::move(out)}});
                     } else {
-                        enqueue(std::move(out), now);
+                        enqueue(std::move(out));
                         flush();
                     }
                     break;
@@ -307,7 +314,7 @@ void SessionCore::pump(TimePoint now) {
     }
 }
 
-void SessionCore::enqueue(OutPacket packet, TimePoint now) {
+void SessionCore::enqueue(OutPacket packet) {
     if (closed_) return;
     queued_bytes_ += packet.data->size() + 1;
     queue_.push_back(std::move(packet));

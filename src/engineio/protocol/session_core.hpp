@@ -82,6 +82,9 @@ class SessionCore {
     // --- the user ------------------------------------------------------------------------------
     /// Queues a packet; it goes out at once if a transport can take it.
     void send(OutPacket packet, TimePoint now);
+    /// The same, reading `clock` only if the time matters: a packet that is just queued needs
+    /// none (the clock is read once per message otherwise, a measurable cost on the hot path).
+    void send(OutPacket packet, TimePoint (*clock)());
     /// Closes from this side: server_close, server_shutdown (a CLOSE goes out first).
     void close(CloseReason reason, TimePoint now);
     /// Server::stop(): closes an open session (server_shutdown), or forgets one that lingers.
@@ -143,7 +146,7 @@ class SessionCore {
   private:
     void feed(std::vector<Packet>& packets, TimePoint now);
     void pump(TimePoint now);
-    void enqueue(OutPacket packet, TimePoint now);
+    void enqueue(OutPacket packet);
     void flush();
     void flush_poll();
     std::string take_queue_payload();

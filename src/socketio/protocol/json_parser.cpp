@@ -291,6 +291,10 @@ void append_json(std::string& out, const json& value) {
 // character, invalid UTF-8, a number nlohmann reads differently, deep nesting, a value over the
 // limits, any syntax error) it gives up and the caller parses with nlohmann, which then also
 // reports the error. So what it accepts is exactly what nlohmann accepts, only faster.
+//
+// With Build false it only checks (the same grammar, the same limits, no tree, no allocation):
+// what it accepts then, a building reader accepts too, with the tree nlohmann would build.
+template <bool Build>
 class FastReader {
   public:
     /// `stack` is scratch space kept between calls (empty on entry and on return).
@@ -298,11 +302,50 @@ class FastReader {
         : pos_(text.data()), end_(text.data() + text.size()), limits_(limits), stack_(stack) {}
 
     /// The payload's tree in `out`, or false (then `out` is unchanged).
-    bool read(json& out) {
+    bool read(json& out) requires Build {
         const bool ok = value(0) && (skip_whitespace(), pos_ == end_);
         if (ok) out = std::move(stack_.back());
         stack_.clear();
         return ok;
+    }
+
+    /// The array whose elements (and closing bracket) `text` is — an array's text after its
+    /// '[' — in `out`, or false.
+    bool read_array_tail(json& out) requires Build {
+        const bool ok = array_body(1) && (skip_whitespace(), pos_ == end_);
+        if (ok) out = std::move(stack_.back());
+        stack_.clear();
+        return ok;
+    }
+
+    /// Checks that `text` is an EVENT payload `[name, args…]` with a string name and returns the
+    /// name and the text after it: from after its comma, or from the closing bracket when there
+    /// are no arguments (so "[" + tail is the arguments' array). False when the reader does not
+    /// accept the payload or the name is not a plain string.
+    bool check_event(std::string_view& name, std::string_view& tail) requires(!Build) {
+        skip_whitespace();
+        if (pos_ == end_ || *pos_ != '[' || !enter(1)) return false;
+        ++pos_;
+        values_ = 2;  // the array and its name
+        skip_whitespace();
+        if (pos_ == end_ || *pos_ != '"' || values_ > limits_.max_values || !string(name)) {
+            return false;
+        }
+        skip_whitespace();
+        if (pos_ == end_) return false;
+        const char* tail_start = pos_;
+        if (*pos_ == ']') {
+            ++pos_;
+        } else if (*pos_ == ',') {
+            tail_start = ++pos_;
+            if (!elements(1)) return false;
+        } else {
+            return false;
+        }
+        skip_whitespace();
+        if (pos_ != end_) return false;
+        tail = std::string_view(tail_start, static_cast<std::size_t>(end_ - tail_start));
+        return true;
     }
 
   private:
@@ -336,20 +379,20 @@ class FastReader {
             case '"': {
                 std::string_view text;
                 if (!string(text)) return false;
-                stack_.emplace_back(std::string(text));
+                if constexpr (Build) stack_.emplace_back(std::string(text));
                 return true;
             }
             case 't':
                 if (!literal("true")) return false;
-                stack_.emplace_back(true);
+                if constexpr (Build) stack_.emplace_back(true);
                 return true;
             case 'f':
                 if (!literal("false")) return false;
-                stack_.emplace_back(false);
+                if constexpr (Build) stack_.emplace_back(false);
                 return true;
             case 'n':
                 if (!literal("null")) return false;
-                stack_.emplace_back(nullptr);
+                if constexpr (Build) stack_.emplace_back(nullptr);
                 return true;
             default:
                 return number();
@@ -363,38 +406,66 @@ class FastReader {
     bool array(std::size_t depth) {
         if (!enter(depth)) return false;
         ++pos_;  // '['
+        return array_body(depth);
+    }
+
+    // An array after its '[': its elements and the closing bracket.
+    bool array_body(std::size_t depth) {
         const std::size_t first = stack_.size();
         skip_whitespace();
         if (pos_ != end_ && *pos_ == ']') {
             ++pos_;
-            stack_.emplace_back(json::value_t::array);
+            if constexpr (Build) stack_.emplace_back(json::value_t::array);
             return true;
         }
+        if (!elements(depth)) return false;
+        if constexpr (Build) {
+            // The elements sit on the stack: the array is allocated once, at its final size.
+            json::array_t values(std::make_move_iterator(stack_.begin() + first),
+                                 std::make_move_iterator(stack_.end()));
+            stack_.resize(first);
+            stack_.emplace_back(std::move(values));
+        }
+        return true;
+    }
+
+    // One or more values separated by commas, then the array's closing bracket.
+    bool elements(std::size_t depth) {
         for (;;) {
             if (!value(depth)) return false;
             skip_whitespace();
             if (pos_ == end_) return false;
             const char c = *pos_++;
-            if (c == ']') break;
+            if (c == ']') return true;
             if (c != ',') return false;
         }
-        // The elements sit on the stack: the array is allocated once, at its final size.
-        json::array_t elements(std::make_move_iterator(stack_.begin() + first),
-                               std::make_move_iterator(stack_.end()));
-        stack_.resize(first);
-        stack_.emplace_back(std::move(elements));
-        return true;
     }
 
     bool object(std::size_t depth) {
         if (!enter(depth)) return false;
         ++pos_;  // '{'
-        json result(json::value_t::object);
-        OrderedMembers members(result.get_ref<json::object_t&>());
+        if constexpr (Build) {
+            json result(json::value_t::object);
+            OrderedMembers members(result.get_ref<json::object_t&>());
+            if (!members_of(depth, [&](std::string_view key) {
+                    members.add(std::string(key), std::move(stack_.back()));
+                    stack_.pop_back();
+                })) {
+                return false;
+            }
+            stack_.push_back(std::move(result));
+            return true;
+        } else {
+            return members_of(depth, [](std::string_view) {});
+        }
+    }
+
+    // An object's members after its '{', and the closing brace; `add(key)` after each value.
+    template <class Add>
+    bool members_of(std::size_t depth, Add&& add) {
         skip_whitespace();
         if (pos_ != end_ && *pos_ == '}') {
             ++pos_;
-            stack_.push_back(std::move(result));
             return true;
         }
         for (;;) {
@@ -404,16 +475,13 @@ class FastReader {
             skip_whitespace();
             if (pos_ == end_ || *pos_++ != ':') return false;
             if (!value(depth)) return false;
-            members.add(std::string(key), std::move(stack_.back()));
-            stack_.pop_back();
+            add(key);
             skip_whitespace();
             if (pos_ == end_) return false;
             const char c = *pos_++;
-            if (c == '}') break;
+            if (c == '}') return true;
             if (c != ',') return false;
         }
-        stack_.push_back(std::move(result));
-        return true;
     }
 
     // A string without escapes: its bytes as they are.
@@ -461,19 +529,19 @@ class FastReader {
                 std::int64_t v = 0;
                 const auto [end, ec] = std::from_chars(start, pos_, v);
                 if (ec != std::errc{} || end != pos_) return false;
-                stack_.emplace_back(static_cast<json::number_integer_t>(v));
+                if constexpr (Build) stack_.emplace_back(static_cast<json::number_integer_t>(v));
             } else {
                 std::uint64_t v = 0;
                 const auto [end, ec] = std::from_chars(start, pos_, v);
                 if (ec != std::errc{} || end != pos_) return false;
-                stack_.emplace_back(static_cast<json::number_unsigned_t>(v));
+                if constexpr (Build) stack_.emplace_back(static_cast<json::number_unsigned_t>(v));
             }
             return true;
         }
         double v = 0;
         const auto [end, ec] = std::from_chars(start, pos_, v);
         if (ec != std::errc{} || end != pos_ || !std::isfinite(v)) return false;
-        stack_.emplace_back(static_cast<json::number_float_t>(v));
+        if constexpr (Build) stack_.emplace_back(static_cast<json::number_float_t>(v));
         return true;
     }
 
@@ -659,6 +727,8 @@ class JsonDecoder final : public Decoder {
 
     bool awaiting_attachments() const noexcept override { return expected_attachments_ != 0; }
 
+    void defer_event_args(bool defer) noexcept override { defer_event_args_ = defer; }
+
   private:
     std::optional<Packet> fail(std::error_code& ec, error e) {
         ec = e;
@@ -751,7 +821,19 @@ class JsonDecoder final : public Decoder {
                 default:
                     return fail(ec, error::invalid_ack_id);
             }
-            if (!FastReader(body, limits_, scratch_).read(packet.data)) {
+            if (defer_event_args_ && wire_type == PacketType::event) {
+                std::string_view name;
+                std::string_view tail;
+                if (FastReader<false>(body, limits_, scratch_).check_event(name, tail) &&
+                    !is_reserved_event_name(name)) {
+                    packet.type = PacketType::event;
+                    packet.data = std::string(name);
+                    packet.deferred_args = tail;
+                    return packet;
+                }
+                // Anything else (an escape, a number as the name, an error) takes the usual way.
+            }
+            if (!FastReader<true>(body, limits_, scratch_).read(packet.data)) {
                 if (auto failure = parse_bounded(body, limits_, packet.data)) {
                     if (*failure != error::invalid_json) return fail(ec, *failure);
                     const auto repaired = replace_lone_surrogates(body);
@@ -810,6 +892,7 @@ class JsonDecoder final : public Decoder {
     std::vector<json::binary_t::container_type> attachments_;
     std::vector<std::uint32_t> references_;  // placeholders per attachment
     std::vector<json> scratch_;              // FastReader's stack, kept for its capacity
+    bool defer_event_args_ = false;
 };
 
 // --- parser -------------------------------------------------------------------------------------
@@ -838,6 +921,20 @@ class JsonParser final : public Parser {
             }
         }
         out.append(frame);
+        return true;
+    }
+
+    bool encode_relayed_ack(std::string_view nsp, std::uint64_t id, std::string_view args_tail,
+                            std::string& out) const override {
+        out.reserve(out.size() + 1 + nsp.size() + 1 + 20 + 1 + args_tail.size());
+        out.push_back('0' + static_cast<char>(PacketType::ack));
+        if (!nsp.empty() && nsp != "/") {
+            out += nsp;
+            out.push_back(',');
+        }
+        append_integer(out, id);
+        out.push_back('[');
+        out += args_tail;
         return true;
     }
 
@@ -901,6 +998,15 @@ std::string_view to_string(PacketType type) noexcept {
             return "BINARY_ACK";
     }
     return "UNKNOWN";
+}
+
+bool read_deferred_args(std::string_view args_tail, json& out) {
+    // The decoder checked this text within its limits already: none apply again.
+    const ParserLimits unbounded{.max_attachments = 0,
+                                 .max_nesting_depth = std::numeric_limits<std::size_t>::max(),
+                                 .max_values = std::numeric_limits<std::size_t>::max()};
+    thread_local std::vector<json> stack;
+    return FastReader<true>(args_tail, unbounded, stack).read_array_tail(out);
 }
 
 std::shared_ptr<const Parser> json_parser(ParserLimits limits) {

@@ -36,6 +36,11 @@ struct Packet {
     /// CONNECT: auth object or null. CONNECT_ERROR: {"message":…, "data":…}.
     /// EVENT: [name, args…]. ACK: [args…]. DISCONNECT: null.
     json data;
+    /// Set only by a decoder told to defer_event_args(), for an EVENT it checked but did not build
+    /// a tree of: `data` is then the event name (a string) and this the text of the arguments —
+    /// what follows the name in the payload's array, after its comma, up to the end (so
+    /// "[" + *deferred_args is the arguments' array, valid JSON). Views the data given to feed().
+    std::optional<std::string_view> deferred_args = std::nullopt;
 
     friend bool operator==(const Packet&, const Packet&) = default;
 };

@@ -138,14 +138,15 @@ class Generator {
         }
     }
 
-  private:
-    std::string pick(std::initializer_list<const char*> choices) {
-        return *(choices.begin() + below(choices.size()));
-    }
-
+    /// Whitespace, or "\f" (not JSON whitespace), or nothing.
     std::string space() {
         static const char* const spaces[] = {"", "", "", " ", "\t", "\n", "\r", "  ", "\f"};
         return spaces[below(std::size(spaces))];
+    }
+
+  private:
+    std::string pick(std::initializer_list<const char*> choices) {
+        return *(choices.begin() + below(choices.size()));
     }
 
     std::string raw_string() {
@@ -237,6 +238,68 @@ TEST(JsonDifferential, DecodedPayloadsAreNlohmanns) {
             << payload << "\n got " << packet->data.dump() << "\n want " << expected.dump();
     }
     EXPECT_GT(accepted, 5000);  // the generator makes mostly valid payloads
+}
+
+// An EVENT decoded with deferred arguments must be the same EVENT: refused exactly when the
+// decoder refuses it otherwise, and when deferred, its text reads back as the arguments built the
+// usual way, and relays (as an ACK) to text that JSON.parse reads as those arguments.
+TEST(JsonDifferential, DeferredEventArgumentsAreTheBuiltOnes) {
+    Generator generate(20261130);
+    const auto parser = json_parser();
+    const auto built = parser->make_decoder();
+    const auto deferring = parser->make_decoder();
+    deferring->defer_event_args(true);
+    const std::vector<std::string> names = {"\"echo\"", "\"\"",           "\"disconnect\"",
+                                            "7",        "\"e\\u0063ho\"", "\"\xc3\xa9\""};
+    int deferred = 0;
+    int refused = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string payload =
+            "[" + generate.space() + names[generate.below(names.size())] + generate.space();
+        for (std::size_t n = generate.below(4); n > 0; --n) {
+            payload += (generate.below(40) ? "," : "") + generate.space() + generate.text(1);
+        }
+        payload += generate.space() + (generate.below(40) ? "]" : "") + generate.space();
+        const std::string frame = (generate.below(2) ? "2/chat,12" : "2") + payload;
+
+        std::error_code built_ec;
+        std::error_code deferred_ec;
+        const auto expected = built->feed(frame, false, built_ec);
+        const auto packet = deferring->feed(frame, false, deferred_ec);
+        ASSERT_EQ(built_ec, deferred_ec) << frame;
+        if (built_ec) {
+            ++refused;
+            continue;
+        }
+        ASSERT_TRUE(expected && packet) << frame;
+        EXPECT_EQ(packet->nsp, expected->nsp);
+        EXPECT_EQ(packet->id, expected->id);
+        EXPECT_FALSE(expected->deferred_args) << "deferred without being asked to";
+        if (!packet->deferred_args) {
+            EXPECT_TRUE(identical(packet->data, expected->data)) << frame;
+            continue;
+        }
+        ++deferred;
+        json args = expected->data;
+        const json name = args[0];
+        args.erase(args.begin());
+        EXPECT_TRUE(identical(packet->data, name)) << frame;
+        json read;
+        ASSERT_TRUE(read_deferred_args(*packet->deferred_args, read)) << frame;
+        EXPECT_TRUE(identical(read, args)) << frame << "\n got " << read.dump();
+
+        std::string ack;
+        ASSERT_TRUE(parser->encode_relayed_ack(packet->nsp, 5, *packet->deferred_args, ack));
+        const std::string header = packet->nsp == "/" ? "35[" : "3" + packet->nsp + ",5[";
+        ASSERT_EQ(ack.substr(0, header.size()), header) << ack;
+        const auto relayed = built->feed(ack, false, built_ec);
+        ASSERT_FALSE(built_ec) << ack;
+        EXPECT_EQ(relayed->type, PacketType::ack);
+        EXPECT_EQ(relayed->id, 5u);
+        EXPECT_EQ(relayed->data, args) << ack;  // the same value (1e2 relays as 1e2, not 100.0)
+    }
+    EXPECT_GT(deferred, 2000);  // the usual shapes are deferred…
+    EXPECT_GT(refused, 1000);   // …and the generator makes enough mistakes
 }
 
 TEST(JsonDifferential, EncodedPayloadsAreNlohmanns) {
