@@ -6,11 +6,14 @@
 // attachments, or frames in the wrong order.
 //
 // Beyond "no crash, no sanitizer report", each decoded packet must re-encode to frames that
-// decode again and encode to the very same frames (encode ∘ decode is idempotent).
+// decode again and encode to the very same frames (encode ∘ decode is idempotent), and a second
+// decoder that defers event arguments (Decoder::defer_event_args) must refuse and accept the same
+// frames, its deferred text reading back as the arguments the first one built.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "socketio/protocol/parser.hpp"
@@ -49,8 +52,26 @@ void check_reencoding(const Packet& packet) {
 
 }  // namespace
 
+// `deferred` came from the deferring decoder, `built` from the other, for the same frame.
+void check_deferred(const std::optional<Packet>& deferred, const std::optional<Packet>& built) {
+    if (deferred.has_value() != built.has_value()) std::abort();
+    if (!deferred) return;
+    if (!deferred->deferred_args) {
+        if (deferred->data != built->data) std::abort();
+        return;
+    }
+    socketio::protocol::json args;
+    if (!socketio::protocol::read_deferred_args(*deferred->deferred_args, args)) std::abort();
+    auto expected = built->data;
+    if (!expected.is_array() || expected.empty() || expected[0] != deferred->data) std::abort();
+    expected.erase(expected.begin());
+    if (args != expected) std::abort();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto decoder = parser().make_decoder();
+    auto deferring = parser().make_decoder();
+    deferring->defer_event_args(true);
     std::size_t i = 0;
     while (i < size) {
         const bool binary = (data[i] & 1) != 0;
@@ -65,6 +86,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         std::error_code ec;
         const auto packet = decoder->feed(frame, binary, ec);
+        std::error_code deferring_ec;
+        const auto deferred = deferring->feed(frame, binary, deferring_ec);
+        if (deferring_ec != ec) std::abort();
+        check_deferred(deferred, packet);
         if (ec) {
             if (packet || decoder->awaiting_attachments()) std::abort();
             continue;  // a server would close the connection; keep going to exercise the reset
