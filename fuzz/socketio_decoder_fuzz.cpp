@@ -56,14 +56,18 @@ void check_reencoding(const Packet& packet) {
 void check_deferred(const std::optional<Packet>& deferred, const std::optional<Packet>& built) {
     if (deferred.has_value() != built.has_value()) std::abort();
     if (!deferred) return;
-    if (!deferred->deferred_args) {
+    if (!deferred->deferred) {
         if (deferred->data != built->data) std::abort();
         return;
     }
     socketio::protocol::json args;
-    if (!socketio::protocol::read_deferred_args(*deferred->deferred_args, args)) std::abort();
+    if (!deferred->data.is_null()) std::abort();
+    if (!socketio::protocol::read_deferred_args(deferred->deferred->args, args)) std::abort();
     auto expected = built->data;
-    if (!expected.is_array() || expected.empty() || expected[0] != deferred->data) std::abort();
+    if (!expected.is_array() || expected.empty() || !expected[0].is_string() ||
+        expected[0].get_ref<const std::string&>() != deferred->deferred->name) {
+        std::abort();
+    }
     expected.erase(expected.begin());
     if (args != expected) std::abort();
 }

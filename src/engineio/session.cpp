@@ -181,6 +181,12 @@ void SessionImpl::send(Message message) {
         return;
     }
     state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, &Clock::now);
+    if (state_.effects().empty()) {
+        // Queued behind a write in flight (most messages of a busy connection): nothing to carry
+        // out and no deadline moved, so no run() with its timer check.
+        buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
+        return;
+    }
     run();
 }
 

@@ -69,7 +69,10 @@ Handshake Client::make_handshake(json auth) {
 
 void Client::on_packet(protocol::Packet& packet) {
     using protocol::PacketType;
-    auto it = sockets.find(packet.nsp);
+    // Most connections join one namespace: no hashing for them.
+    auto it = sockets.size() == 1 && sockets.begin()->first == packet.nsp
+                  ? sockets.begin()
+                  : sockets.find(packet.nsp);
     if (packet.type == PacketType::connect && it == sockets.end()) {
         on_connect_packet(packet);
         return;
@@ -102,9 +105,9 @@ void Client::on_packet(protocol::Packet& packet) {
             break;
         case PacketType::event:
         case PacketType::binary_event:
-            if (packet.deferred_args) {
-                socket->ns->dispatch_event(socket, std::move(packet.data.get_ref<std::string&>()),
-                                           *packet.deferred_args, packet.id);
+            if (packet.deferred) {
+                socket->ns->dispatch_event(socket, std::string(packet.deferred->name),
+                                           packet.deferred->args, packet.id);
             } else {
                 socket->ns->dispatch_event(socket, std::move(packet.data), packet.id);
             }

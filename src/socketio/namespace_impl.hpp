@@ -98,7 +98,7 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     void dispatch_event(const std::shared_ptr<SocketImpl>& socket, json&& data,
                         std::optional<std::uint64_t> ack_id);
     /// The same for an EVENT whose arguments are still their checked JSON text
-    /// (protocol::Packet::deferred_args; viewed, so valid only during this call).
+    /// (protocol::DeferredEvent::args; viewed, so valid only during this call).
     void dispatch_event(const std::shared_ptr<SocketImpl>& socket, std::string event,
                         std::string_view args_text, std::optional<std::uint64_t> ack_id);
     /// Routes an exception from a handler to the error handlers.

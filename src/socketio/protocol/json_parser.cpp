@@ -827,8 +827,7 @@ class JsonDecoder final : public Decoder {
                 if (FastReader<false>(body, limits_, scratch_).check_event(name, tail) &&
                     !is_reserved_event_name(name)) {
                     packet.type = PacketType::event;
-                    packet.data = std::string(name);
-                    packet.deferred_args = tail;
+                    packet.deferred = DeferredEvent{.name = name, .args = tail};
                     return packet;
                 }
                 // Anything else (an escape, a number as the name, an error) takes the usual way.

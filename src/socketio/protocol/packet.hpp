@@ -24,6 +24,17 @@ enum class PacketType : std::uint8_t {
     binary_ack = 6,
 };
 
+/// An EVENT's payload as its text, checked but not built (Decoder::defer_event_args). Both views
+/// of the data given to Decoder::feed().
+struct DeferredEvent {
+    std::string_view name;  ///< the event name (a string without escapes)
+    /// The arguments: what follows the name in the payload's array, from after its comma (or from
+    /// the closing bracket when there are none) to the end, so "[" + args is their array.
+    std::string_view args;
+
+    friend bool operator==(const DeferredEvent&, const DeferredEvent&) = default;
+};
+
 /// A Socket.IO packet. Binary attachments are json binary values (json::binary_t) in place of
 /// their placeholders: the parser replaces them on decode and extracts them on encode, so BINARY_*
 /// and plain EVENT/ACK are one shape to the layers above (encode picks the binary type itself when
@@ -36,11 +47,9 @@ struct Packet {
     /// CONNECT: auth object or null. CONNECT_ERROR: {"message":…, "data":…}.
     /// EVENT: [name, args…]. ACK: [args…]. DISCONNECT: null.
     json data;
-    /// Set only by a decoder told to defer_event_args(), for an EVENT it checked but did not build
-    /// a tree of: `data` is then the event name (a string) and this the text of the arguments —
-    /// what follows the name in the payload's array, after its comma, up to the end (so
-    /// "[" + *deferred_args is the arguments' array, valid JSON). Views the data given to feed().
-    std::optional<std::string_view> deferred_args = std::nullopt;
+    /// Set instead of `data` (then null) by a decoder told to defer_event_args(), for an EVENT it
+    /// checked without building its tree.
+    std::optional<DeferredEvent> deferred = std::nullopt;
 
     friend bool operator==(const Packet&, const Packet&) = default;
 };

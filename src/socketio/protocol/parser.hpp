@@ -35,7 +35,7 @@ class Decoder {
     /// True while a packet waits for attachments.
     virtual bool awaiting_attachments() const noexcept = 0;
     /// From now on, an EVENT whose arguments this decoder can check without building them comes
-    /// out with Packet::deferred_args set (see there) — for a server that may relay them as they
+    /// out with Packet::deferred set instead of its data — for a server that may relay them as they
     /// came (an ack of the same arguments). Off by default; decoders that cannot ignore it.
     virtual void defer_event_args(bool /*defer*/) noexcept {}
 };
@@ -58,7 +58,7 @@ class Parser {
     }
     virtual std::unique_ptr<Decoder> make_decoder() const = 0;
     /// Appends the text frame of an ACK of `nsp` with id `id` whose arguments are a decoder's
-    /// Packet::deferred_args text, relayed as is, and returns true; false (`out` unchanged) for a
+    /// DeferredEvent::args text, relayed as is, and returns true; false (`out` unchanged) for a
     /// parser that has no such text form.
     virtual bool encode_relayed_ack(std::string_view /*nsp*/, std::uint64_t /*id*/,
                                     std::string_view /*args_tail*/, std::string& /*out*/) const {
@@ -66,7 +66,7 @@ class Parser {
     }
 };
 
-/// The arguments' array of a Packet::deferred_args text (the JSON parser's), in `out`; false for
+/// The arguments' array of a DeferredEvent::args text (the JSON parser's), in `out`; false for
 /// a text that is not one (`out` unchanged).
 bool read_deferred_args(std::string_view args_tail, json& out);
 
