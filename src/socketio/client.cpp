@@ -41,7 +41,7 @@ Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
       session(std::move(s)),
       decoder(srv.parser->make_decoder()),
-      connect_timer(session->executor()) {}
+      connect_timer(std::make_unique<boost::asio::steady_timer>(session->executor())) {}
 
 void Client::send_packet(const protocol::Packet& packet) {
     server.send(*session, packet);
@@ -131,7 +131,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
                                 {{"message", "Invalid namespace"}}));
         return;
     }
-    connect_timer.cancel();
+    connect_timer.reset();  // cancels its wait
     json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
     auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
                                                shared_from_this(), make_handshake(std::move(auth)));

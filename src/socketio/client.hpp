@@ -27,7 +27,9 @@ class Client : public std::enable_shared_from_this<Client> {
     engineio::SessionPtr session;
     std::unique_ptr<protocol::Decoder> decoder;
     StringMap<std::shared_ptr<SocketImpl>> sockets;  // by namespace
-    boost::asio::steady_timer connect_timer;
+    /// Node's connectTimeout, until the first CONNECT; then released, so that a connected client
+    /// carries no timer (~120 bytes).
+    std::unique_ptr<boost::asio::steady_timer> connect_timer;
     /// Why we closed the session ourselves (parse error), for the disconnect reason.
     std::optional<DisconnectReason> close_reason;
     bool closed = false;
