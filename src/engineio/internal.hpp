@@ -225,6 +225,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void drop_timer();
     static std::vector<protocol::Effect> borrow_effect_vector();
     static void return_effect_vector(std::vector<protocol::Effect> v);
+    /// Gives the core a spare effect vector if it has none, before a call that produces effects
+    /// on the hot path (a send, a write done), so that it does not allocate one.
+    void lend_effect_vector();
     void forget();
 
     std::shared_ptr<Core> core_;

@@ -180,6 +180,7 @@ void SessionImpl::send(Message message) {
         });
         return;
     }
+    lend_effect_vector();
     state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()},
                 Clock::now());
     run();
@@ -195,6 +196,7 @@ void SessionImpl::send(std::vector<Message> messages) {
         return;
     }
     const auto now = Clock::now();
+    lend_effect_vector();
     for (const Message& message : messages) {
         state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, now);
     }
@@ -329,6 +331,7 @@ void SessionImpl::on_ws_closed(WsTransport* ws, bool error) {
 
 void SessionImpl::on_ws_write_done(WsTransport* ws, bool ok) {
     if (!ws_ || ws != ws_.get()) return;
+    lend_effect_vector();
     state_.on_ws_write_done(ok, Clock::now());
     run();
 }
@@ -353,6 +356,10 @@ void SessionImpl::run() {
     if (outermost) {
         running_ = false;
         if (polling_ && polling_->empty() && on_websocket()) polling_.reset();  // upgraded
+        // The core's own (now empty) vector goes back too: an idle session holds none (~140
+        // bytes an effect). lend_effect_vector() gives it one again before a hot-path call.
+        return_effect_vector(std::move(state_.effects()));
+        state_.effects() = {};
     }
     buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
     rearm_timer();
@@ -491,6 +498,10 @@ void SessionImpl::return_effect_vector(std::vector<Effect> v) {
     if (v.capacity() != 0 && v.capacity() <= 64 && spares.size() < 8) {
         spares.push_back(std::move(v));
     }
+}
+
+void SessionImpl::lend_effect_vector() {
+    if (state_.effects().capacity() == 0) state_.effects() = borrow_effect_vector();
 }
 
 SessionImpl::PollingRequests& SessionImpl::polling() {

@@ -305,6 +305,8 @@ void SessionCore::pump(TimePoint now) {
         }
         actions.clear();
     }
+    // Actions are rare on a WebSocket session (a PING, the close): an idle one keeps no vector.
+    std::vector<Action>().swap(scratch_);
 }
 
 void SessionCore::enqueue(OutPacket packet, TimePoint now) {
