@@ -284,7 +284,9 @@ class SessionMap {
   private:
     struct Shard {
         mutable std::mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<SessionImpl>> sessions;
+        /// Keyed by a view of the session's own sid (the value keeps it alive): the sid is
+        /// stored once, not again in the node with its own allocation.
+        std::unordered_map<std::string_view, std::shared_ptr<SessionImpl>> sessions;
     };
     Shard& shard(std::string_view sid) const;
     mutable std::array<Shard, 16> shards_;

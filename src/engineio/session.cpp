@@ -83,7 +83,7 @@ SessionMap::Shard& SessionMap::shard(std::string_view sid) const {
 void SessionMap::insert(const std::shared_ptr<SessionImpl>& session) {
     Shard& s = shard(session->sid());
     std::lock_guard lock(s.mutex);
-    s.sessions.emplace(session->sid(), session);
+    s.sessions.emplace(std::string_view(session->sid()), session);
 }
 
 void SessionMap::erase(const std::string& sid, const SessionImpl* expected) {
@@ -96,7 +96,7 @@ void SessionMap::erase(const std::string& sid, const SessionImpl* expected) {
 std::shared_ptr<SessionImpl> SessionMap::find(std::string_view sid) const {
     Shard& s = shard(sid);
     std::lock_guard lock(s.mutex);
-    const auto it = s.sessions.find(std::string(sid));
+    const auto it = s.sessions.find(sid);
     return it == s.sessions.end() ? nullptr : it->second;
 }
 
