@@ -155,8 +155,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
       executor_(loop.get_executor()),
       loop_index_(loop_index),
       websocket_(websocket),
-      state_(core_->session_config, Clock::now(), websocket),
-      timer_(std::in_place, loop) {
+      state_(core_->session_config, Clock::now(), websocket) {
     ++core_->open_sessions;
 }
 
@@ -509,30 +508,134 @@ SessionImpl::PollingRequests& SessionImpl::polling() {
     return *polling_;
 }
 
+SessionTimers& SessionImpl::timers() const {
+    return *core_->loop_states[loop_index_]->timers;
+}
+
 void SessionImpl::rearm_timer() {
-    if (!timer_) return;
+    if (timer_dropped_) return;
     const auto deadline = state_.next_deadline();
     if (!deadline) {
-        if (armed_) timer_->cancel();
+        if (armed_) timers().cancel(*this);
         armed_.reset();
         return;
     }
-    if (armed_ == deadline) return;
+    if (armed_ == deadline) return;  // the usual case: most runs move no deadline
     armed_ = deadline;
-    timer_->expires_at(*deadline);
-    timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec == boost::asio::error::operation_aborted) return;
-        self->armed_.reset();
-        self->state_.on_timer(Clock::now());
-        self->run();
-    });
+    timers().schedule(*this, *deadline);
+}
+
+void SessionImpl::on_deadline() {
+    armed_.reset();
+    state_.on_timer(Clock::now());
+    run();
 }
 
 void SessionImpl::drop_timer() {
-    // Cancelled waits are already queued with their own state: destroying the timer is safe, and
-    // a forgotten session then holds nothing that outlives its loop.
+    // A forgotten session leaves the loop's heap (which held it) and is never scheduled again.
+    if (armed_) timers().cancel(*this);
     armed_.reset();
-    timer_.reset();
+    timer_dropped_ = true;
+}
+
+// --- SessionTimers ----------------------------------------------------------------------------
+
+void SessionTimers::place(std::size_t index, Entry entry) {
+    entry.session->timer_slot_ = static_cast<std::uint32_t>(index);
+    heap_[index] = std::move(entry);
+}
+
+void SessionTimers::sift_up(std::size_t index) {
+    Entry entry = std::move(heap_[index]);
+    while (index > 0) {
+        const std::size_t parent = (index - 1) / 2;
+        if (!(entry.deadline < heap_[parent].deadline)) break;
+        place(index, std::move(heap_[parent]));
+        index = parent;
+    }
+    place(index, std::move(entry));
+}
+
+void SessionTimers::sift_down(std::size_t index) {
+    Entry entry = std::move(heap_[index]);
+    const std::size_t size = heap_.size();
+    for (;;) {
+        std::size_t child = 2 * index + 1;
+        if (child >= size) break;
+        if (child + 1 < size && heap_[child + 1].deadline < heap_[child].deadline) ++child;
+        if (!(heap_[child].deadline < entry.deadline)) break;
+        place(index, std::move(heap_[child]));
+        index = child;
+    }
+    place(index, std::move(entry));
+}
+
+void SessionTimers::remove(std::size_t index) {
+    heap_[index].session->timer_slot_ = no_slot;
+    const std::size_t last = heap_.size() - 1;
+    if (index != last) {
+        place(index, std::move(heap_[last]));
+        heap_.pop_back();
+        // The entry moved here may belong above or below.
+        if (index > 0 && heap_[index].deadline < heap_[(index - 1) / 2].deadline) {
+            sift_up(index);
+        } else {
+            sift_down(index);
+        }
+    } else {
+        heap_.pop_back();
+    }
+    if (heap_.empty()) std::vector<Entry>().swap(heap_);  // a wave of closes leaves nothing
+}
+
+void SessionTimers::schedule(SessionImpl& session, TimePoint deadline) {
+    if (session.timer_slot_ != no_slot) {
+        const std::size_t index = session.timer_slot_;
+        const bool earlier = deadline < heap_[index].deadline;
+        heap_[index].deadline = deadline;
+        if (earlier) {
+            sift_up(index);
+        } else {
+            sift_down(index);
+        }
+    } else {
+        heap_.push_back(Entry{deadline, session.shared_from_this()});
+        session.timer_slot_ = static_cast<std::uint32_t>(heap_.size() - 1);
+        sift_up(heap_.size() - 1);
+    }
+    rearm();
+}
+
+void SessionTimers::cancel(SessionImpl& session) {
+    if (session.timer_slot_ == no_slot) return;
+    remove(session.timer_slot_);
+    // The pending wait, if now early, finds nothing due and re-arms: cancelling it would cost
+    // more than the wake-up.
+}
+
+void SessionTimers::rearm() {
+    if (heap_.empty()) return;
+    const TimePoint earliest = heap_.front().deadline;
+    if (waiting_until_ && *waiting_until_ <= earliest) return;
+    waiting_until_ = earliest;
+    timer_.expires_at(earliest);  // cancels a later wait, whose completion is then ignored
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec == boost::asio::error::operation_aborted) return;
+        waiting_until_.reset();
+        on_expiry();
+    });
+}
+
+void SessionTimers::on_expiry() {
+    const auto now = Clock::now();
+    // Each due session is taken out before it is called: its run() may schedule it again (or
+    // another session of this loop) meanwhile.
+    while (!heap_.empty() && heap_.front().deadline <= now) {
+        std::shared_ptr<SessionImpl> session = heap_.front().session;
+        remove(0);
+        session->on_deadline();
+    }
+    rearm();
 }
 
 void SessionImpl::forget() {
