@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -116,6 +117,45 @@ using protocol::OutPacket;
 
 class SessionImpl;
 
+/// The deadlines of one loop's sessions (ping, pong, upgrade, close linger) in one min-heap,
+/// served by one steady_timer armed for the earliest. A session carries its place in the heap
+/// instead of a timer of its own and a pending wait (~250 bytes a session): the classic per-loop
+/// timer queue. A due session is called exactly as its own timer's completion called it: at or
+/// after its deadline, on its loop. Touched only on its loop (or with the loops stopped).
+class SessionTimers {
+  public:
+    using TimePoint = std::chrono::steady_clock::time_point;
+    static constexpr std::uint32_t no_slot = UINT32_MAX;
+
+    explicit SessionTimers(boost::asio::io_context& loop) : timer_(loop) {}
+    SessionTimers(const SessionTimers&) = delete;
+    SessionTimers& operator=(const SessionTimers&) = delete;
+
+    /// Sets or moves `session`'s deadline; the heap holds the session until it is due or
+    /// cancelled (as a pending wait held it).
+    void schedule(SessionImpl& session, TimePoint deadline);
+    /// Takes `session` out of the heap (nothing if it is not in it).
+    void cancel(SessionImpl& session);
+    std::size_t size() const noexcept { return heap_.size(); }
+
+  private:
+    struct Entry {
+        TimePoint deadline;
+        std::shared_ptr<SessionImpl> session;
+    };
+    void place(std::size_t index, Entry entry);
+    void sift_up(std::size_t index);
+    void sift_down(std::size_t index);
+    void remove(std::size_t index);
+    /// Arms the timer for the earliest deadline unless a wait at or before it is pending.
+    void rearm();
+    void on_expiry();
+
+    std::vector<Entry> heap_;
+    boost::asio::steady_timer timer_;
+    std::optional<TimePoint> waiting_until_;  // the pending wait's expiry
+};
+
 /// A tracked connection on a loop, closed by stop().
 class Closable {
   public:
@@ -223,8 +263,15 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     void on_closed(protocol::CloseReason reason);
     void rearm_timer();
     void drop_timer();
+    /// The deadline set with the loop's SessionTimers passed (called by them).
+    void on_deadline();
+    SessionTimers& timers() const;
+    friend class SessionTimers;
     static std::vector<protocol::Effect> borrow_effect_vector();
     static void return_effect_vector(std::vector<protocol::Effect> v);
+    /// Gives the core a spare effect vector if it has none, before a call that produces effects
+    /// on the hot path (a send, a write done), so that it does not allocate one.
+    void lend_effect_vector();
     void forget();
 
     std::shared_ptr<Core> core_;
@@ -239,11 +286,12 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::atomic<bool> post_in_flight_{false};
     std::atomic<std::size_t> buffered_bytes_{0};  // state_.queued_bytes() after each run()
     bool counted_ = true;                         // counted in Core::open_sessions until closed
+    bool timer_dropped_ = false;                  // once forgotten: no deadline any more
+    std::uint32_t timer_slot_ = SessionTimers::no_slot;  // its place in the loop's SessionTimers
 
     protocol::SessionCore state_;
     bool running_ = false;
-    std::optional<boost::asio::steady_timer> timer_;  // reset once the session is forgotten
-    std::optional<std::chrono::steady_clock::time_point> armed_;
+    std::optional<std::chrono::steady_clock::time_point> armed_;  // scheduled in timers()
 
     struct PendingRequest {
         std::shared_ptr<HttpResponder> responder;
@@ -281,7 +329,9 @@ class SessionMap {
   private:
     struct Shard {
         mutable std::mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<SessionImpl>> sessions;
+        /// Keyed by a view of the session's own sid (the value keeps it alive): the sid is
+        /// stored once, not again in the node with its own allocation.
+        std::unordered_map<std::string_view, std::shared_ptr<SessionImpl>> sessions;
     };
     Shard& shard(std::string_view sid) const;
     mutable std::array<Shard, 16> shards_;
@@ -314,6 +364,8 @@ class Core : public std::enable_shared_from_this<Core> {
     /// Per-loop registries of open connections (touched only on their loop).
     struct LoopState {
         std::vector<std::weak_ptr<Closable>> connections;
+        /// The loop's session deadlines; released by ~Server while the loop exists.
+        std::unique_ptr<SessionTimers> timers;
     };
     std::vector<std::unique_ptr<LoopState>> loop_states;
     std::vector<Executor> loop_executors;

@@ -59,6 +59,8 @@ struct Server::Impl {
             loops.push_back(std::make_unique<net::io_context>(1));
             guards.emplace_back(loops.back()->get_executor());
             core->loop_states.push_back(std::make_unique<detail::Core::LoopState>());
+            core->loop_states.back()->timers =
+                std::make_unique<detail::SessionTimers>(*loops.back());
             core->loop_executors.emplace_back(loops.back()->get_executor());
         }
         if (core->options.tls) {
@@ -249,8 +251,9 @@ Server::~Server() {
     for (auto& thread : impl_->threads) {
         if (thread.joinable()) thread.detach();  // only a loop thread destroying its own Server
     }
-    // Sessions whose close never ran (the drain deadline passed) still hold a timer of their
-    // loop: release it while the loops exist (they are stopped, so nothing runs concurrently).
+    // Sessions whose close never ran (the drain deadline passed) are still in their loop's
+    // timer queue: release them, then the queues' timers, while the loops exist (they are
+    // stopped, so nothing runs concurrently).
     bool stopped = false;
     {
         std::lock_guard lock(impl_->stop_mutex);
@@ -258,6 +261,15 @@ Server::~Server() {
     }
     if (stopped) {
         for (const auto& session : impl_->core->sessions.all()) session->abandon();
+    }
+    for (auto& state : impl_->core->loop_states) {
+        if (stopped) {
+            state->timers.reset();
+        } else {
+            // A loop thread destroys its own Server and the loops may still run: the queue
+            // cannot be destroyed safely now, nor after its loop (core may outlive it).
+            static_cast<void>(state->timers.release());
+        }
     }
 }
 

@@ -83,7 +83,7 @@ SessionMap::Shard& SessionMap::shard(std::string_view sid) const {
 void SessionMap::insert(const std::shared_ptr<SessionImpl>& session) {
     Shard& s = shard(session->sid());
     std::lock_guard lock(s.mutex);
-    s.sessions.emplace(session->sid(), session);
+    s.sessions.emplace(std::string_view(session->sid()), session);
 }
 
 void SessionMap::erase(const std::string& sid, const SessionImpl* expected) {
@@ -96,7 +96,7 @@ void SessionMap::erase(const std::string& sid, const SessionImpl* expected) {
 std::shared_ptr<SessionImpl> SessionMap::find(std::string_view sid) const {
     Shard& s = shard(sid);
     std::lock_guard lock(s.mutex);
-    const auto it = s.sessions.find(std::string(sid));
+    const auto it = s.sessions.find(sid);
     return it == s.sessions.end() ? nullptr : it->second;
 }
 
@@ -155,8 +155,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
       executor_(loop.get_executor()),
       loop_index_(loop_index),
       websocket_(websocket),
-      state_(core_->session_config, Clock::now(), websocket),
-      timer_(std::in_place, loop) {
+      state_(core_->session_config, Clock::now(), websocket) {
     ++core_->open_sessions;
 }
 
@@ -180,10 +179,12 @@ void SessionImpl::send(Message message) {
         });
         return;
     }
+    lend_effect_vector();
     state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, &Clock::now);
     if (state_.effects().empty()) {
         // Queued behind a write in flight (most messages of a busy connection): nothing to carry
-        // out and no deadline moved, so no run() with its timer check.
+        // out and no deadline moved, so no run() with its timer check. (The lent vector goes back
+        // at the next run(), when that write is done.)
         buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
         return;
     }
@@ -200,6 +201,7 @@ void SessionImpl::send(std::vector<Message> messages) {
         return;
     }
     const auto now = Clock::now();
+    lend_effect_vector();
     for (const Message& message : messages) {
         state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, now);
     }
@@ -334,6 +336,7 @@ void SessionImpl::on_ws_closed(WsTransport* ws, bool error) {
 
 void SessionImpl::on_ws_write_done(WsTransport* ws, bool ok) {
     if (!ws_ || ws != ws_.get()) return;
+    lend_effect_vector();
     state_.on_ws_write_done(ok, Clock::now());
     run();
 }
@@ -358,6 +361,10 @@ void SessionImpl::run() {
     if (outermost) {
         running_ = false;
         if (polling_ && polling_->empty() && on_websocket()) polling_.reset();  // upgraded
+        // The core's own (now empty) vector goes back too: an idle session holds none (~140
+        // bytes an effect). lend_effect_vector() gives it one again before a hot-path call.
+        return_effect_vector(std::move(state_.effects()));
+        state_.effects() = {};
     }
     buffered_bytes_.store(state_.queued_bytes(), std::memory_order_relaxed);
     rearm_timer();
@@ -498,35 +505,143 @@ void SessionImpl::return_effect_vector(std::vector<Effect> v) {
     }
 }
 
+void SessionImpl::lend_effect_vector() {
+    if (state_.effects().capacity() == 0) state_.effects() = borrow_effect_vector();
+}
+
 SessionImpl::PollingRequests& SessionImpl::polling() {
     if (!polling_) polling_ = std::make_unique<PollingRequests>();
     return *polling_;
 }
 
+SessionTimers& SessionImpl::timers() const {
+    return *core_->loop_states[loop_index_]->timers;
+}
+
 void SessionImpl::rearm_timer() {
-    if (!timer_) return;
+    if (timer_dropped_) return;
     const auto deadline = state_.next_deadline();
     if (!deadline) {
-        if (armed_) timer_->cancel();
+        if (armed_) timers().cancel(*this);
         armed_.reset();
         return;
     }
-    if (armed_ == deadline) return;
+    if (armed_ == deadline) return;  // the usual case: most runs move no deadline
     armed_ = deadline;
-    timer_->expires_at(*deadline);
-    timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec == boost::asio::error::operation_aborted) return;
-        self->armed_.reset();
-        self->state_.on_timer(Clock::now());
-        self->run();
-    });
+    timers().schedule(*this, *deadline);
+}
+
+void SessionImpl::on_deadline() {
+    armed_.reset();
+    state_.on_timer(Clock::now());
+    run();
 }
 
 void SessionImpl::drop_timer() {
-    // Cancelled waits are already queued with their own state: destroying the timer is safe, and
-    // a forgotten session then holds nothing that outlives its loop.
+    // A forgotten session leaves the loop's heap (which held it) and is never scheduled again.
+    if (armed_) timers().cancel(*this);
     armed_.reset();
-    timer_.reset();
+    timer_dropped_ = true;
+}
+
+// --- SessionTimers ----------------------------------------------------------------------------
+
+void SessionTimers::place(std::size_t index, Entry entry) {
+    entry.session->timer_slot_ = static_cast<std::uint32_t>(index);
+    heap_[index] = std::move(entry);
+}
+
+void SessionTimers::sift_up(std::size_t index) {
+    Entry entry = std::move(heap_[index]);
+    while (index > 0) {
+        const std::size_t parent = (index - 1) / 2;
+        if (!(entry.deadline < heap_[parent].deadline)) break;
+        place(index, std::move(heap_[parent]));
+        index = parent;
+    }
+    place(index, std::move(entry));
+}
+
+void SessionTimers::sift_down(std::size_t index) {
+    Entry entry = std::move(heap_[index]);
+    const std::size_t size = heap_.size();
+    for (;;) {
+        std::size_t child = 2 * index + 1;
+        if (child >= size) break;
+        if (child + 1 < size && heap_[child + 1].deadline < heap_[child].deadline) ++child;
+        if (!(heap_[child].deadline < entry.deadline)) break;
+        place(index, std::move(heap_[child]));
+        index = child;
+    }
+    place(index, std::move(entry));
+}
+
+void SessionTimers::remove(std::size_t index) {
+    heap_[index].session->timer_slot_ = no_slot;
+    const std::size_t last = heap_.size() - 1;
+    if (index != last) {
+        place(index, std::move(heap_[last]));
+        heap_.pop_back();
+        // The entry moved here may belong above or below.
+        if (index > 0 && heap_[index].deadline < heap_[(index - 1) / 2].deadline) {
+            sift_up(index);
+        } else {
+            sift_down(index);
+        }
+    } else {
+        heap_.pop_back();
+    }
+    if (heap_.empty()) std::vector<Entry>().swap(heap_);  // a wave of closes leaves nothing
+}
+
+void SessionTimers::schedule(SessionImpl& session, TimePoint deadline) {
+    if (session.timer_slot_ != no_slot) {
+        const std::size_t index = session.timer_slot_;
+        const bool earlier = deadline < heap_[index].deadline;
+        heap_[index].deadline = deadline;
+        if (earlier) {
+            sift_up(index);
+        } else {
+            sift_down(index);
+        }
+    } else {
+        heap_.push_back(Entry{deadline, session.shared_from_this()});
+        session.timer_slot_ = static_cast<std::uint32_t>(heap_.size() - 1);
+        sift_up(heap_.size() - 1);
+    }
+    rearm();
+}
+
+void SessionTimers::cancel(SessionImpl& session) {
+    if (session.timer_slot_ == no_slot) return;
+    remove(session.timer_slot_);
+    // The pending wait, if now early, finds nothing due and re-arms: cancelling it would cost
+    // more than the wake-up.
+}
+
+void SessionTimers::rearm() {
+    if (heap_.empty()) return;
+    const TimePoint earliest = heap_.front().deadline;
+    if (waiting_until_ && *waiting_until_ <= earliest) return;
+    waiting_until_ = earliest;
+    timer_.expires_at(earliest);  // cancels a later wait, whose completion is then ignored
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec == boost::asio::error::operation_aborted) return;
+        waiting_until_.reset();
+        on_expiry();
+    });
+}
+
+void SessionTimers::on_expiry() {
+    const auto now = Clock::now();
+    // Each due session is taken out before it is called: its run() may schedule it again (or
+    // another session of this loop) meanwhile.
+    while (!heap_.empty() && heap_.front().deadline <= now) {
+        std::shared_ptr<SessionImpl> session = heap_.front().session;
+        remove(0);
+        session->on_deadline();
+    }
+    rearm();
 }
 
 void SessionImpl::forget() {

@@ -248,7 +248,6 @@ class WsTransportImpl final : public WsTransport,
         // come from that loop and read it there.
         same_loop_ = session->executor() == stream_.get_executor();
         net::dispatch(executor(), [self = this->shared_from_this(), session = std::move(session)] {
-            self->session_executor_ = session->executor();
             self->session_ = session;
             if (!self->in_.empty()) {
                 // Bytes that came right behind the handshake request.
@@ -333,7 +332,13 @@ class WsTransportImpl final : public WsTransport,
 
     // --- writing ----------------------------------------------------------------------------
 
-    std::size_t unwritten() const noexcept { return out_.size() - out_sent_ + sending_.size(); }
+    std::size_t unwritten() const noexcept {
+        if constexpr (tls) {
+            return out_.size() - out_sent_ + sending_.size();
+        } else {
+            return out_.size() - out_sent_;
+        }
+    }
 
     void append(std::vector<OutPacket>& packets) {
         if (closing_) return;  // nothing new once closing; the session is closed too
@@ -404,7 +409,7 @@ class WsTransportImpl final : public WsTransport,
             if (same_loop_) {
                 session_->on_ws_write_done(this, true);
             } else {
-                net::dispatch(session_executor_,
+                net::dispatch(session_->executor(),
                               [self = this->shared_from_this(), session = session_] {
                                   session->on_ws_write_done(self.get(), true);
                               });
@@ -695,11 +700,17 @@ class WsTransportImpl final : public WsTransport,
     /// one task, and reading waits until it has been handed on, so a slow session slows its
     /// reader instead of queueing messages.
     void post_deliveries() {
+        if (!session_) {
+            // The session was told the connection closed (a close frame later in the batch):
+            // what came before it has no one to go to.
+            pending_deliveries_.clear();
+            return;
+        }
         paused_ = true;
         auto batch = std::move(pending_deliveries_);
         pending_deliveries_.clear();
-        net::dispatch(session_executor_, [self = this->shared_from_this(), session = session_,
-                                          batch = std::move(batch)]() mutable {
+        net::dispatch(session_->executor(), [self = this->shared_from_this(), session = session_,
+                                             batch = std::move(batch)]() mutable {
             for (auto& [packet, valid] : batch) {
                 if (valid) {
                     session->on_ws_packet(self.get(), std::move(packet));
@@ -756,7 +767,8 @@ class WsTransportImpl final : public WsTransport,
         if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
         close_budget_ = close_read_budget(core_->options);
         if (!socket_open()) return;
-        linger_timer_.emplace(stream_.get_executor());  // only a closing connection has one
+        // Only a closing connection has one: an open one does not carry a timer's ~120 bytes.
+        linger_timer_ = std::make_unique<net::steady_timer>(stream_.get_executor());
         linger_timer_->expires_after(core_->options.websocket.close_linger);
         linger_timer_->async_wait([self = this->shared_from_this()](
                                       const boost::system::error_code& ec) {
@@ -824,7 +836,7 @@ class WsTransportImpl final : public WsTransport,
         session_.reset();
         if (!session) return;
         if (same_loop_) return session->on_ws_closed(this, error);
-        net::dispatch(session_executor_, [self = this->shared_from_this(), session, error] {
+        net::dispatch(session->executor(), [self = this->shared_from_this(), session, error] {
             session->on_ws_closed(self.get(), error);
         });
     }
@@ -834,7 +846,7 @@ class WsTransportImpl final : public WsTransport,
         session_.reset();
         if (!session) return;
         if (same_loop_) return session->on_ws_invalid(this);
-        net::dispatch(session_executor_, [self = this->shared_from_this(), session] {
+        net::dispatch(session->executor(), [self = this->shared_from_this(), session] {
             session->on_ws_invalid(self.get());
         });
     }
@@ -848,9 +860,10 @@ class WsTransportImpl final : public WsTransport,
     std::string in_;   // received, not yet consumed: the start of an incomplete frame
     std::string out_;  // framed, not yet written (plain: from out_sent_ on)
     std::size_t out_sent_ = 0;
-    std::string sending_;  // TLS: the write in flight
-    std::shared_ptr<SessionImpl> session_;
-    Executor session_executor_;
+    struct NoBuffer {};
+    /// TLS: the write in flight (a plain connection writes from out_ and has none).
+    [[no_unique_address]] std::conditional_t<tls, std::string, NoBuffer> sending_;
+    std::shared_ptr<SessionImpl> session_;  // its executor() is where calls to it go
     bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
     std::vector<std::pair<protocol::Packet, bool>> pending_deliveries_;  // to another loop
     ReadMode read_mode_ = ReadMode::deliver;
@@ -864,8 +877,8 @@ class WsTransportImpl final : public WsTransport,
     bool close_sent_ = false;
     bool close_when_written_ = false;  // once out_ is written: teardown if reading has stopped
     std::size_t close_budget_ = 0;     // bytes the close may still read
-    std::optional<net::steady_timer>
-        linger_timer_;  // once closing: resets the connection at its end
+    std::unique_ptr<net::steady_timer> linger_timer_;  // once closing: resets the connection at
+                                                       // its end
 };
 
 }  // namespace

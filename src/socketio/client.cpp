@@ -41,7 +41,7 @@ Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
       session(std::move(s)),
       decoder(srv.parser->make_decoder()),
-      connect_timer(session->executor()) {
+      connect_timer(std::make_unique<boost::asio::steady_timer>(session->executor())) {
     // An event's arguments are built only when a handler reads them (EventArgs): an echo relays
     // the client's text.
     decoder->defer_event_args(true);
@@ -69,10 +69,7 @@ Handshake Client::make_handshake(json auth) {
 
 void Client::on_packet(protocol::Packet& packet) {
     using protocol::PacketType;
-    // Most connections join one namespace: no hashing for them.
-    auto it = sockets.size() == 1 && sockets.begin()->first == packet.nsp
-                  ? sockets.begin()
-                  : sockets.find(packet.nsp);
+    auto it = sockets.find(packet.nsp);
     if (packet.type == PacketType::connect && it == sockets.end()) {
         on_connect_packet(packet);
         return;
@@ -143,7 +140,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
                                 {{"message", "Invalid namespace"}}));
         return;
     }
-    connect_timer.cancel();
+    connect_timer.reset();  // cancels its wait
     json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
     auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
                                                shared_from_this(), make_handshake(std::move(auth)));

@@ -1,9 +1,13 @@
 #pragma once
 // socketio::detail::Client — one Engine.IO session as Socket.IO sees it.
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -17,6 +21,36 @@ namespace socketio::detail {
 class ServerCore;
 class SocketImpl;
 
+/// A client's sockets by namespace: a flat vector searched in order. A client joins one
+/// namespace or a few; a hash map cost ~240 bytes for one (its bucket array, a node), this ~80,
+/// and comparing one name is cheaper than hashing it.
+class SocketsByNamespace {
+  public:
+    using Entry = std::pair<std::string, std::shared_ptr<SocketImpl>>;
+    using iterator = std::vector<Entry>::iterator;
+
+    iterator begin() noexcept { return entries_.begin(); }
+    iterator end() noexcept { return entries_.end(); }
+    bool empty() const noexcept { return entries_.empty(); }
+    iterator find(std::string_view nsp) noexcept {
+        return std::find_if(entries_.begin(), entries_.end(),
+                            [nsp](const Entry& entry) { return entry.first == nsp; });
+    }
+    /// The socket of `nsp`, added (null) if there is none.
+    std::shared_ptr<SocketImpl>& operator[](std::string_view nsp) {
+        if (auto it = find(nsp); it != end()) return it->second;
+        return entries_.emplace_back(std::string(nsp), nullptr).second;
+    }
+    void erase(iterator it) { entries_.erase(it); }
+    void erase(std::string_view nsp) {
+        if (auto it = find(nsp); it != end()) entries_.erase(it);
+    }
+    void clear() noexcept { entries_.clear(); }
+
+  private:
+    std::vector<Entry> entries_;
+};
+
 /// One Engine.IO session (engineio::Session::user_data): its decoder, its sockets by namespace,
 /// the connect timer. Touched only on the session's loop.
 class Client : public std::enable_shared_from_this<Client> {
@@ -26,8 +60,10 @@ class Client : public std::enable_shared_from_this<Client> {
     ServerCore& server;
     engineio::SessionPtr session;
     std::unique_ptr<protocol::Decoder> decoder;
-    StringMap<std::shared_ptr<SocketImpl>> sockets;  // by namespace
-    boost::asio::steady_timer connect_timer;
+    SocketsByNamespace sockets;
+    /// Node's connectTimeout, until the first CONNECT; then released, so that a connected client
+    /// carries no timer (~120 bytes).
+    std::unique_ptr<boost::asio::steady_timer> connect_timer;
     /// Why we closed the session ourselves (parse error), for the disconnect reason.
     std::optional<DisconnectReason> close_reason;
     bool closed = false;

@@ -193,8 +193,8 @@ bool ServerCore::on_connect(const engineio::SessionPtr& session) {
     auto client = std::make_shared<Client>(*this, session);
     session->user_data = client;
     // Node's connectTimeout: a connection that joins no namespace in time is closed.
-    client->connect_timer.expires_after(options.connect.timeout);
-    client->connect_timer.async_wait([weak = std::weak_ptr<Client>(client)](auto ec) {
+    client->connect_timer->expires_after(options.connect.timeout);
+    client->connect_timer->async_wait([weak = std::weak_ptr<Client>(client)](auto ec) {
         if (ec) return;
         auto c = weak.lock();
         if (c && !c->closed && c->sockets.empty()) {
@@ -235,7 +235,7 @@ void ServerCore::on_disconnect(const engineio::SessionPtr& session,
     session->user_data.reset();  // breaks the session <-> client cycle
     if (!client) return;
     client->closed = true;
-    client->connect_timer.cancel();
+    client->connect_timer.reset();
     const auto reason = client->close_reason.value_or(map_reason(engine_reason));
     auto sockets = std::move(client->sockets);
     client->sockets.clear();
@@ -281,7 +281,7 @@ void ServerCore::shutdown_detached() {
                 if (client && !client->closed) {
                     client->close_reason = DisconnectReason::server_shutting_down;
                     client->closed = true;
-                    client->connect_timer.cancel();
+                    client->connect_timer.reset();
                     auto sockets = std::move(client->sockets);
                     client->sockets.clear();
                     for (auto& [nsp, s] : sockets)

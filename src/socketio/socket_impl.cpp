@@ -180,16 +180,19 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
 
 json SocketImpl::get_session() const {
     std::lock_guard lock(session_mutex_);
-    return session_data_;
+    return session_saved_ ? session_data_ : json::object();
 }
 
 void SocketImpl::save_session(json session_data) {
     std::lock_guard lock(session_mutex_);
     session_data_ = std::move(session_data);
+    session_saved_ = true;
 }
 
 void SocketImpl::update_session(const std::function<void(json&)>& update) {
     std::lock_guard lock(session_mutex_);
+    if (!session_saved_) session_data_ = json::object();
+    session_saved_ = true;
     update(session_data_);
 }
 

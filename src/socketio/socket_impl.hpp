@@ -95,7 +95,9 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     };
     std::unordered_map<std::uint64_t, PendingAck> acks_;  // loop
     mutable std::mutex session_mutex_;
-    json session_data_ = json::object();
+    // {} until first saved or updated: an empty object is an allocation most sockets never use.
+    json session_data_;
+    bool session_saved_ = false;
     mutable std::mutex data_mutex_;
     DataBox data_;
 };

@@ -19,7 +19,11 @@ std::string single_packet(PacketType type) {
 }  // namespace
 
 SessionCore::SessionCore(Config config, TimePoint now, bool websocket)
-    : config_(config), machine_(config.machine, now), websocket_(websocket) {}
+    : max_queue_bytes_(config.max_queue_bytes),
+      max_queue_packets_(config.max_queue_packets),
+      close_linger_(config.close_linger),
+      machine_(config.machine, now),
+      websocket_(websocket) {}
 
 // --- the user ----------------------------------------------------------------------------------
 
@@ -64,7 +68,7 @@ void SessionCore::on_get(TimePoint now, std::optional<TimePoint> arrived) {
             // Closed by the server with packets still queued: this GET takes them, the next one
             // the CLOSE (see finish()).
             answer(HttpSlot::incoming_get, take_queue_payload());
-            linger_until_ = now + config_.close_linger;
+            linger_until_ = now + close_linger_;
         } else if (linger_until_) {
             answer(HttpSlot::incoming_get, single_packet(PacketType::close));
             linger_until_.reset();
@@ -115,7 +119,7 @@ void SessionCore::on_post(std::string_view body, TimePoint now) {
     if (closed_) return refuse(HttpSlot::incoming_post, engineio::error::unknown_sid);
     if (websocket_) return refuse(HttpSlot::incoming_post, engineio::error::bad_request);
     std::vector<Packet> packets;
-    const std::error_code ec = decode_payload(body, config_.machine.max_payload, packets);
+    const std::error_code ec = decode_payload(body, machine_.config().max_payload, packets);
     if (ec == engineio::error::payload_too_large) {
         refuse(HttpSlot::incoming_post, engineio::error::payload_too_large);
         machine_.close(CloseReason::transport_error);
@@ -312,13 +316,15 @@ void SessionCore::pump(TimePoint now) {
         }
         actions.clear();
     }
+    // Actions are rare on a WebSocket session (a PING, the close): an idle one keeps no vector.
+    std::vector<Action>().swap(scratch_);
 }
 
 void SessionCore::enqueue(OutPacket packet) {
     if (closed_) return;
     queued_bytes_ += packet.data->size() + 1;
     queue_.push_back(std::move(packet));
-    if (queued_bytes_ > config_.max_queue_bytes || queue_.size() > config_.max_queue_packets) {
+    if (queued_bytes_ > max_queue_bytes_ || queue_.size() > max_queue_packets_) {
         machine_.close(CloseReason::send_queue_full);  // carried out by the caller's pump()
     }
 }
@@ -407,7 +413,7 @@ void SessionCore::finish(CloseReason reason, bool send_close_packet, TimePoint n
         // the CLOSE's payload would be lost to it ("transport close" instead of "io server
         // disconnect"). The sid stays known until the GET that takes the CLOSE, or close_linger.
         if (get_held_) answer(HttpSlot::held_get, take_queue_payload());
-        linger_until_ = now + config_.close_linger;
+        linger_until_ = now + close_linger_;
     } else if (get_held_) {
         // engine.io answers a held GET with CLOSE (NOOP when the client itself closed).
         std::string body =

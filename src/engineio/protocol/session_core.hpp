@@ -156,7 +156,10 @@ class SessionCore {
     void finish(CloseReason reason, bool send_close_packet, TimePoint now);
     void forget();
 
-    Config config_;
+    // Config's own part, kept apart from the machine's (which keeps its copy): not stored twice.
+    std::size_t max_queue_bytes_;
+    std::size_t max_queue_packets_;
+    std::chrono::milliseconds close_linger_;
     SessionMachine machine_;
     std::vector<Effect> effects_;
     std::vector<Action> scratch_;  // the machine's actions being carried out

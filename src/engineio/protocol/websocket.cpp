@@ -375,14 +375,24 @@ struct FrameReader::State {
     bool in_message = false;
     bool message_text = false;
     bool message_compressed = false;
-    /// The fragments so far (compressed, if the message is); the payload of a fragmented
-    /// uncompressed message once it is complete.
-    std::string assembly;
-
-    /// The last inflated message, at its start (the event's view says how long). Its size() is
-    /// the room inflate may write to: never shrunk between messages, so never zero-filled again.
-    std::string inflated;
-    std::unique_ptr<Inflater> inflater;
+    /// What only fragmented or compressed messages need. Allocated by the first one and freed
+    /// by shrink() when it holds nothing to keep: a reader of whole uncompressed frames, and an
+    /// idle one, has none (~64 bytes of a connection's memory).
+    struct Buffers {
+        /// The fragments so far (compressed, if the message is); the payload of a fragmented
+        /// uncompressed message once it is complete.
+        std::string assembly;
+        /// The last inflated message, at its start (the event's view says how long). Its size()
+        /// is the room inflate may write to: never shrunk between messages, so never zero-filled
+        /// again.
+        std::string inflated;
+        std::unique_ptr<Inflater> inflater;
+    };
+    std::unique_ptr<Buffers> buffers;
+    Buffers& buf() {
+        if (!buffers) buffers = std::make_unique<Buffers>();
+        return *buffers;
+    }
 
     std::size_t fail(Event& event, std::uint16_t code, std::string_view why) {
         error.kind = Event::Kind::error;
@@ -429,8 +439,10 @@ InflateResult FrameReader::State::inflate_message(std::string_view compressed,
         message = {};
         return InflateResult::ok;
     }
-    if (!inflater) inflater = std::make_unique<Inflater>();
-    z_stream& stream = inflater->stream;
+    Buffers& b = buf();
+    std::string& inflated = b.inflated;
+    if (!b.inflater) b.inflater = std::make_unique<Inflater>();
+    z_stream& stream = b.inflater->stream;
     const std::size_t limit = config.max_message_size;
     // One byte more than the limit is room enough to see that a message is over it: inflating
     // stops there, however far a small compressed message would expand.
@@ -488,24 +500,27 @@ FrameReader::FrameReader(FrameReader&&) noexcept = default;
 FrameReader& FrameReader::operator=(FrameReader&&) noexcept = default;
 
 std::size_t FrameReader::buffered() const noexcept {
-    return state_->in_message ? state_->assembly.size() : 0;
+    return state_->in_message && state_->buffers ? state_->buffers->assembly.size() : 0;
 }
 
 void FrameReader::shrink() noexcept {
     State& state = *state_;
+    if (!state.buffers) return;
+    State::Buffers& b = *state.buffers;
     if (state.in_message) {
         try {
-            state.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
+            b.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
         } catch (const std::bad_alloc&) {
         }
     } else {
-        std::string().swap(state.assembly);
+        std::string().swap(b.assembly);
     }
-    std::string().swap(state.inflated);
+    std::string().swap(b.inflated);
     // With context takeover the next message may refer to this one's window: keep it.
     if (state.config.deflate && state.config.deflate->client_no_context_takeover) {
-        state.inflater.reset();
+        b.inflater.reset();
     }
+    if (!state.in_message && !b.inflater) state.buffers.reset();
 }
 
 std::size_t FrameReader::parse(std::span<char> data, Event& event) {
@@ -587,7 +602,7 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
         const bool compressed = opcode == 0 ? state.message_compressed : rsv1;
         const std::size_t limit = compressed ? compressed_limit(state.config.max_message_size)
                                              : state.config.max_message_size;
-        const std::size_t so_far = opcode == 0 ? state.assembly.size() : 0;
+        const std::size_t so_far = opcode == 0 ? state.buf().assembly.size() : 0;
         if (length > limit - so_far) {
             return state.fail(event, close_code::too_big, "message over max_message_size");
         }
@@ -647,14 +662,15 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
         state.in_message = true;
         state.message_text = opcode == 1;
         state.message_compressed = rsv1;
-        state.assembly.assign(payload);
+        state.buf().assembly.assign(payload);
         return used;
     }
-    state.assembly.append(payload);
+    std::string& assembly = state.buf().assembly;
+    assembly.append(payload);
     if (!fin) return used;
     state.in_message = false;
-    std::string_view message = state.assembly;
-    if (state.message_compressed && !state.inflate_or_fail(event, state.assembly, message)) {
+    std::string_view message = assembly;
+    if (state.message_compressed && !state.inflate_or_fail(event, assembly, message)) {
         return 0;
     }
     return state.deliver(event, state.message_text, message, used);

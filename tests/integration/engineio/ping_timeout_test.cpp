@@ -47,6 +47,29 @@ TEST(PingTimeout, SilentPollingClientIsDropped) {
     EXPECT_LE(lived, kInterval + kTimeout + kSlack);
 }
 
+// Many sessions on one loop share its deadline queue: each is pinged on its own schedule, the
+// silent ones are dropped, the answering ones (their deadlines moved by every PONG) stay.
+TEST(PingTimeout, InterleavedWebSocketClientsOnOneLoop) {
+    EchoServer server(
+        {.heartbeat = {.ping_interval = kInterval, .ping_timeout = kTimeout}, .threads = 1});
+    auto result = server.run_script("ping_timeout", "websocket_mixed",
+                                    {"pingInterval=300", "pingTimeout=200", "count=6", "rounds=3"});
+    ASSERT_TRUE(result.ok()) << result.describe();
+    const auto opens = siotest::json_events(result.out, "open");
+    ASSERT_EQ(opens.size(), 6u) << result.out;
+    for (const auto& open : opens) {
+        const std::string sid = open.value("sid", std::string{});
+        const auto reason = server.wait_for_disconnect(sid);
+        ASSERT_TRUE(reason.has_value()) << sid;
+        if (open.value("answering", false)) {
+            // Three rounds (> interval + timeout) answered, then closed by the client.
+            EXPECT_NE(*reason, DisconnectReason::ping_timeout) << sid;
+        } else {
+            EXPECT_EQ(*reason, DisconnectReason::ping_timeout) << sid;
+        }
+    }
+}
+
 TEST(PingTimeout, PollingClientAnsweringPingsStays) {
     EchoServer server({.heartbeat = {.ping_interval = kInterval, .ping_timeout = kTimeout}});
     auto result = server.run_script("ping_timeout", "polling_answering",

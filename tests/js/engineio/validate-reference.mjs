@@ -84,6 +84,7 @@ export const cases = [
     ["ping_timeout", "websocket_silent", ["pingInterval=300", "pingTimeout=200"], fast],
     ["ping_timeout", "polling_silent", ["pingInterval=300", "pingTimeout=200"], fast],
     ["ping_timeout", "polling_answering", ["pingInterval=300", "pingTimeout=200"], fast],
+    ["ping_timeout", "websocket_mixed", ["pingInterval=300", "pingTimeout=200"], fast],
     ["compression", "negotiate", [], []],
     ["compression", "disabled", [], ["--no-compression"]],
     ["cookie", "absent", [], []],
