@@ -20,6 +20,10 @@ class Message {
 
     static Message text(std::string data) { return Message(std::move(data), false); }
     static Message binary(std::string bytes) { return Message(std::move(bytes), true); }
+    /// A text Message of a buffer already shared (not copied; nobody may change it any more).
+    static Message text(std::shared_ptr<const std::string> data) {
+        return Message(std::move(data), false);
+    }
 
     bool is_binary() const noexcept { return binary_; }
     std::string_view data() const noexcept { return *buffer_; }
@@ -30,6 +34,9 @@ class Message {
   private:
     Message(std::string data, bool binary)
         : buffer_(std::make_shared<const std::string>(std::move(data))), binary_(binary) {}
+    Message(std::shared_ptr<const std::string> data, bool binary)
+        : buffer_(data ? std::move(data) : std::make_shared<const std::string>()),
+          binary_(binary) {}
 
     std::shared_ptr<const std::string> buffer_;
     bool binary_;

@@ -175,7 +175,10 @@ class WsTransport : public Closable {
                         std::function<void(const boost::system::error_code&)> done) = 0;
     /// Writes the packets in order (one frame each), then reports on_ws_write_done to the
     /// session. Jobs are serialised: a job written while another is in flight waits for it.
-    virtual void write(std::vector<OutPacket> packets) = 0;
+    /// Takes the packets, leaving `packets` empty (its memory stays with the caller).
+    virtual void write(std::vector<OutPacket>& packets) = 0;
+    /// The same for one packet.
+    virtual void write(const OutPacket& packet) = 0;
     /// Sends a close frame (after any write in flight) and ends the connection.
     virtual void close(boost::beast::websocket::close_code code) = 0;
     /// Starts the read loop, delivering to `session`.
@@ -269,6 +272,8 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     friend class SessionTimers;
     static std::vector<protocol::Effect> borrow_effect_vector();
     static void return_effect_vector(std::vector<protocol::Effect> v);
+    /// The same for the core's send queue: a vector lent before a send, back once written.
+    static void return_packet_vector(std::vector<OutPacket>& v);
     /// Gives the core a spare effect vector if it has none, before a call that produces effects
     /// on the hot path (a send, a write done), so that it does not allocate one.
     void lend_effect_vector();
@@ -363,9 +368,19 @@ class Core : public std::enable_shared_from_this<Core> {
 
     /// Per-loop registries of open connections (touched only on their loop).
     struct LoopState {
+        boost::asio::io_context* context = nullptr;  ///< the loop
         std::vector<std::weak_ptr<Closable>> connections;
         /// The loop's session deadlines; released by ~Server while the loop exists.
         std::unique_ptr<SessionTimers> timers;
+        /// WebSocket connections whose framed bytes go out at the end of this turn, written by
+        /// one posted task (ws_transport.cpp); `flushing` is the batch being written.
+        struct PendingFlush {
+            std::shared_ptr<WsTransport> transport;
+            void (*run)(WsTransport&);
+        };
+        std::vector<PendingFlush> flushes;
+        std::vector<PendingFlush> flushing;
+        bool flush_posted = false;
     };
     std::vector<std::unique_ptr<LoopState>> loop_states;
     std::vector<Executor> loop_executors;

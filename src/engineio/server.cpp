@@ -59,6 +59,7 @@ struct Server::Impl {
             loops.push_back(std::make_unique<net::io_context>(1));
             guards.emplace_back(loops.back()->get_executor());
             core->loop_states.push_back(std::make_unique<detail::Core::LoopState>());
+            core->loop_states.back()->context = loops.back().get();
             core->loop_states.back()->timers =
                 std::make_unique<detail::SessionTimers>(*loops.back());
             core->loop_executors.emplace_back(loops.back()->get_executor());

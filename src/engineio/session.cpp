@@ -144,6 +144,23 @@ DisconnectReason public_reason(CloseReason reason) {
     }
     return DisconnectReason::transport_error;
 }
+
+/// Spare send-queue vectors of this thread's loop: a WebSocket session's queue takes one for a
+/// send and gives it back once its packets are framed.
+std::vector<std::vector<OutPacket>>& packet_vector_spares() {
+    thread_local std::vector<std::vector<OutPacket>> spares;
+    return spares;
+}
+
+/// Gives a WebSocket session's empty send queue a spare vector before a send.
+void lend_packet_vector(protocol::SessionCore& state) {
+    if (state.queue_has_memory() || !state.on_websocket()) return;
+    auto& spares = packet_vector_spares();
+    if (spares.empty()) return;
+    state.lend_queue_memory(std::move(spares.back()));
+    spares.pop_back();
+}
+
 }  // namespace
 
 SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
@@ -179,8 +196,15 @@ void SessionImpl::send(Message message) {
         });
         return;
     }
+    OutPacket packet{PacketType::message, message.buffer(), message.is_binary()};
+    if (ws_ && state_.take_direct_write(packet)) {
+        // Nothing queued, no write in flight (every broadcast's recipient, the first ACK of a
+        // read batch): straight to the WebSocket, without an effect, a run() or a timer check.
+        return ws_->write(packet);
+    }
     lend_effect_vector();
-    state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, &Clock::now);
+    lend_packet_vector(state_);
+    state_.send(std::move(packet), &Clock::now);
     if (state_.effects().empty()) {
         // Queued behind a write in flight (most messages of a busy connection): nothing to carry
         // out and no deadline moved, so no run() with its timer check. (The lent vector goes back
@@ -202,6 +226,7 @@ void SessionImpl::send(std::vector<Message> messages) {
     }
     const auto now = Clock::now();
     lend_effect_vector();
+    lend_packet_vector(state_);
     for (const Message& message : messages) {
         state_.send(OutPacket{PacketType::message, message.buffer(), message.is_binary()}, now);
     }
@@ -336,6 +361,13 @@ void SessionImpl::on_ws_closed(WsTransport* ws, bool error) {
 
 void SessionImpl::on_ws_write_done(WsTransport* ws, bool ok) {
     if (!ws_ || ws != ws_.get()) return;
+    if (ok && state_.on_websocket() && state_.queued_bytes() == 0) {
+        // Nothing was queued meanwhile (every broadcast's recipient, most echoes): the write is
+        // done and nothing else changes, so no clock, no run() and no effect vector.
+        state_.on_ws_write_done(true, Clock::time_point{});
+        if (state_.effects().empty()) return;
+        return run();
+    }
     lend_effect_vector();
     state_.on_ws_write_done(ok, Clock::now());
     run();
@@ -384,11 +416,11 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
             return;
         case Effect::Kind::write_ws:
             if (effect.channel == Channel::probe) {
-                if (probe_) probe_->write(std::move(effect.packets));
+                if (probe_) probe_->write(effect.packets);
             } else if (ws_) {
-                ws_->write(std::move(effect.packets));
+                ws_->write(effect.packets);
             }
-            return;
+            return return_packet_vector(effect.packets);
         case Effect::Kind::deliver:
             if (closed_before || !state_.closed())
                 deliver(effect.packet.data, effect.packet.binary);
@@ -488,6 +520,15 @@ std::vector<std::vector<Effect>>& effect_vector_spares() {
 }
 
 }  // namespace
+
+void SessionImpl::return_packet_vector(std::vector<OutPacket>& v) {
+    auto& spares = packet_vector_spares();
+    v.clear();
+    if (v.capacity() != 0 && v.capacity() <= 256 && spares.size() < 64) {
+        spares.push_back(std::move(v));
+    }
+    v = {};
+}
 
 std::vector<Effect> SessionImpl::borrow_effect_vector() {
     auto& spares = effect_vector_spares();

@@ -73,10 +73,17 @@ std::size_t close_read_budget(const ServerOptions& options) {
 /// Per loop thread: the buffer plain reads land in (frames are parsed in place; the start of an
 /// incomplete frame is copied to its connection) and spare write buffers, so neither an idle
 /// connection nor a busy one allocates per turn.
+/// A new write buffer holds at least this much, so every spare fits the usual frame.
+constexpr std::size_t min_write_buffer = 256;
+/// What the spare write buffers of one loop may hold in all, and the largest one kept.
+constexpr std::size_t max_spare_write_bytes = 1024 * 1024;
+constexpr std::size_t max_spare_write_buffer = 64 * 1024;
+
 struct LoopBuffers {
     std::unique_ptr<char[]> read{new char[read_chunk]};
     bool read_in_use = false;
     std::vector<std::string> spare_writes;
+    std::size_t spare_write_bytes = 0;
     std::string base64;    // the b64 text form of a binary message being framed
     std::string deflated;  // the compressed form of a message being framed
 };
@@ -85,23 +92,95 @@ LoopBuffers& loop_buffers() {
     return buffers;
 }
 
+/// An empty string's own capacity (its inline buffer): a string with no more has no heap memory.
+const std::size_t inline_capacity = std::string().capacity();
+
 void take_spare(std::string& buffer) {
-    if (buffer.capacity() > 0) return;
-    auto& spares = loop_buffers().spare_writes;
-    if (spares.empty()) return;
+    if (buffer.capacity() > inline_capacity) return;
+    auto& buffers = loop_buffers();
+    auto& spares = buffers.spare_writes;
+    // (A few bytes already framed stay: the buffer grows in place.)
+    if (spares.empty() || !buffer.empty()) return buffer.reserve(min_write_buffer);
     buffer = std::move(spares.back());
     spares.pop_back();
+    buffers.spare_write_bytes -= buffer.capacity();
 }
 
-/// Empties `buffer`, keeping its memory for another connection of this loop (or freeing it): at
-/// most 64 spares of at most 64 KiB, so a burst of big writes leaves at most 4 MiB per loop.
+/// Empties `buffer`, keeping its memory for another connection of this loop (or freeing it). A
+/// broadcast frames one message for each of the loop's connections before any is written, so the
+/// spares are many small buffers: up to max_spare_write_bytes in all (1 MiB a loop).
 void give_back(std::string& buffer) {
     buffer.clear();
-    auto& spares = loop_buffers().spare_writes;
-    if (buffer.capacity() >= 256 && buffer.capacity() <= 64 * 1024 && spares.size() < 64) {
-        spares.push_back(std::move(buffer));
+    auto& buffers = loop_buffers();
+    const std::size_t capacity = buffer.capacity();
+    if (capacity >= min_write_buffer && capacity <= max_spare_write_buffer &&
+        buffers.spare_write_bytes + capacity <= max_spare_write_bytes) {
+        buffers.spare_write_bytes += capacity;
+        buffers.spare_writes.push_back(std::move(buffer));
     }
     std::string().swap(buffer);
+}
+
+using LoopState = Core::LoopState;
+
+/// The task that writes the connections a loop queued in a turn. Destroyed unrun (the loop is
+/// destroyed first), it lets go of them: they must not outlive their loop.
+class FlushTask {
+  public:
+    FlushTask(std::shared_ptr<Core> core, LoopState& loop) : core_(std::move(core)), loop_(&loop) {}
+    FlushTask(FlushTask&& other) noexcept
+        : core_(std::move(other.core_)), loop_(std::exchange(other.loop_, nullptr)) {}
+    FlushTask& operator=(FlushTask&&) = delete;
+    ~FlushTask() {
+        if (!loop_) return;
+        loop_->flush_posted = false;
+        loop_->flushes.clear();
+    }
+
+    void operator()() {
+        LoopState& loop = *std::exchange(loop_, nullptr);
+        const auto core = std::move(core_);  // keeps `loop` alive
+        loop.flush_posted = false;
+        std::vector<LoopState::PendingFlush> batch = std::move(loop.flushing);
+        batch.swap(loop.flushes);
+        std::size_t next = 0;
+        struct Guard {  // if a flush throws, the rest of the batch is written by another task
+            const std::shared_ptr<Core>& core;
+            LoopState& loop;
+            std::vector<LoopState::PendingFlush>& batch;
+            std::size_t& next;
+            ~Guard() {
+                if (next < batch.size()) {
+                    loop.flushes.insert(loop.flushes.begin(),
+                                        std::make_move_iterator(batch.begin() + next),
+                                        std::make_move_iterator(batch.end()));
+                    if (!loop.flush_posted) {
+                        loop.flush_posted = true;
+                        net::post(loop.context->get_executor(), FlushTask(core, loop));
+                    }
+                }
+                batch.clear();
+                if (loop.flushing.capacity() == 0) loop.flushing = std::move(batch);
+            }
+        } guard{core, loop, batch, next};
+        while (next < batch.size()) {
+            LoopState::PendingFlush& flush = batch[next++];
+            flush.run(*flush.transport);
+        }
+    }
+
+  private:
+    std::shared_ptr<Core> core_;
+    LoopState* loop_;
+};
+
+/// The state of the loop whose io_context is `context` (null if none of the server's is).
+LoopState* loop_state_of(Core& core, const net::io_context* context) {
+    if (!context) return nullptr;
+    for (const auto& state : core.loop_states) {
+        if (state->context == context) return state.get();
+    }
+    return nullptr;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -180,7 +259,7 @@ class WsTransportImpl final : public WsTransport,
         : stream_(std::move(stream)),
           core_(std::move(core)),
           base64_binary_(base64_binary),
-          loop_(loop_of(stream_.get_executor())),
+          loop_(loop_state_of(*core_, loop_of(stream_.get_executor()))),
           reader_({.max_message_size = core_->options.limits.max_payload}),
           in_(std::move(received)) {
         ++core_->live_connections;
@@ -259,10 +338,29 @@ class WsTransportImpl final : public WsTransport,
         });
     }
 
-    void write(std::vector<OutPacket> packets) override {
-        if (same_loop_) return append(packets);
+    void write(std::vector<OutPacket>& packets) override {
+        if (same_loop_) {
+            append(packets);
+            packets.clear();
+            return;
+        }
         net::dispatch(executor(), [self = this->shared_from_this(),
                                    p = std::move(packets)]() mutable { self->append(p); });
+        packets.clear();
+    }
+
+    void write(const OutPacket& packet) override {
+        if (same_loop_) {
+            if (closing_) return;
+            take_spare(out_);
+            append_message(packet);
+            unacknowledged_ = true;
+            return schedule_flush();
+        }
+        net::dispatch(executor(), [self = this->shared_from_this(), packet] {
+            std::vector<OutPacket> packets{packet};
+            self->append(packets);
+        });
     }
 
     void close(websocket::close_code code) override {
@@ -383,19 +481,28 @@ class WsTransportImpl final : public WsTransport,
 
     /// Writes at the end of this loop turn's work — after the read batch or the acknowledgement
     /// in progress, or from a posted flush — so what the turn queues goes out together.
+    /// On a loop of our own, the connections queued in a turn are written by one task (a
+    /// broadcast queues one per connection of the loop): no task, and so no allocation, per
+    /// connection.
     void schedule_flush() {
         if (flush_posted_ || batching_) return;
         flush_posted_ = true;
-        auto task = [self = this->shared_from_this()] {
-            self->flush_posted_ = false;
-            self->acknowledge();
-            self->write_out();
-        };
-        if (loop_) {
-            net::post(loop_->get_executor(), std::move(task));
-        } else {
-            net::post(executor(), std::move(task));
+        if (loop_ && loop_->context->get_executor().running_in_this_thread()) {
+            loop_->flushes.push_back({this->shared_from_this(), &WsTransportImpl::run_flush});
+            if (!loop_->flush_posted) {
+                loop_->flush_posted = true;
+                net::post(loop_->context->get_executor(), FlushTask(core_, *loop_));
+            }
+            return;
         }
+        net::post(executor(), [self = this->shared_from_this()] { run_flush(*self); });
+    }
+
+    static void run_flush(WsTransport& transport) {
+        auto& self = static_cast<WsTransportImpl&>(transport);
+        self.flush_posted_ = false;
+        self.acknowledge();
+        self.write_out();
     }
 
     /// Tells the session its write is taken while the buffer is below the high-water mark; the
@@ -854,7 +961,7 @@ class WsTransportImpl final : public WsTransport,
     Stream stream_;
     std::shared_ptr<Core> core_;
     const bool base64_binary_;
-    net::io_context* const loop_;  // the connection's loop (null if the executor is not one)
+    LoopState* const loop_;  // the connection's loop (null if not one of the server's)
     wsp::FrameReader reader_;
     std::optional<wsp::MessageDeflater> deflater_;
     std::string in_;   // received, not yet consumed: the start of an incomplete frame

@@ -3,6 +3,9 @@
 
 #include "server_core.hpp"
 
+#include <array>
+#include <atomic>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
@@ -59,6 +62,34 @@ bool running_in(const boost::asio::any_io_executor& executor) noexcept {
         return ex->running_in_this_thread();
     }
     return false;
+}
+
+std::shared_ptr<std::string> recycled_text_buffer() {
+    // A buffer is free when the ring's reference is its last (every Message made of it is
+    // gone). A few are probed from a moving cursor; if none is free, a new one takes the place
+    // of the one at the cursor (whose messages keep it until they are done).
+    constexpr std::size_t slots = 32;
+    constexpr int probes = 4;
+    constexpr std::size_t max_kept_capacity = 4096;
+    struct Ring {
+        std::array<std::shared_ptr<std::string>, slots> buffers;
+        std::size_t next = 0;
+    };
+    thread_local Ring ring;
+    for (int probe = 0; probe < probes; ++probe) {
+        auto& buffer = ring.buffers[ring.next];
+        ring.next = (ring.next + 1) % slots;
+        if (buffer && buffer.use_count() == 1 && buffer->capacity() <= max_kept_capacity) {
+            // The last other owner's release (an acq_rel decrement) happens before our writes.
+            std::atomic_thread_fence(std::memory_order_acquire);
+            buffer->clear();
+            return buffer;
+        }
+        if (!buffer) return buffer = std::make_shared<std::string>();
+    }
+    auto& buffer = ring.buffers[ring.next];
+    ring.next = (ring.next + 1) % slots;
+    return buffer = std::make_shared<std::string>();
 }
 
 DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
@@ -172,8 +203,7 @@ EncodedPacket ServerCore::encode(const protocol::Packet& packet) const {
 }
 
 void ServerCore::send(engineio::Session& session, const protocol::Packet& packet) const {
-    std::string text;
-    if (parser->encode_text(packet, text)) {
+    if (auto text = recycled_text_buffer(); parser->encode_text(packet, *text)) {
         session.send(engineio::Message::text(std::move(text)));
         return;
     }

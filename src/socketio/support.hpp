@@ -19,6 +19,11 @@ namespace socketio::detail {
 /// True when the calling thread runs `executor` (an io_context executor).
 bool running_in(const boost::asio::any_io_executor& executor) noexcept;
 
+/// An empty string to encode a one-recipient message (an ACK) into, to be shared by that message
+/// only: one of a few buffers of this thread, reused once the messages made of it are gone, so
+/// the usual ACK allocates nothing.
+std::shared_ptr<std::string> recycled_text_buffer();
+
 /// Transparent hashing so maps keyed by std::string can be searched with a string_view.
 struct StringHash {
     using is_transparent = void;

@@ -118,7 +118,9 @@ class SessionCore {
     bool delivers_ws_message() const noexcept { return !closed_ && !machine_.closed(); }
     void on_ws_invalid(Channel channel, TimePoint now);
     void on_ws_closed(Channel channel, bool error, TimePoint now);
-    /// The packets of the last write_ws on the primary channel were written (or failed).
+    /// The packets of the last write_ws on the primary channel were written (or failed). `now`
+    /// is read only when the write failed. A successful write with nothing queued meanwhile, on
+    /// a WebSocket session, yields no effect and moves no deadline.
     void on_ws_write_done(bool ok, TimePoint now);
 
     // --- time and order ------------------------------------------------------------------------
@@ -142,6 +144,23 @@ class SessionCore {
     /// The effects produced since the last call; the caller carries them out and clears them.
     /// Effects may be appended while the caller carries them out (a user's send() in deliver).
     std::vector<Effect>& effects() noexcept { return effects_; }
+    /// The fast path of send() on a WebSocket session with nothing queued and no write in
+    /// flight: true if the caller is to write `packet` to the primary WebSocket itself, now (the
+    /// write is then in flight, reported by on_ws_write_done as a write_ws effect's is); false:
+    /// call send(). The same rules as send(): nothing sent once closed, the queue's bounds.
+    bool take_direct_write(const OutPacket& packet) noexcept {
+        if (closed_ || !websocket_ || !ws_attached_ || ws_write_in_flight_ || !queue_.empty())
+            return false;
+        if (packet.data->size() + 1 > max_queue_bytes_ || max_queue_packets_ == 0) return false;
+        ws_write_in_flight_ = true;
+        return true;
+    }
+    /// The send queue's memory, so a caller may lend it a spare vector (a write_ws effect takes
+    /// the queue's vector along; without a spare the next send allocates one).
+    bool queue_has_memory() const noexcept { return queue_.capacity() != 0; }
+    void lend_queue_memory(std::vector<OutPacket>&& spare) noexcept {
+        if (queue_.capacity() == 0 && spare.empty()) queue_.swap(spare);
+    }
 
   private:
     void feed(std::vector<Packet>& packets, TimePoint now);

@@ -408,6 +408,42 @@ TEST(WebSocketSession, ShutdownClosesWithGoingAway) {
     EXPECT_TRUE(close->going_away);
 }
 
+TEST(WebSocketSession, DirectWriteOnlyWhenNothingIsQueuedOrInFlight) {
+    FakeClock clock;
+    SessionCore s{core_config(), clock.now, true};
+    EXPECT_FALSE(s.take_direct_write(message("x")));  // no WebSocket yet
+    s.on_ws_opened("{}", clock.now);
+    take(s);                                          // the OPEN write is in flight
+    EXPECT_FALSE(s.take_direct_write(message("x")));  // behind it
+    s.on_ws_write_done(true, clock.now);
+    EXPECT_TRUE(take(s).empty());
+    // Idle: the caller writes it, and that write is now the one in flight.
+    EXPECT_TRUE(s.take_direct_write(message("direct")));
+    EXPECT_TRUE(s.effects().empty());
+    EXPECT_FALSE(s.take_direct_write(message("y")));
+    s.send(message("queued"), clock.now);
+    EXPECT_TRUE(take(s).empty());  // waits for the direct write
+    s.on_ws_write_done(true, clock.now);
+    auto effects = take(s);
+    ASSERT_EQ(kinds(effects), std::vector{EKind::write_ws});
+    ASSERT_EQ(effects[0].packets.size(), 1u);
+    EXPECT_EQ(*effects[0].packets[0].data, "queued");
+}
+
+TEST(WebSocketSession, DirectWriteKeepsTheQueueBoundsAndTheClose) {
+    FakeClock clock;
+    SessionCore s{core_config(), clock.now, true};
+    s.on_ws_opened("{}", clock.now);
+    take(s);
+    s.on_ws_write_done(true, clock.now);
+    // Over max_queue_bytes on its own: not direct, and send() closes as for any message.
+    const OutPacket big = message(std::string(200, 'x'));
+    EXPECT_FALSE(s.take_direct_write(big));
+    s.send(big, clock.now);
+    EXPECT_EQ(find(take(s), EKind::closed)->reason, CloseReason::send_queue_full);
+    EXPECT_FALSE(s.take_direct_write(message("after")));  // closed
+}
+
 TEST(WebSocketSession, FailedWriteClosesWithTransportError) {
     FakeClock clock;
     SessionCore s{core_config(), clock.now, true};

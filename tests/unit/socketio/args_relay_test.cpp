@@ -165,5 +165,27 @@ TEST(ArgsRelay, CatchAllAndClassNamespacesGetTheArguments) {
     EXPECT_EQ(only_ack(b), json::parse(R"([["other",["d"]]])"));
 }
 
+TEST(ArgsRelay, AcksStillHeldKeepTheirOwnText) {
+    // An ACK is encoded into a buffer that is reused once no message holds it. Here the session
+    // keeps every message it was given, so no buffer may be reused: each ACK keeps its text.
+    Harness h;
+    h.io->on("echo", [](socketio::Socket&, socketio::Args args) { return args; });
+    h.io->on("name", [](socketio::Socket&, int n) { return "n" + std::to_string(n); });
+    auto c = h.connected();
+    constexpr int events = 100;
+    for (int i = 0; i < events; ++i) {
+        c.raw("2" + std::to_string(2 * i) + R"(["echo",)" + std::to_string(i) + "]");
+        c.raw("2" + std::to_string(2 * i + 1) + R"(["name",)" + std::to_string(i) + "]");
+    }
+    h.poll();
+    const auto texts = ack_texts(c);
+    ASSERT_EQ(texts.size(), std::size_t{2 * events});
+    for (int i = 0; i < events; ++i) {
+        EXPECT_EQ(texts[2 * i], "3" + std::to_string(2 * i) + "[" + std::to_string(i) + "]");
+        EXPECT_EQ(texts[2 * i + 1],
+                  "3" + std::to_string(2 * i + 1) + R"([")" + "n" + std::to_string(i) + R"("])");
+    }
+}
+
 }  // namespace
 }  // namespace sio_test
