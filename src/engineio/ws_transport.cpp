@@ -70,15 +70,15 @@ std::size_t close_read_budget(const ServerOptions& options) {
     return options.limits.max_payload + 64 * 1024;
 }
 
-/// Per loop thread: the buffer plain reads land in (frames are parsed in place; the start of an
-/// incomplete frame is copied to its connection) and spare write buffers, so neither an idle
-/// connection nor a busy one allocates per turn.
 /// A new write buffer holds at least this much, so every spare fits the usual frame.
 constexpr std::size_t min_write_buffer = 256;
 /// What the spare write buffers of one loop may hold in all, and the largest one kept.
 constexpr std::size_t max_spare_write_bytes = 1024 * 1024;
 constexpr std::size_t max_spare_write_buffer = 64 * 1024;
 
+/// Per loop thread: the buffer plain reads land in (frames are parsed in place; the start of an
+/// incomplete frame is copied to its connection) and spare write buffers, so neither an idle
+/// connection nor a busy one allocates per turn.
 struct LoopBuffers {
     std::unique_ptr<char[]> read{new char[read_chunk]};
     bool read_in_use = false;
@@ -480,10 +480,9 @@ class WsTransportImpl final : public WsTransport,
     }
 
     /// Writes at the end of this loop turn's work — after the read batch or the acknowledgement
-    /// in progress, or from a posted flush — so what the turn queues goes out together.
-    /// On a loop of our own, the connections queued in a turn are written by one task (a
-    /// broadcast queues one per connection of the loop): no task, and so no allocation, per
-    /// connection.
+    /// in progress, or from a posted flush — so what the turn queues goes out together. On one of
+    /// the server's loops, one task writes every connection queued in the turn (a broadcast
+    /// queues all of the loop's): no task, and so no allocation, per connection.
     void schedule_flush() {
         if (flush_posted_ || batching_) return;
         flush_posted_ = true;
