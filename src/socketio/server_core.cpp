@@ -64,32 +64,50 @@ bool running_in(const boost::asio::any_io_executor& executor) noexcept {
     return false;
 }
 
-std::shared_ptr<std::string> recycled_text_buffer() {
-    // A buffer is free when the ring's reference is its last (every Message made of it is
-    // gone). A few are probed from a moving cursor; if none is free, a new one takes the place
-    // of the one at the cursor (whose messages keep it until they are done).
-    constexpr std::size_t slots = 32;
-    constexpr int probes = 4;
-    constexpr std::size_t max_kept_capacity = 4096;
-    struct Ring {
-        std::array<std::shared_ptr<std::string>, slots> buffers;
-        std::size_t next = 0;
-    };
-    thread_local Ring ring;
-    for (int probe = 0; probe < probes; ++probe) {
-        auto& buffer = ring.buffers[ring.next];
-        ring.next = (ring.next + 1) % slots;
-        if (buffer && buffer.use_count() == 1 && buffer->capacity() <= max_kept_capacity) {
-            // The last other owner's release (an acq_rel decrement) happens before our writes.
+namespace {
+
+/// The buffers of RecycledText. One is free when the ring's reference is its last (every message
+/// made of it is gone). A few are probed from a moving cursor; if none is free, a new buffer takes
+/// the place of the one at the cursor (whose messages keep that one until they are done).
+constexpr std::size_t recycled_slots = 32;
+constexpr int recycled_probes = 4;
+constexpr std::size_t max_recycled_capacity = 4096;
+
+struct RecycledRing {
+    std::array<std::shared_ptr<std::string>, recycled_slots> buffers;
+    std::size_t next = 0;
+};
+
+}  // namespace
+
+RecycledText::RecycledText() {
+    thread_local RecycledRing ring;
+    for (int probe = 0; probe < recycled_probes; ++probe) {
+        auto& slot = ring.buffers[ring.next];
+        ring.next = (ring.next + 1) % recycled_slots;
+        if (!slot) slot = std::make_shared<std::string>();
+        if (slot.use_count() == 1) {
+            // Only the ring holds it, and only this thread copies it. The last other owner's
+            // release (an acq_rel decrement) must happen before our writes: the fence after
+            // reading its count makes it so by the standard; the copy's increment (acq_rel in
+            // libstdc++) reads from that decrement, which ThreadSanitizer sees.
+            buffer_ = slot;
             std::atomic_thread_fence(std::memory_order_acquire);
-            buffer->clear();
-            return buffer;
+            buffer_->clear();
+            slot_ = &slot;
+            return;
         }
-        if (!buffer) return buffer = std::make_shared<std::string>();
     }
-    auto& buffer = ring.buffers[ring.next];
-    ring.next = (ring.next + 1) % slots;
-    return buffer = std::make_shared<std::string>();
+    auto& slot = ring.buffers[ring.next];
+    ring.next = (ring.next + 1) % recycled_slots;
+    slot = std::make_shared<std::string>();
+    buffer_ = slot;
+    slot_ = &slot;
+}
+
+engineio::Message RecycledText::message() && {
+    if (buffer_->capacity() > max_recycled_capacity) slot_->reset();
+    return engineio::Message::text(std::move(buffer_));
 }
 
 DisconnectReason map_reason(engineio::DisconnectReason reason) noexcept {
@@ -203,8 +221,8 @@ EncodedPacket ServerCore::encode(const protocol::Packet& packet) const {
 }
 
 void ServerCore::send(engineio::Session& session, const protocol::Packet& packet) const {
-    if (auto text = recycled_text_buffer(); parser->encode_text(packet, *text)) {
-        session.send(engineio::Message::text(std::move(text)));
+    if (RecycledText text; parser->encode_text(packet, text.text())) {
+        session.send(std::move(text).message());
         return;
     }
     auto frames = parser->encode(packet);

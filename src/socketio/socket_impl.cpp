@@ -84,9 +84,9 @@ void SocketImpl::send_ack(std::uint64_t id, AckArgs& ack) {
     if (const EventArgs* relayed = ack.relayed();
         relayed != nullptr && !buffering.load(std::memory_order_acquire)) {
         if (!connected.load(std::memory_order_acquire)) return;
-        auto text = recycled_text_buffer();
-        if (ns->server.parser->encode_relayed_ack(ns->name(), id, relayed->text(), *text)) {
-            session->send(engineio::Message::text(std::move(text)));
+        RecycledText text;
+        if (ns->server.parser->encode_relayed_ack(ns->name(), id, relayed->text(), text.text())) {
+            session->send(std::move(text).message());
             return;
         }
     }

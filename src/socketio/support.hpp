@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "engineio/message.hpp"
+
 #include "socketio/protocol/packet.hpp"
 
 namespace socketio::detail {
@@ -19,10 +22,21 @@ namespace socketio::detail {
 /// True when the calling thread runs `executor` (an io_context executor).
 bool running_in(const boost::asio::any_io_executor& executor) noexcept;
 
-/// An empty string to encode a one-recipient message (an ACK) into, to be shared by that message
-/// only: one of a few buffers of this thread, reused once the messages made of it are gone, so
-/// the usual ACK allocates nothing.
-std::shared_ptr<std::string> recycled_text_buffer();
+/// A text to encode a one-recipient message (an ACK) into, in one of a few buffers of this
+/// thread that are reused once the messages made of them are gone: the usual ACK allocates
+/// nothing. Use it on one thread, and make at most one message of it.
+class RecycledText {
+  public:
+    RecycledText();
+    std::string& text() noexcept { return *buffer_; }
+    /// The message of the text. A buffer grown past what the ring keeps (4 KiB) leaves it: its
+    /// memory goes when the message does.
+    engineio::Message message() &&;
+
+  private:
+    std::shared_ptr<std::string> buffer_;
+    std::shared_ptr<std::string>* slot_;  // the ring's reference to buffer_
+};
 
 /// Transparent hashing so maps keyed by std::string can be searched with a string_view.
 struct StringHash {
