@@ -128,8 +128,12 @@ class Request {
     explicit Request(const RequestData& data);
     Request(const Request& other);
     Request& operator=(const Request& other);
-    Request(Request&&) noexcept = default;
-    Request& operator=(Request&&) noexcept = default;
+    /// Leaves `other` empty.
+    Request(Request&& other) noexcept { swap(other); }
+    Request& operator=(Request&& other) noexcept {
+        Request(std::move(other)).swap(*this);
+        return *this;
+    }
     ~Request() = default;
 
     std::string_view method() const noexcept { return text(0); }  ///< "GET"
@@ -148,6 +152,14 @@ class Request {
     std::optional<std::string_view> header(std::string_view name) const;
     /// First query parameter with this name.
     std::optional<std::string_view> query_param(std::string_view name) const;
+
+    void swap(Request& other) noexcept {
+        std::swap(block_, other.block_);
+        std::swap(query_count_, other.query_count_);
+        std::swap(header_count_, other.header_count_);
+        std::swap(remote_port_, other.remote_port_);
+        std::swap(secure_, other.secure_);
+    }
 
   private:
     friend class detail::RequestBuilder;
