@@ -138,14 +138,20 @@ void exercise(Core& core, StringRequest& req, bool secure) {
     check(parsed.path == path);
     const engineio::Request request =
         engineio::detail::make_request(req, parsed, "127.0.0.1", 40000, secure);
-    check(request.target == target && request.path == path);
-    check(request.method == req.method_string());
-    check(request.headers.size() ==
+    check(request.target() == target && request.path() == path);
+    check(request.method() == req.method_string());
+    check(request.headers().size() ==
           static_cast<std::size_t>(std::distance(req.begin(), req.end())));
-    for (const auto& [name, value] : request.headers) {
+    auto field = req.begin();
+    for (const auto [name, value] : request.headers()) {
         for (const char c : name) check(!(c >= 'A' && c <= 'Z'));
+        check(name.size() == field->name_string().size() && value == field->value());
+        ++field;
     }
-    check(request.query == parsed.query);
+    check(request.query().to_vector() == parsed.query);
+    check(request.remote_address() == "127.0.0.1" && request.remote_port() == 40000);
+    check(request.secure() == secure);
+    check(engineio::Request(request).headers().to_vector() == request.headers().to_vector());
 
     const engineio::detail::Peer peer{.address = "127.0.0.1", .port = 40000, .secure = secure};
     Core::Verdict verdict = core.verify(req, parsed, upgrade, peer);

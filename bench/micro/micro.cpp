@@ -199,11 +199,12 @@ class CountingSession final : public engineio::Session {
   public:
     CountingSession(std::string sid, boost::asio::io_context& loop, std::uint64_t& counter)
         : sid_(std::move(sid)), executor_(loop.get_executor()), counter_(counter) {
-        request_.method = "GET";
-        request_.target = "/socket.io/?EIO=4&transport=websocket";
-        request_.path = "/socket.io/";
-        request_.query = {{"EIO", "4"}, {"transport", "websocket"}};
-        request_.remote_address = "127.0.0.1";
+        request_ = engineio::Request(
+            engineio::RequestData{.method = "GET",
+                                  .target = "/socket.io/?EIO=4&transport=websocket",
+                                  .path = "/socket.io/",
+                                  .query = {{"EIO", "4"}, {"transport", "websocket"}},
+                                  .remote_address = "127.0.0.1"});
     }
     const std::string& sid() const noexcept override { return sid_; }
     std::string_view transport() const noexcept override { return "websocket"; }

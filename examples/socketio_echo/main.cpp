@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
 
     io.on_connect([](socketio::Socket& s) {
         json query = json::object();
-        for (const auto& [k, v] : s.handshake().request().query) query[k] = v;
+        for (const auto [k, v] : s.handshake().request().query()) query[std::string(k)] = v;
         s.emit("welcome", s.sid(), query);
     });
     io.on("join", [](socketio::Socket& s, const std::string& room) {

@@ -51,7 +51,8 @@ class Session {
     virtual std::shared_ptr<const Request> shared_request() const {
         return std::make_shared<const Request>(request());
     }
-    /// The event loop that owns this session.
+    /// The event loop that owns this session; the reference stays valid as long as the session
+    /// (a Socket.IO socket keeps it rather than a copy).
     virtual const boost::asio::any_io_executor& executor() const noexcept = 0;
     /// Index of that loop in Server::loop(i) (0 for a session that belongs to no Server).
     virtual std::size_t loop_index() const noexcept = 0;

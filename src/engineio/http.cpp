@@ -83,21 +83,34 @@ Target parse_target(std::string_view target) {
     return out;
 }
 
-Request make_request(const StringRequest& req, Target target, std::string remote_address,
-                     std::uint16_t remote_port, bool secure) {
-    Request r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    r.path = std::move(target.path);
-    r.query = std::move(target.query);
-    r.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+Request make_request(const StringRequest& req, const Target& target,
+                     std::string_view remote_address, std::uint16_t remote_port, bool secure) {
+    // Two passes over the parts: their sizes, then one block holding them all (a session keeps
+    // its request for life).
+    const std::string_view method = req.method_string();
+    const std::string_view raw_target = req.target();
+    std::size_t text_size =
+        method.size() + raw_target.size() + target.path.size() + remote_address.size();
+    for (const auto& [name, value] : target.query) text_size += name.size() + value.size();
+    std::size_t header_count = 0;
     for (const auto& field : req) {
-        r.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+        text_size += field.name_string().size() + field.value().size();
+        ++header_count;
     }
-    r.remote_address = std::move(remote_address);
-    r.remote_port = remote_port;
-    r.secure = secure;
-    return r;
+    RequestBuilder b(target.query.size(), header_count, text_size);
+    b.append(method);
+    b.append(raw_target);
+    b.append(target.path);
+    b.append(remote_address);
+    for (const auto& [name, value] : target.query) {
+        b.append(name);
+        b.append(value);
+    }
+    for (const auto& field : req) {
+        b.append(field.name_string(), /*lower=*/true);
+        b.append(field.value());
+    }
+    return std::move(b).finish(remote_port, secure);
 }
 
 StringResponse make_response(const ResponseContext& ctx, http::status status,

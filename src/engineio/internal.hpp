@@ -76,9 +76,27 @@ struct Target {
 };
 Target parse_target(std::string_view target);
 
+/// Fills a Request's one block: constructed with the number of query parameters and headers and
+/// the total size of their text (with method, target, path and remote address), then given every
+/// string in the Request's order — method, target, path, remote address, each query name and
+/// value, each header name and value — then finished.
+class RequestBuilder {
+  public:
+    RequestBuilder(std::size_t query_count, std::size_t header_count, std::size_t text_size);
+    /// The next string; `lower`: lower-cased (header names).
+    void append(std::string_view s, bool lower = false);
+    Request finish(std::uint16_t remote_port, bool secure) &&;
+
+  private:
+    Request request_;
+    std::size_t next_ = 0;    // strings appended
+    std::uint32_t used_ = 0;  // bytes of text appended
+    char* text_ = nullptr;
+};
+
 /// Builds the engineio::Request of a Beast request whose target was parsed into `target`.
-Request make_request(const StringRequest& req, Target target, std::string remote_address,
-                     std::uint16_t remote_port, bool secure);
+Request make_request(const StringRequest& req, const Target& target,
+                     std::string_view remote_address, std::uint16_t remote_port, bool secure);
 
 /// A response with the context's CORS headers, keep-alive and (if `compressible` and worth it)
 /// gzip/deflate compression.

@@ -1,5 +1,9 @@
 // SessionImpl: one Engine.IO session — the protocol state machine, its send queue and its
 // transports (a long-polling GET waiting for data, or a WebSocket).
+#include <cctype>
+#include <cstring>
+#include <stdexcept>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -44,9 +48,62 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+std::string_view Request::text(std::size_t i) const noexcept {
+    if (!block_) return {};
+    const std::uint32_t* ends = block_.get();
+    const char* text = reinterpret_cast<const char*>(ends + string_count());
+    const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
+    return {text + begin, ends[i] - begin};
+}
+
+Request::Request(const RequestData& data) {
+    std::size_t text_size =
+        data.method.size() + data.target.size() + data.path.size() + data.remote_address.size();
+    for (const auto& [name, value] : data.query) text_size += name.size() + value.size();
+    for (const auto& [name, value] : data.headers) text_size += name.size() + value.size();
+    detail::RequestBuilder b(data.query.size(), data.headers.size(), text_size);
+    b.append(data.method);
+    b.append(data.target);
+    b.append(data.path);
+    b.append(data.remote_address);
+    for (const auto& [name, value] : data.query) {
+        b.append(name);
+        b.append(value);
+    }
+    for (const auto& [name, value] : data.headers) {
+        b.append(name, /*lower=*/true);
+        b.append(value);
+    }
+    *this = std::move(b).finish(data.remote_port, data.secure);
+}
+
+Request::Request(const Request& other)
+    : query_count_(other.query_count_),
+      header_count_(other.header_count_),
+      remote_port_(other.remote_port_),
+      secure_(other.secure_) {
+    if (!other.block_) return;
+    const std::size_t count = string_count();
+    const std::size_t words = count + (other.block_[count - 1] + 3) / 4;
+    block_ = std::make_unique_for_overwrite<std::uint32_t[]>(words);
+    std::memcpy(block_.get(), other.block_.get(), words * sizeof(std::uint32_t));
+}
+
+Request& Request::operator=(const Request& other) {
+    if (this != &other) *this = Request(other);
+    return *this;
+}
+
+std::vector<std::pair<std::string, std::string>> Request::Fields::to_vector() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(size());
+    for (const auto [name, value] : *this) out.emplace_back(name, value);
+    return out;
+}
+
 std::optional<std::string_view> Request::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (iequals(key, name)) return std::string_view(value);
+    for (const auto [key, value] : headers()) {
+        if (iequals(key, name)) return value;
     }
     return std::nullopt;
 }
@@ -60,8 +117,44 @@ std::optional<std::string_view> find_query_param(
 }
 
 std::optional<std::string_view> Request::query_param(std::string_view name) const {
-    return find_query_param(query, name);
+    for (const auto [key, value] : query()) {
+        if (key == name) return value;
+    }
+    return std::nullopt;
 }
+
+namespace detail {
+
+RequestBuilder::RequestBuilder(std::size_t query_count, std::size_t header_count,
+                               std::size_t text_size) {
+    if (text_size > UINT32_MAX) throw std::length_error("engineio::Request: too large");
+    request_.query_count_ = static_cast<std::uint32_t>(query_count);
+    request_.header_count_ = static_cast<std::uint32_t>(header_count);
+    const std::size_t count = request_.string_count();
+    // Zeroed: the padding after the text is copied with it.
+    request_.block_ = std::make_unique<std::uint32_t[]>(count + (text_size + 3) / 4);
+    text_ = reinterpret_cast<char*>(request_.block_.get() + count);
+}
+
+void RequestBuilder::append(std::string_view s, bool lower) {
+    char* out = text_ + used_;
+    if (lower) {
+        for (const char c : s)
+            *out++ = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!s.empty()) {
+        std::memcpy(out, s.data(), s.size());
+    }
+    used_ += static_cast<std::uint32_t>(s.size());
+    request_.block_[next_++] = used_;
+}
+
+Request RequestBuilder::finish(std::uint16_t remote_port, bool secure) && {
+    request_.remote_port_ = remote_port;
+    request_.secure_ = secure;
+    return std::move(request_);
+}
+
+}  // namespace detail
 
 }  // namespace engineio
 

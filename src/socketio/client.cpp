@@ -19,7 +19,7 @@ namespace {
 Handshake connection_handshake(const engineio::Session& session, bool trust_forwarded_for) {
     Handshake h(session.shared_request());
     const auto& request = h.request();
-    h.address = request.remote_address;
+    h.address = request.remote_address();
     if (trust_forwarded_for) {
         if (auto forwarded = request.header("x-forwarded-for")) {
             auto first = forwarded->substr(0, forwarded->find(','));

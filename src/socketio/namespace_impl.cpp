@@ -107,18 +107,20 @@ void NamespaceImpl::describe(SocketInfo& info) const {
     if (!socket) return;
     const Handshake& handshake = socket->handshake;
     json headers = json::object();
-    for (const auto& [name, value] : handshake.request().headers) {
-        if (!headers.contains(name)) headers[name] = value;
+    for (const auto [name, value] : handshake.request().headers()) {
+        std::string key(name);
+        if (!headers.contains(key)) headers[std::move(key)] = value;
     }
     json query = json::object();
-    for (const auto& [name, value] : handshake.request().query) {
-        if (!query.contains(name)) query[name] = value;
+    for (const auto [name, value] : handshake.request().query()) {
+        std::string key(name);
+        if (!query.contains(key)) query[std::move(key)] = value;
     }
     info.handshake = {{"headers", std::move(headers)},
                       {"query", std::move(query)},
-                      {"url", handshake.request().target},
+                      {"url", handshake.request().target()},
                       {"address", handshake.address},
-                      {"secure", handshake.request().secure},
+                      {"secure", handshake.request().secure()},
                       {"issued", handshake.issued},
                       {"auth", handshake.auth}};
     info.data = socket->get_session();

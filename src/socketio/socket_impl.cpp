@@ -179,18 +179,18 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
 }
 
 json SocketImpl::get_session() const {
-    std::lock_guard lock(session_mutex_);
+    std::lock_guard lock(state_mutex_);
     return session_saved_ ? session_data_ : json::object();
 }
 
 void SocketImpl::save_session(json session_data) {
-    std::lock_guard lock(session_mutex_);
+    std::lock_guard lock(state_mutex_);
     session_data_ = std::move(session_data);
     session_saved_ = true;
 }
 
 void SocketImpl::update_session(const std::function<void(json&)>& update) {
-    std::lock_guard lock(session_mutex_);
+    std::lock_guard lock(state_mutex_);
     if (!session_saved_) session_data_ = json::object();
     session_saved_ = true;
     update(session_data_);
@@ -199,7 +199,7 @@ void SocketImpl::update_session(const std::function<void(json&)>& update) {
 void* SocketImpl::data_slot(const std::type_info& type, DataBox replacement, DataBox (*make)()) {
     // The old value is destroyed outside the lock (its destructor may do anything).
     DataBox old;
-    std::lock_guard lock(data_mutex_);
+    std::lock_guard lock(state_mutex_);
     if (replacement.value) {
         old = std::exchange(data_, std::move(replacement));
         return data_.value.get();
@@ -213,7 +213,7 @@ void* SocketImpl::data_slot(const std::type_info& type, DataBox replacement, Dat
 }
 
 bool SocketImpl::holds_data(const std::type_info& type) const {
-    std::lock_guard lock(data_mutex_);
+    std::lock_guard lock(state_mutex_);
     return data_.value && *data_.type == type;
 }
 

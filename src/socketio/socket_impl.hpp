@@ -34,7 +34,8 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     const std::string sid;
     const std::shared_ptr<NamespaceImpl> ns;
     const engineio::SessionPtr session;  // send() is thread-safe
-    const boost::asio::any_io_executor executor;
+    // The session's: it outlives this socket, which holds the session (no 56-byte copy per socket).
+    const boost::asio::any_io_executor& executor;
     const std::size_t loop_index;
     const Handshake handshake;
 
@@ -93,12 +94,35 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
         AckCallback callback;
         std::unique_ptr<boost::asio::steady_timer> timer;
     };
-    std::unordered_map<std::uint64_t, PendingAck> acks_;  // loop
-    mutable std::mutex session_mutex_;
+    /// The pending acks, as a map allocated by the first one: most sockets never wait for an ack
+    /// (per-connection memory, issue 11). The map's own interface, as far as it is used.
+    class PendingAcks {
+        using Map = std::unordered_map<std::uint64_t, PendingAck>;
+
+      public:
+        using iterator = Map::iterator;
+        std::size_t size() const noexcept { return map_ ? map_->size() : 0; }
+        // Without a map, begin() == end() == find(): value-initialised iterators compare equal.
+        iterator begin() noexcept { return map_ ? map_->begin() : iterator{}; }
+        iterator end() noexcept { return map_ ? map_->end() : iterator{}; }
+        iterator find(std::uint64_t id) { return map_ ? map_->find(id) : iterator{}; }
+        void erase(iterator it) { map_->erase(it); }
+        void emplace(std::uint64_t id, PendingAck ack) {
+            if (!map_) map_ = std::make_unique<Map>();
+            map_->emplace(id, std::move(ack));
+        }
+        void clear() noexcept { map_.reset(); }
+
+      private:
+        std::unique_ptr<Map> map_;
+    };
+    PendingAcks acks_;  // loop
+    // One lock for the session data and the application data (a mutex is 40 bytes a socket).
+    // Recursive: an update_session() callback may read data<T>().
+    mutable std::recursive_mutex state_mutex_;
     // {} until first saved or updated: an empty object is an allocation most sockets never use.
     json session_data_;
     bool session_saved_ = false;
-    mutable std::mutex data_mutex_;
     DataBox data_;
 };
 

@@ -274,7 +274,7 @@ struct TestClient::State {
     unsigned worker_threads = 0;
     std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
     std::shared_ptr<TestSession> session;  // the open connection (or the last one)
-    engineio::Request request;             // its handshake request
+    engineio::RequestData request;         // its handshake request
     std::uint64_t next_ack_id = 0;
     std::map<std::pair<std::string, std::string>, std::function<Ack(const json&)>> handlers;
 
@@ -481,7 +481,7 @@ struct TestClient::State {
     /// Opens a connection (a new Engine.IO session); false when the server refuses it.
     bool open(const ConnectOptions& options) {
         const std::size_t n = clients_made.fetch_add(1);
-        engineio::Request r;
+        engineio::RequestData r;
         r.method = "GET";
         r.path = server.options().engine.path;
         r.query = {{"EIO", "4"}, {"transport", "websocket"}};
@@ -503,9 +503,8 @@ struct TestClient::State {
                                         std::to_string(loop));
         }
         session = std::make_shared<TestSession>(
-            "testclient" + std::to_string(n),
-            std::make_shared<const engineio::Request>(std::move(r)), server.loop(loop), loop,
-            handler, inbox, parser->make_decoder());
+            "testclient" + std::to_string(n), std::make_shared<const engineio::Request>(r),
+            server.loop(loop), loop, handler, inbox, parser->make_decoder());
         auto accepted = std::make_shared<std::atomic<bool>>(false);
         boost::asio::post(server.loop(loop), [h = handler, s = session, accepted] {
             accepted->store(h->on_connect(s));

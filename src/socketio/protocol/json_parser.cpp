@@ -725,7 +725,7 @@ class JsonDecoder final : public Decoder {
         return feed_text(data, ec);
     }
 
-    bool awaiting_attachments() const noexcept override { return expected_attachments_ != 0; }
+    bool awaiting_attachments() const noexcept override { return binary_ != nullptr; }
 
     void defer_event_args(bool defer) noexcept override { defer_event_args_ = defer; }
 
@@ -736,12 +736,7 @@ class JsonDecoder final : public Decoder {
         return std::nullopt;
     }
 
-    void reset() {
-        expected_attachments_ = 0;
-        attachments_.clear();
-        references_.clear();
-        pending_ = Packet{};
-    }
+    void reset() { binary_.reset(); }
 
     std::optional<Packet> feed_text(std::string_view text, std::error_code& ec) {
         if (text.empty() || text[0] < '0' || text[0] > '6') {
@@ -860,37 +855,46 @@ class JsonDecoder final : public Decoder {
         if (attachments > count_placeholder_objects(packet.data)) {
             return fail(ec, error::attachment_count_mismatch);
         }
-        references_.assign(attachments, 0);
-        if (!count_placeholders(packet.data, references_)) {
+        auto binary = std::make_unique<BinaryPacket>();
+        binary->references.assign(attachments, 0);
+        if (!count_placeholders(packet.data, binary->references)) {
             return fail(ec, error::invalid_placeholder);
         }
-        for (const auto count : references_) {
+        for (const auto count : binary->references) {
             if (count == 0) return fail(ec, error::attachment_count_mismatch);
         }
-        pending_ = std::move(packet);
-        expected_attachments_ = attachments;
-        attachments_.reserve(attachments);
+        binary->pending = std::move(packet);
+        binary->expected_attachments = attachments;
+        binary->attachments.reserve(attachments);
+        binary_ = std::move(binary);
         return std::nullopt;
     }
 
     std::optional<Packet> feed_attachment(std::string_view bytes, std::error_code& ec) {
         if (!awaiting_attachments()) return fail(ec, error::unexpected_binary_frame);
-        attachments_.emplace_back(
+        BinaryPacket& binary = *binary_;
+        binary.attachments.emplace_back(
             reinterpret_cast<const std::uint8_t*>(bytes.data()),
             reinterpret_cast<const std::uint8_t*>(bytes.data()) + bytes.size());
-        if (attachments_.size() < expected_attachments_) return std::nullopt;
-        fill_placeholders(pending_.data, attachments_, references_);
-        Packet packet = std::move(pending_);
+        if (binary.attachments.size() < binary.expected_attachments) return std::nullopt;
+        fill_placeholders(binary.pending.data, binary.attachments, binary.references);
+        Packet packet = std::move(binary.pending);
         reset();
         return packet;
     }
 
+    // A BINARY_* packet waiting for its attachments. Held apart and only meanwhile: every
+    // client has a decoder, few ever send binary (per-connection memory, issue 11).
+    struct BinaryPacket {
+        Packet pending;
+        std::size_t expected_attachments = 0;
+        std::vector<json::binary_t::container_type> attachments;
+        std::vector<std::uint32_t> references;  // placeholders per attachment
+    };
+
     ParserLimits limits_;
-    Packet pending_;                        // the BINARY_* packet waiting for its attachments
-    std::size_t expected_attachments_ = 0;  // 0: none awaited
-    std::vector<json::binary_t::container_type> attachments_;
-    std::vector<std::uint32_t> references_;  // placeholders per attachment
-    std::vector<json> scratch_;              // FastReader's stack, kept for its capacity
+    std::unique_ptr<BinaryPacket> binary_;  // null: no attachment awaited
+    std::vector<json> scratch_;             // FastReader's stack, kept for its capacity
     bool defer_event_args_ = false;
 };
 

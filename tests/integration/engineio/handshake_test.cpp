@@ -16,13 +16,13 @@ TEST(Handshake, PollingOpenPacketHasDefaults) {
     EXPECT_EQ(server.connected(), sids);
     SessionRecord first = server.record(sids[0]);
     EXPECT_EQ(first.transport_at_connect, "polling");
-    EXPECT_EQ(first.request.method, "GET");
-    EXPECT_EQ(first.request.path, "/engine.io/");
+    EXPECT_EQ(first.request.method(), "GET");
+    EXPECT_EQ(first.request.path(), "/engine.io/");
     EXPECT_EQ(first.request.query_param("EIO"), "4");
     EXPECT_EQ(first.request.query_param("transport"), "polling");
-    EXPECT_EQ(first.request.remote_address, "127.0.0.1");
-    EXPECT_NE(first.request.remote_port, 0);
-    EXPECT_FALSE(first.request.secure);
+    EXPECT_EQ(first.request.remote_address(), "127.0.0.1");
+    EXPECT_NE(first.request.remote_port(), 0);
+    EXPECT_FALSE(first.request.secure());
     EXPECT_EQ(first.request.header("HOST"), "127.0.0.1:" + std::to_string(server.port()));
 }
 
@@ -41,8 +41,8 @@ TEST(Handshake, QueryParametersArePercentDecoded) {
                                                               {"token", "a b+c&d"},
                                                               {"empty", ""},
                                                               {"token", "second"}};
-    EXPECT_EQ(request.query, expected);
-    EXPECT_NE(request.target.find("token=a%20b%2Bc%26d"), std::string::npos) << request.target;
+    EXPECT_EQ(request.query().to_vector(), expected);
+    EXPECT_NE(request.target().find("token=a%20b%2Bc%26d"), std::string::npos) << request.target();
 }
 
 TEST(Handshake, PollingOpenPacketFollowsOptions) {

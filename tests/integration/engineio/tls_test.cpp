@@ -27,7 +27,7 @@ TEST_F(Tls, PollingOverHttps) {
     ASSERT_TRUE(result.ok()) << result.describe();
     auto sids = reported_sids(result);
     ASSERT_EQ(sids.size(), 1u);
-    EXPECT_TRUE(server.record(sids[0]).request.secure);
+    EXPECT_TRUE(server.record(sids[0]).request.secure());
     EXPECT_EQ(server.wait_for_messages(sids[0], 1), std::vector{text("over-tls")});
 }
 
@@ -36,7 +36,7 @@ TEST_F(Tls, WebSocketOverWss) {
     ASSERT_TRUE(result.ok()) << result.describe();
     auto sids = reported_sids(result);
     ASSERT_EQ(sids.size(), 1u);
-    EXPECT_TRUE(server.record(sids[0]).request.secure);
+    EXPECT_TRUE(server.record(sids[0]).request.secure());
 }
 
 TEST_F(Tls, OfficialClientUpgradesOverTls) {

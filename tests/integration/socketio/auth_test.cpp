@@ -28,9 +28,9 @@ TEST_P(Auth, AcceptedWithHandshakeDetails) {
     EXPECT_EQ(h.cookie("flavor"), "mint");
     EXPECT_EQ(h.cookie("other"), "1");
     EXPECT_EQ(h.address, "127.0.0.1");
-    EXPECT_FALSE(h.request().secure);
+    EXPECT_FALSE(h.request().secure());
     EXPECT_GT(h.issued, 0);
-    EXPECT_NE(h.request().target.find("token=q-1"), std::string::npos) << h.request().target;
+    EXPECT_NE(h.request().target().find("token=q-1"), std::string::npos) << h.request().target();
 }
 
 TEST_P(Auth, RefusedByReturningFalse) {

@@ -176,7 +176,7 @@ TEST(Connect, HandshakeHasHeadersQueryCookiesAndAddress) {
     Harness h;
     socketio::Handshake seen;
     h.io->on("connect", [&](socketio::Socket& s) { seen = s.handshake(); });
-    auto c = h.accept(0, [](engineio::Request& r) {
+    auto c = h.accept(0, [](engineio::RequestData& r) {
         r.headers = {{"cookie", "a=1; session=\"xyz\" ;b=two"},
                      {"x-forwarded-for", "10.1.2.3, 10.0.0.1"},
                      {"user-agent", "test"}};
@@ -193,7 +193,7 @@ TEST(Connect, HandshakeHasHeadersQueryCookiesAndAddress) {
     EXPECT_FALSE(seen.cookie("c"));
     EXPECT_EQ(seen.address, "127.0.0.1");  // X-Forwarded-For ignored by default
     EXPECT_EQ(seen.auth, json({{"token", 1}}));
-    EXPECT_NE(seen.request().target.find("room=lobby"), std::string::npos);
+    EXPECT_NE(seen.request().target().find("room=lobby"), std::string::npos);
     EXPECT_EQ(seen.query_param("room"), "lobby");
     EXPECT_EQ(seen.header("Cookie"), seen.request().header("cookie"));
     EXPECT_GT(seen.issued, 0);
@@ -203,7 +203,7 @@ TEST(Connect, ForwardedForHonouredWhenTrusted) {
     Harness h({.connect = {.trust_forwarded_for = true}});
     std::string address;
     h.io->on("connect", [&](socketio::Socket& s) { address = s.handshake().address; });
-    auto c = h.accept(0, [](engineio::Request& r) {
+    auto c = h.accept(0, [](engineio::RequestData& r) {
         r.headers = {{"x-forwarded-for", " 10.1.2.3 , 10.0.0.1"}};
     });
     c.connect();

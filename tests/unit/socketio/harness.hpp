@@ -36,12 +36,14 @@ class FakeSession : public engineio::Session {
           executor_(loop.get_executor()),
           loop_index_(loop_index),
           handler_(std::move(handler)) {
-        request_.method = "GET";
-        request_.target = "/socket.io/?EIO=4&transport=polling";
-        request_.path = "/socket.io/";
-        request_.query = {{"EIO", "4"}, {"transport", "polling"}};
-        request_.remote_address = "127.0.0.1";
-        request_.remote_port = 40000;
+        edit_request([](engineio::RequestData& r) {
+            r.method = "GET";
+            r.target = "/socket.io/?EIO=4&transport=polling";
+            r.path = "/socket.io/";
+            r.query = {{"EIO", "4"}, {"transport", "polling"}};
+            r.remote_address = "127.0.0.1";
+            r.remote_port = 40000;
+        });
     }
 
     const std::string& sid() const noexcept override { return sid_; }
@@ -92,7 +94,11 @@ class FakeSession : public engineio::Session {
         sent_.clear();
     }
 
-    engineio::Request& mutable_request() { return request_; }
+    /// Changes the handshake request (before the handler sees the session).
+    void edit_request(const std::function<void(engineio::RequestData&)>& edit) {
+        edit(request_data_);
+        request_ = engineio::Request(request_data_);
+    }
     std::shared_ptr<FakeSession> shared_self() { return self_.lock(); }
     std::weak_ptr<FakeSession> self_;
 
@@ -110,6 +116,7 @@ class FakeSession : public engineio::Session {
     boost::asio::any_io_executor executor_;
     std::size_t loop_index_;
     std::weak_ptr<engineio::Handler> handler_;
+    engineio::RequestData request_data_;
     engineio::Request request_;
     mutable std::mutex mutex_;
     std::vector<engineio::Message> sent_;
@@ -233,13 +240,13 @@ class Harness {
 
     /// A new connection on loop `loop` (as if the engine accepted it).
     FakeClient accept(std::size_t loop = 0,
-                      std::function<void(engineio::Request&)> edit_request = {}) {
+                      std::function<void(engineio::RequestData&)> edit_request = {}) {
         auto handler = io->engine_handler();
         auto session = std::make_shared<FakeSession>("eio" + std::to_string(next_++), *loops_[loop],
                                                      loop, handler);
         session->self_ = session;
         sessions_.push_back(session);
-        if (edit_request) edit_request(session->mutable_request());
+        if (edit_request) session->edit_request(edit_request);
         FakeClient client;
         client.session = session;
         client.handler = handler;

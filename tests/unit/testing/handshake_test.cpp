@@ -24,9 +24,9 @@ TEST(Handshake, QueryHeadersCookiesAndAddress) {
     EXPECT_EQ(seen->cookie("session"), "abc");
     EXPECT_EQ(seen->cookie("theme"), "dark");
     EXPECT_EQ(seen->address, "127.0.0.1");
-    EXPECT_EQ(seen->request().remote_address, "127.0.0.1");
-    EXPECT_EQ(seen->request().path, "/socket.io/");
-    EXPECT_NE(seen->request().target.find("room=a%20b"), std::string::npos);
+    EXPECT_EQ(seen->request().remote_address(), "127.0.0.1");
+    EXPECT_EQ(seen->request().path(), "/socket.io/");
+    EXPECT_NE(seen->request().target().find("room=a%20b"), std::string::npos);
     EXPECT_GT(seen->issued, 0);
 }
 
