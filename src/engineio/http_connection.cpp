@@ -1,6 +1,6 @@
 // The HTTP connection of the Engine.IO server (plain or TLS): reads requests, routes the Engine.IO
 // path to the engine and hands WebSocket upgrades to the WebSocket transport. A template over the
-// stream, instantiated for tcp_stream and ssl_stream<tcp_stream>.
+// stream, instantiated for PlainStream and TlsStream (ws_transport.hpp).
 #include "http_connection.hpp"
 
 #include <spdlog/spdlog.h>
@@ -29,14 +29,15 @@ constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 /// the session's loop). A TLS stream cannot move: its WebSocket stays and talks to the session
 /// through posts.
 std::optional<PlainStream> rebind(PlainStream& stream, const Executor& target) {
-    if (stream.get_executor() == target) return std::nullopt;
+    const auto* loop = target.target<LoopExecutor>();
+    if (!loop || *loop == stream.get_executor()) return std::nullopt;
     boost::system::error_code ec;
-    tcp::socket socket = stream.release_socket();
+    LoopSocket socket = stream.release_socket();
     const auto protocol = socket.local_endpoint(ec).protocol();
     if (ec) return PlainStream(std::move(socket));
     const auto handle = socket.release(ec);
     if (ec) return std::nullopt;
-    tcp::socket moved(target);
+    LoopSocket moved(*loop);
     moved.assign(protocol, handle, ec);
     if (ec) return std::nullopt;
     return PlainStream(std::move(moved));
@@ -478,8 +479,7 @@ class HttpConnection final : public HttpResponder,
 
 }  // namespace
 
-void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
-                      Peer peer) {
+void start_connection(LoopSocket socket, const std::shared_ptr<Core>& core, Peer peer) {
     boost::system::error_code ec;
     if (core->options.limits.max_connections != 0 &&
         core->live_connections.load() >= core->options.limits.max_connections) {
@@ -490,7 +490,7 @@ void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr
         static const std::string refusal =
             "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: "
             "text/plain\r\nContent-Length: 19\r\n\r\nService Unavailable";
-        auto refused = std::make_shared<tcp::socket>(std::move(socket));
+        auto refused = std::make_shared<LoopSocket>(std::move(socket));
         net::async_write(*refused, net::buffer(refusal),
                          [refused](const boost::system::error_code&, std::size_t) {
                              boost::system::error_code ignored;
@@ -517,9 +517,8 @@ void start_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr
     core->track(loop, tracked);
 }
 
-void start_handed_connection(boost::asio::ip::tcp::socket socket, const std::shared_ptr<Core>& core,
-                             Peer peer, StringRequest request,
-                             boost::beast::flat_buffer already_read) {
+void start_handed_connection(LoopSocket socket, const std::shared_ptr<Core>& core, Peer peer,
+                             StringRequest request, boost::beast::flat_buffer already_read) {
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     const std::size_t loop = peer.loop_index;

@@ -19,6 +19,7 @@
 #include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/message.hpp>
@@ -40,6 +41,10 @@ namespace http = boost::beast::http;
 using StringRequest = http::request<http::string_body>;
 using StringResponse = http::response<http::string_body>;
 using Executor = boost::asio::any_io_executor;
+/// The executor of one of the server's loops, and a TCP socket bound to it (every connection
+/// lives on one loop for life).
+using LoopExecutor = boost::asio::io_context::executor_type;
+using LoopSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, LoopExecutor>;
 
 /// The logger "engineio" (created on first use).
 std::shared_ptr<spdlog::logger> logger();

@@ -79,20 +79,19 @@ struct Server::Impl {
 
     void accept_next() {
         const std::size_t index = next_loop++ % loops.size();
-        acceptor->async_accept(
-            net::any_io_executor(loops[index]->get_executor()),
-            [this, index](const boost::system::error_code& ec, tcp::socket socket) {
-                if (ec == net::error::operation_aborted || core->stopping) return;
-                if (ec) {
-                    detail::logger()->warn("accept failed: {}", ec.message());
-                } else {
-                    on_accepted(index, std::move(socket));
-                }
-                accept_next();
-            });
+        acceptor->async_accept(*loops[index], [this, index](const boost::system::error_code& ec,
+                                                            detail::LoopSocket socket) {
+            if (ec == net::error::operation_aborted || core->stopping) return;
+            if (ec) {
+                detail::logger()->warn("accept failed: {}", ec.message());
+            } else {
+                on_accepted(index, std::move(socket));
+            }
+            accept_next();
+        });
     }
 
-    void on_accepted(std::size_t index, tcp::socket socket) {
+    void on_accepted(std::size_t index, detail::LoopSocket socket) {
         detail::Peer peer;
         boost::system::error_code ec;
         const auto remote = socket.remote_endpoint(ec);
@@ -335,7 +334,7 @@ void Server::handle(tcp::socket&& socket, HttpRequest&& request,
         socket.close(ec);
         return;
     }
-    tcp::socket moved(*impl.loops[index]);
+    detail::LoopSocket moved(*impl.loops[index]);
     moved.assign(protocol, descriptor, ec);
     if (ec) {
         ::close(descriptor);

@@ -325,7 +325,7 @@ class WsTransportImpl final : public WsTransport,
     void start(std::shared_ptr<SessionImpl> session) override {
         // Decided here, on the session's loop, before anything is posted: write() and close()
         // come from that loop and read it there.
-        same_loop_ = session->executor() == stream_.get_executor();
+        same_loop_ = session->executor() == Executor(stream_.get_executor());
         net::dispatch(executor(), [self = this->shared_from_this(), session = std::move(session)] {
             self->session_ = session;
             if (!self->in_.empty()) {
@@ -386,7 +386,7 @@ class WsTransportImpl final : public WsTransport,
             return stream_.is_open();
         }
     }
-    tcp::socket& raw_socket() {
+    LoopSocket& raw_socket() {
         if constexpr (tls) {
             return socket().socket();
         } else {
@@ -991,8 +991,8 @@ class WsTransportImpl final : public WsTransport,
 
 std::shared_ptr<WsTransport> make_ws_transport(PlainStream&& stream, std::shared_ptr<Core> core,
                                                bool base64_binary, std::string received) {
-    return std::make_shared<WsTransportImpl<tcp::socket>>(stream.release_socket(), std::move(core),
-                                                          base64_binary, std::move(received));
+    return std::make_shared<WsTransportImpl<LoopSocket>>(stream.release_socket(), std::move(core),
+                                                         base64_binary, std::move(received));
 }
 
 std::shared_ptr<WsTransport> make_ws_transport(TlsStream&& stream, std::shared_ptr<Core> core,

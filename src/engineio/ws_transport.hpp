@@ -11,8 +11,10 @@
 
 namespace engineio::detail {
 
-using PlainStream = boost::beast::tcp_stream;
-using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+/// Streams on a loop's own executor type rather than any_io_executor: an idle connection's socket
+/// and its pending read are ~100 bytes smaller (an executor is 8 bytes in them instead of 56).
+using PlainStream = boost::beast::basic_stream<boost::asio::ip::tcp, LoopExecutor>;
+using TlsStream = boost::beast::ssl_stream<PlainStream>;
 
 /// A WebSocket transport on `stream`, its handshake not yet done (WsTransport::accept).
 /// `base64_binary`: the client asked for binary as base64 text frames (b64=1). `received`: bytes
