@@ -66,19 +66,20 @@ bool accepts(std::string_view accept_encoding, std::string_view coding) {
 }  // namespace
 
 Core::Core(ServerOptions opts) : options(normalize(std::move(opts))) {
-    session_config = {
-        .machine = {.ping_interval = options.heartbeat.ping_interval,
-                    .ping_timeout = options.heartbeat.ping_timeout,
-                    .upgrade_timeout = options.transports.upgrade_timeout,
-                    .max_payload = options.limits.max_payload},
-        .max_queue_bytes = options.limits.max_send_queue_bytes,
-        .max_queue_packets = options.limits.max_send_queue_messages,
-        // A polling client re-polls within a round trip of each response; a client that has not
-        // come back within this bound is gone, and its session need not be kept.
-        .close_linger = std::min<std::chrono::milliseconds>(
-            options.heartbeat.ping_interval + options.heartbeat.ping_timeout,
-            std::chrono::seconds(5)),
-    };
+    session_config =
+        std::make_shared<const protocol::SessionCore::Config>(protocol::SessionCore::Config{
+            .machine = {.ping_interval = options.heartbeat.ping_interval,
+                        .ping_timeout = options.heartbeat.ping_timeout,
+                        .upgrade_timeout = options.transports.upgrade_timeout,
+                        .max_payload = options.limits.max_payload},
+            .max_queue_bytes = options.limits.max_send_queue_bytes,
+            .max_queue_packets = options.limits.max_send_queue_messages,
+            // A polling client re-polls within a round trip of each response; a client that has not
+            // come back within this bound is gone, and its session need not be kept.
+            .close_linger = std::min<std::chrono::milliseconds>(
+                options.heartbeat.ping_interval + options.heartbeat.ping_timeout,
+                std::chrono::seconds(5)),
+        });
     handler = std::make_shared<Handler>();
 }
 

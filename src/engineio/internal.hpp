@@ -224,8 +224,11 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
 
     const std::string& sid() const noexcept override { return sid_; }
     std::string_view transport() const noexcept override;
-    const Request& request() const noexcept override { return *request_; }
-    std::shared_ptr<const Request> shared_request() const override { return request_; }
+    const Request& request() const noexcept override { return request_; }
+    /// Shares the session's own block: whoever keeps the request keeps the session's memory.
+    std::shared_ptr<const Request> shared_request() const override {
+        return {shared_from_this(), &request_};
+    }
     const boost::asio::any_io_executor& executor() const noexcept override { return executor_; }
     std::size_t loop_index() const noexcept override { return loop_index_; }
     void send(Message message) override;
@@ -304,9 +307,9 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
 
     std::shared_ptr<Core> core_;
     const std::string sid_;
-    const std::shared_ptr<const Request> request_;  // shared with Socket.IO's handshake
+    const Request request_;  // shared with Socket.IO's handshake (shared_request())
     boost::asio::io_context& loop_;
-    const Executor executor_;
+    const Executor& executor_;  // the loop's, in Core::loop_executors
     const std::size_t loop_index_;
 
     std::atomic<bool> closed_{false};
@@ -315,11 +318,13 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::atomic<std::size_t> buffered_bytes_{0};  // state_.queued_bytes() after each run()
     bool counted_ = true;                         // counted in Core::open_sessions until closed
     bool timer_dropped_ = false;                  // once forgotten: no deadline any more
+    bool running_ = false;
     std::uint32_t timer_slot_ = SessionTimers::no_slot;  // its place in the loop's SessionTimers
 
     protocol::SessionCore state_;
-    bool running_ = false;
-    std::optional<std::chrono::steady_clock::time_point> armed_;  // scheduled in timers()
+    // The deadline scheduled in timers(); not_armed when none (an optional would take 16 bytes).
+    static constexpr auto not_armed = std::chrono::steady_clock::time_point::max();
+    std::chrono::steady_clock::time_point armed_ = not_armed;
 
     struct PendingRequest {
         std::shared_ptr<HttpResponder> responder;
@@ -333,16 +338,17 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
         PendingRequest held_get;
         PendingRequest incoming_post;
         PendingRequest held_post;
+        std::shared_ptr<WsTransport> probe;  // the WebSocket being probed, until the upgrade
         bool empty() const noexcept {
             return !incoming_get.responder && !held_get.responder && !incoming_post.responder &&
-                   !held_post.responder;
+                   !held_post.responder && !probe;
         }
     };
     PollingRequests& polling();
+    WsTransport* probe() const noexcept { return polling_ ? polling_->probe.get() : nullptr; }
     std::unique_ptr<PollingRequests> polling_;
 
-    std::shared_ptr<WsTransport> ws_;     // primary WebSocket (direct or upgraded)
-    std::shared_ptr<WsTransport> probe_;  // WebSocket being probed
+    std::shared_ptr<WsTransport> ws_;  // primary WebSocket (direct or upgraded)
 };
 
 /// The sid → session map, sharded so lookups from many threads rarely contend.
@@ -455,7 +461,7 @@ class Core : public std::enable_shared_from_this<Core> {
                                                 std::chrono::seconds(60)};
 
     /// The SessionCore configuration of every session.
-    protocol::SessionCore::Config session_config;
+    std::shared_ptr<const protocol::SessionCore::Config> session_config;
 
     /// Calls `done` on `home` once every loop has handed on whatever it had already received: each
     /// loop polls its sockets and runs what was queued, twice (an accept on one loop can queue the

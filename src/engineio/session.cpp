@@ -260,9 +260,9 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
                          boost::asio::io_context& loop, std::size_t loop_index, bool websocket)
     : core_(std::move(core)),
       sid_(std::move(sid)),
-      request_(std::make_shared<const Request>(std::move(request))),
+      request_(std::move(request)),
       loop_(loop),
-      executor_(loop.get_executor()),
+      executor_(core_->loop_executors.at(loop_index)),
       loop_index_(loop_index),
       websocket_(websocket),
       state_(core_->session_config, Clock::now(), websocket) {
@@ -347,7 +347,7 @@ std::string SessionImpl::open_packet_data() const {
                                          core_->options.transports.allowed.end(),
                                          "websocket") != core_->options.transports.allowed.end();
     return protocol::SessionMachine::open_packet_data(sid_, offer_upgrade,
-                                                      core_->session_config.machine);
+                                                      core_->session_config->machine);
 }
 
 void SessionImpl::start() {
@@ -404,18 +404,18 @@ void SessionImpl::attach_websocket(std::shared_ptr<WsTransport> ws) {
 }
 
 void SessionImpl::attach_probe(std::shared_ptr<WsTransport> ws) {
-    if (probe_ || !state_.on_probe_attached(Clock::now())) {
+    if (probe() || !state_.on_probe_attached(Clock::now())) {
         ws->close(websocket::close_code::normal);
         return;
     }
-    probe_ = std::move(ws);
-    probe_->start(shared_from_this());
+    polling().probe = std::move(ws);
+    polling_->probe->start(shared_from_this());
     run();
 }
 
 std::optional<Channel> SessionImpl::channel_of(WsTransport* ws) const {
     if (ws_ && ws == ws_.get()) return Channel::primary;
-    if (probe_ && ws == probe_.get()) return Channel::probe;
+    if (ws && ws == probe()) return Channel::probe;
     return std::nullopt;
 }
 
@@ -509,7 +509,7 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
             return;
         case Effect::Kind::write_ws:
             if (effect.channel == Channel::probe) {
-                if (probe_) probe_->write(effect.packets);
+                if (auto* probe = this->probe()) probe->write(effect.packets);
             } else if (ws_) {
                 ws_->write(effect.packets);
             }
@@ -519,13 +519,13 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
                 deliver(effect.packet.data, effect.packet.binary);
             return;
         case Effect::Kind::upgrade_complete:
-            ws_ = std::move(probe_);
-            probe_.reset();
+            ws_ = polling_ ? std::move(polling_->probe) : nullptr;
             websocket_.store(true, std::memory_order_release);
             logger()->debug("session {}: upgraded to websocket", sid_);
             return;
         case Effect::Kind::close_ws: {
-            auto& ws = effect.channel == Channel::probe ? probe_ : ws_;
+            std::shared_ptr<WsTransport> none;
+            auto& ws = effect.channel == Channel::primary ? ws_ : polling_ ? polling_->probe : none;
             if (ws) {
                 ws->close(effect.going_away ? websocket::close_code::going_away
                                             : websocket::close_code::normal);
@@ -656,25 +656,25 @@ void SessionImpl::rearm_timer() {
     if (timer_dropped_) return;
     const auto deadline = state_.next_deadline();
     if (!deadline) {
-        if (armed_) timers().cancel(*this);
-        armed_.reset();
+        if (armed_ != not_armed) timers().cancel(*this);
+        armed_ = not_armed;
         return;
     }
-    if (armed_ == deadline) return;  // the usual case: most runs move no deadline
-    armed_ = deadline;
+    if (armed_ == *deadline) return;  // the usual case: most runs move no deadline
+    armed_ = *deadline;
     timers().schedule(*this, *deadline);
 }
 
 void SessionImpl::on_deadline() {
-    armed_.reset();
+    armed_ = not_armed;
     state_.on_timer(Clock::now());
     run();
 }
 
 void SessionImpl::drop_timer() {
     // A forgotten session leaves the loop's heap (which held it) and is never scheduled again.
-    if (armed_) timers().cancel(*this);
-    armed_.reset();
+    if (armed_ != not_armed) timers().cancel(*this);
+    armed_ = not_armed;
     timer_dropped_ = true;
 }
 
@@ -798,7 +798,6 @@ void SessionImpl::abandon() {
     // lets go of it, and this session of them: no cycle outlives the server.
     polling_.reset();
     ws_.reset();
-    probe_.reset();
     if (counted_) {
         counted_ = false;
         --core_->open_sessions;

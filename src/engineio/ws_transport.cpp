@@ -305,7 +305,7 @@ class WsTransportImpl final : public WsTransport,
         if (deflate) {
             reader_ = wsp::FrameReader(
                 {.max_message_size = core_->options.limits.max_payload, .deflate = deflate});
-            deflater_.emplace(*deflate);
+            deflater_ = std::make_unique<wsp::MessageDeflater>(*deflate);
         }
         const auto key = (*req)[http::field::sec_websocket_key];
         out_ +=
@@ -717,7 +717,7 @@ class WsTransportImpl final : public WsTransport,
     /// The batch (a read, and what it delivered) is over: hand deliveries to another loop, let
     /// the session hand over what it queued, write it all.
     void end_batch() {
-        if (!pending_deliveries_.empty()) post_deliveries();
+        if (pending_deliveries_ && !pending_deliveries_->empty()) post_deliveries();
         acknowledge();
         batching_ = false;
         write_out();
@@ -799,7 +799,8 @@ class WsTransportImpl final : public WsTransport,
             }
             return;
         }
-        pending_deliveries_.emplace_back(std::move(packet), valid);
+        if (!pending_deliveries_) pending_deliveries_ = std::make_unique<Deliveries>();
+        pending_deliveries_->emplace_back(std::move(packet), valid);
     }
 
     /// The session lives on another loop (a TLS connection cannot move there): the batch goes in
@@ -809,12 +810,12 @@ class WsTransportImpl final : public WsTransport,
         if (!session_) {
             // The session was told the connection closed (a close frame later in the batch):
             // what came before it has no one to go to.
-            pending_deliveries_.clear();
+            pending_deliveries_->clear();
             return;
         }
         paused_ = true;
-        auto batch = std::move(pending_deliveries_);
-        pending_deliveries_.clear();
+        auto batch = std::move(*pending_deliveries_);
+        pending_deliveries_->clear();
         net::dispatch(session_->executor(), [self = this->shared_from_this(), session = session_,
                                              batch = std::move(batch)]() mutable {
             for (auto& [packet, valid] : batch) {
@@ -962,7 +963,7 @@ class WsTransportImpl final : public WsTransport,
     const bool base64_binary_;
     LoopState* const loop_;  // the connection's loop (null if not one of the server's)
     wsp::FrameReader reader_;
-    std::optional<wsp::MessageDeflater> deflater_;
+    std::unique_ptr<wsp::MessageDeflater> deflater_;  // permessage-deflate was agreed
     std::string in_;   // received, not yet consumed: the start of an incomplete frame
     std::string out_;  // framed, not yet written (plain: from out_sent_ on)
     std::size_t out_sent_ = 0;
@@ -971,7 +972,10 @@ class WsTransportImpl final : public WsTransport,
     [[no_unique_address]] std::conditional_t<tls, std::string, NoBuffer> sending_;
     std::shared_ptr<SessionImpl> session_;  // its executor() is where calls to it go
     bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
-    std::vector<std::pair<protocol::Packet, bool>> pending_deliveries_;  // to another loop
+    // Packets read for a session on another loop (TLS), allocated by the first: a plain
+    // connection moves to its session's loop unless that fails.
+    using Deliveries = std::vector<std::pair<protocol::Packet, bool>>;
+    std::unique_ptr<Deliveries> pending_deliveries_;
     ReadMode read_mode_ = ReadMode::deliver;
     bool batching_ = false;  // a read batch or an acknowledgement is running: write after it
     bool flush_posted_ = false;

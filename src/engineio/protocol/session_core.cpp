@@ -18,11 +18,9 @@ std::string single_packet(PacketType type) {
 
 }  // namespace
 
-SessionCore::SessionCore(Config config, TimePoint now, bool websocket)
-    : max_queue_bytes_(config.max_queue_bytes),
-      max_queue_packets_(config.max_queue_packets),
-      close_linger_(config.close_linger),
-      machine_(config.machine, now),
+SessionCore::SessionCore(std::shared_ptr<const Config> config, TimePoint now, bool websocket)
+    : config_(std::move(config)),
+      machine_(std::shared_ptr<const SessionMachine::Config>(config_, &config_->machine), now),
       websocket_(websocket) {}
 
 // --- the user ----------------------------------------------------------------------------------
@@ -49,10 +47,10 @@ void SessionCore::close(CloseReason reason, TimePoint now) {
 
 void SessionCore::shutdown(TimePoint now) {
     if (!closed_) return close(CloseReason::server_shutdown, now);
-    if (linger_until_) {
+    if (lingering()) {
         // Closed earlier and waiting for a GET to collect the CLOSE: the server is going away, so
         // that GET would find nothing.
-        linger_until_.reset();
+        linger_until_ = no_linger;
         queue_.clear();
         queued_bytes_ = 0;
         forget();
@@ -64,14 +62,14 @@ void SessionCore::shutdown(TimePoint now) {
 void SessionCore::on_get(TimePoint now, std::optional<TimePoint> arrived) {
     const TimePoint arrival = arrived.value_or(now);
     if (closed_) {
-        if (linger_until_ && !queue_.empty()) {
+        if (lingering() && !queue_.empty()) {
             // Closed by the server with packets still queued: this GET takes them, the next one
             // the CLOSE (see finish()).
             answer(HttpSlot::incoming_get, take_queue_payload());
-            linger_until_ = now + close_linger_;
-        } else if (linger_until_) {
+            linger_until_ = now + config_->close_linger;
+        } else if (lingering()) {
             answer(HttpSlot::incoming_get, single_packet(PacketType::close));
-            linger_until_.reset();
+            linger_until_ = no_linger;
             forget();
         } else {
             refuse(HttpSlot::incoming_get, engineio::error::unknown_sid);
@@ -210,8 +208,8 @@ void SessionCore::on_ws_write_done(bool ok, TimePoint now) {
 
 void SessionCore::on_timer(TimePoint now) {
     if (closed_) {
-        if (linger_until_ && now >= *linger_until_) {
-            linger_until_.reset();
+        if (lingering() && now >= linger_until_) {
+            linger_until_ = no_linger;
             queue_.clear();
             queued_bytes_ = 0;
             forget();
@@ -224,7 +222,7 @@ void SessionCore::on_timer(TimePoint now) {
 
 std::optional<SessionCore::TimePoint> SessionCore::next_deadline() const {
     if (forgotten_) return std::nullopt;
-    if (closed_) return linger_until_;
+    if (closed_) return lingering() ? std::optional<TimePoint>(linger_until_) : std::nullopt;
     return machine_.next_deadline();
 }
 
@@ -324,7 +322,7 @@ void SessionCore::enqueue(OutPacket packet) {
     if (closed_) return;
     queued_bytes_ += packet.data->size() + 1;
     queue_.push_back(std::move(packet));
-    if (queued_bytes_ > max_queue_bytes_ || queue_.size() > max_queue_packets_) {
+    if (queued_bytes_ > config_->max_queue_bytes || queue_.size() > config_->max_queue_packets) {
         machine_.close(CloseReason::send_queue_full);  // carried out by the caller's pump()
     }
 }
@@ -413,7 +411,7 @@ void SessionCore::finish(CloseReason reason, bool send_close_packet, TimePoint n
         // the CLOSE's payload would be lost to it ("transport close" instead of "io server
         // disconnect"). The sid stays known until the GET that takes the CLOSE, or close_linger.
         if (get_held_) answer(HttpSlot::held_get, take_queue_payload());
-        linger_until_ = now + close_linger_;
+        linger_until_ = now + config_->close_linger;
     } else if (get_held_) {
         // engine.io answers a held GET with CLOSE (NOOP when the client itself closed).
         std::string body =
@@ -423,13 +421,13 @@ void SessionCore::finish(CloseReason reason, bool send_close_packet, TimePoint n
             type_char(reason == CloseReason::client_close ? PacketType::noop : PacketType::close));
         answer(HttpSlot::held_get, std::move(body));
     }
-    if (!linger_until_) {
+    if (!lingering()) {
         queue_.clear();
         queued_bytes_ = 0;
     }
     if (post_held_) answer(HttpSlot::held_post, "ok");  // its packets were valid, and taken
     effects_.push_back(Effect{.kind = Effect::Kind::closed, .reason = reason});
-    if (!linger_until_) forget();
+    if (!lingering()) forget();
 }
 
 void SessionCore::forget() {

@@ -77,7 +77,9 @@ class SessionCore {
 
     /// A session opened at `now`; `websocket`: opened directly over WebSocket (its OPEN packet goes
     /// out in on_ws_opened()), else over polling (the handshake response carried the OPEN).
-    SessionCore(Config config, TimePoint now, bool websocket);
+    SessionCore(std::shared_ptr<const Config> config, TimePoint now, bool websocket);
+    SessionCore(Config config, TimePoint now, bool websocket)
+        : SessionCore(std::make_shared<const Config>(std::move(config)), now, websocket) {}
 
     // --- the user ------------------------------------------------------------------------------
     /// Queues a packet; it goes out at once if a transport can take it.
@@ -151,7 +153,8 @@ class SessionCore {
     bool take_direct_write(const OutPacket& packet) noexcept {
         if (closed_ || !websocket_ || !ws_attached_ || ws_write_in_flight_ || !queue_.empty())
             return false;
-        if (packet.data->size() + 1 > max_queue_bytes_ || max_queue_packets_ == 0) return false;
+        if (packet.data->size() + 1 > config_->max_queue_bytes || config_->max_queue_packets == 0)
+            return false;
         ws_write_in_flight_ = true;
         return true;
     }
@@ -175,10 +178,8 @@ class SessionCore {
     void finish(CloseReason reason, bool send_close_packet, TimePoint now);
     void forget();
 
-    // Config's own part, kept apart from the machine's (which keeps its copy): not stored twice.
-    std::size_t max_queue_bytes_;
-    std::size_t max_queue_packets_;
-    std::chrono::milliseconds close_linger_;
+    // Shared by a server's sessions; the machine points to its part.
+    std::shared_ptr<const Config> config_;
     SessionMachine machine_;
     std::vector<Effect> effects_;
     std::vector<Action> scratch_;  // the machine's actions being carried out
@@ -196,10 +197,13 @@ class SessionCore {
     bool release_polls_ = false;    // probed: GETs are answered at once with NOOP
     bool closed_ = false;
     bool forgotten_ = false;
-    std::optional<TimePoint> linger_until_;
+    bool fence_pending_ = false;  // a fence was asked for and has not passed
+    bool fence_again_ = false;    // another was needed meanwhile
+    // Closed: when the linger ends (no_linger if it is not lingering; not an optional: 8 bytes).
+    static constexpr TimePoint no_linger = TimePoint::max();
+    TimePoint linger_until_ = no_linger;
+    bool lingering() const noexcept { return linger_until_ != no_linger; }
 
-    bool fence_pending_ = false;          // a fence was asked for and has not passed
-    bool fence_again_ = false;            // another was needed meanwhile
     std::vector<Packet> fenced_packets_;  // POSTed packets waiting for the fence
 };
 

@@ -5,8 +5,8 @@
 
 namespace engineio::protocol {
 
-SessionMachine::SessionMachine(Config config, TimePoint now)
-    : config_(config), next_ping_(now + config.ping_interval) {}
+SessionMachine::SessionMachine(std::shared_ptr<const Config> config, TimePoint now)
+    : config_(std::move(config)), next_ping_(now + config_->ping_interval) {}
 
 std::string SessionMachine::open_packet_data(std::string_view sid, bool offer_websocket_upgrade,
                                              const Config& config) {
@@ -41,7 +41,7 @@ void SessionMachine::on_primary_packet(Packet&& packet, TimePoint now) {
             // refreshes its ping interval timer here). A PONG nobody asked for changes nothing.
             if (awaiting_pong_) {
                 awaiting_pong_ = false;
-                next_ping_ = now + config_.ping_interval;
+                next_ping_ = now + config_->ping_interval;
             }
             return;
         case PacketType::ping:
@@ -92,7 +92,7 @@ void SessionMachine::on_invalid_packet(Channel channel) {
 bool SessionMachine::on_probe_attached(TimePoint now) {
     if (closed_ || upgrade_ != Upgrade::none) return false;
     upgrade_ = Upgrade::probing;
-    upgrade_deadline_ = now + config_.upgrade_timeout;
+    upgrade_deadline_ = now + config_->upgrade_timeout;
     return true;
 }
 
@@ -121,7 +121,7 @@ void SessionMachine::on_timer(TimePoint now) {
     }
     if (now >= next_ping_) {
         awaiting_pong_ = true;
-        pong_deadline_ = now + config_.ping_timeout;
+        pong_deadline_ = now + config_->ping_timeout;
         actions_.push_back(
             Action{.kind = Action::Kind::send, .packet = Packet{PacketType::ping, {}, false}});
     }

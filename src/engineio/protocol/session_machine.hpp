@@ -4,6 +4,7 @@
 // timer expiries, arms ONE timer for next_deadline(), and carries out the actions it yields.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,7 +64,10 @@ class SessionMachine {
     enum class Upgrade { none, probing, probed, done };
 
     /// A session that was just opened at `now` (the open packet is sent by the I/O layer).
-    SessionMachine(Config config, TimePoint now);
+    /// `config` is shared: a server's sessions hold one copy between them.
+    SessionMachine(std::shared_ptr<const Config> config, TimePoint now);
+    SessionMachine(Config config, TimePoint now)
+        : SessionMachine(std::make_shared<const Config>(config), now) {}
 
     /// The OPEN packet's data: exactly sid, upgrades, pingInterval, pingTimeout, maxPayload.
     static std::string open_packet_data(std::string_view sid, bool offer_websocket_upgrade,
@@ -95,7 +99,7 @@ class SessionMachine {
     }
     /// A PING was sent and its PONG has not arrived yet.
     bool awaiting_pong() const noexcept { return awaiting_pong_; }
-    const Config& config() const noexcept { return config_; }
+    const Config& config() const noexcept { return *config_; }
 
     /// The actions produced since the last call; the caller processes and clears them.
     std::vector<Action>& actions() noexcept { return actions_; }
@@ -106,7 +110,7 @@ class SessionMachine {
     void abort_upgrade();
     void finish(CloseReason reason, bool send_close_packet);
 
-    Config config_;
+    std::shared_ptr<const Config> config_;
     std::vector<Action> actions_;
     TimePoint next_ping_;
     TimePoint pong_deadline_{};
