@@ -366,10 +366,18 @@ enum class InflateResult : std::uint8_t { ok, too_big, corrupt };
 }  // namespace
 
 struct FrameReader::State {
-    explicit State(Config config_) : config(std::move(config_)) {}
+    explicit State(Config config)
+        : max_message_size(config.max_message_size),
+          deflate(config.deflate ? std::make_unique<const DeflateParams>(*config.deflate)
+                                 : nullptr) {}
 
-    Config config;
-    Event error;  ///< kind error once the input broke the protocol: reported from then on
+    // Config, compactly (every connection has a reader): 16 bytes where Config takes 32.
+    std::size_t max_message_size;
+    std::unique_ptr<const DeflateParams> deflate;  ///< permessage-deflate was negotiated
+    /// Once the input broke the protocol (failed): the error event, reported from then on.
+    std::string_view error_why;
+    std::uint16_t error_code = 0;
+    bool failed = false;
 
     // The fragmented message in progress: its first frame came, its final frame has not.
     bool in_message = false;
@@ -395,10 +403,15 @@ struct FrameReader::State {
     }
 
     std::size_t fail(Event& event, std::uint16_t code, std::string_view why) {
-        error.kind = Event::Kind::error;
-        error.code = code;
-        error.payload = why;
-        event = error;
+        failed = true;
+        error_code = code;
+        error_why = why;
+        return report_error(event);
+    }
+    std::size_t report_error(Event& event) const {
+        event.kind = Event::Kind::error;
+        event.code = error_code;
+        event.payload = error_why;
         return 0;
     }
 
@@ -443,7 +456,7 @@ InflateResult FrameReader::State::inflate_message(std::string_view compressed,
     std::string& inflated = b.inflated;
     if (!b.inflater) b.inflater = std::make_unique<Inflater>();
     z_stream& stream = b.inflater->stream;
-    const std::size_t limit = config.max_message_size;
+    const std::size_t limit = max_message_size;
     // One byte more than the limit is room enough to see that a message is over it: inflating
     // stops there, however far a small compressed message would expand.
     const std::size_t room = limit == SIZE_MAX ? limit : limit + 1;
@@ -489,7 +502,7 @@ InflateResult FrameReader::State::inflate_message(std::string_view compressed,
             }
         } while (!input.empty() || stream.avail_out == 0);
     }
-    if (stream_ended || config.deflate->client_no_context_takeover) inflateReset(&stream);
+    if (stream_ended || deflate->client_no_context_takeover) inflateReset(&stream);
     message = std::string_view(inflated.data(), produced);
     return InflateResult::ok;
 }
@@ -517,7 +530,7 @@ void FrameReader::shrink() noexcept {
     }
     std::string().swap(b.inflated);
     // With context takeover the next message may refer to this one's window: keep it.
-    if (state.config.deflate && state.config.deflate->client_no_context_takeover) {
+    if (state.deflate && state.deflate->client_no_context_takeover) {
         b.inflater.reset();
     }
     if (!state.in_message && !b.inflater) state.buffers.reset();
@@ -526,10 +539,7 @@ void FrameReader::shrink() noexcept {
 std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     State& state = *state_;
     event = Event{};
-    if (state.error.kind == Event::Kind::error) {
-        event = state.error;
-        return 0;
-    }
+    if (state.failed) return state.report_error(event);
     if (data.empty()) return 0;
 
     // Everything the first two bytes tell is checked as soon as they are here, so a bad frame
@@ -571,7 +581,7 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
                               "new message inside a "
                               "fragmented message");
         }
-        if (rsv1 && !state.config.deflate) {
+        if (rsv1 && !state.deflate) {
             return state.fail(event, close_code::protocol_error, "RSV1 without permessage-deflate");
         }
     }
@@ -600,8 +610,8 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     }
     if (!control) {
         const bool compressed = opcode == 0 ? state.message_compressed : rsv1;
-        const std::size_t limit = compressed ? compressed_limit(state.config.max_message_size)
-                                             : state.config.max_message_size;
+        const std::size_t limit =
+            compressed ? compressed_limit(state.max_message_size) : state.max_message_size;
         const std::size_t so_far = opcode == 0 ? state.buf().assembly.size() : 0;
         if (length > limit - so_far) {
             return state.fail(event, close_code::too_big, "message over max_message_size");
