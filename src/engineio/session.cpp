@@ -176,28 +176,28 @@ SessionMap::Shard& SessionMap::shard(std::string_view sid) const {
 void SessionMap::insert(const std::shared_ptr<SessionImpl>& session) {
     Shard& s = shard(session->sid());
     std::lock_guard lock(s.mutex);
-    s.sessions.emplace(std::string_view(session->sid()), session);
+    s.sessions.insert(session);
 }
 
 void SessionMap::erase(const std::string& sid, const SessionImpl* expected) {
     Shard& s = shard(sid);
     std::lock_guard lock(s.mutex);
     const auto it = s.sessions.find(sid);
-    if (it != s.sessions.end() && it->second.get() == expected) s.sessions.erase(it);
+    if (it != s.sessions.end() && it->get() == expected) s.sessions.erase(it);
 }
 
 std::shared_ptr<SessionImpl> SessionMap::find(std::string_view sid) const {
     Shard& s = shard(sid);
     std::lock_guard lock(s.mutex);
     const auto it = s.sessions.find(sid);
-    return it == s.sessions.end() ? nullptr : it->second;
+    return it == s.sessions.end() ? nullptr : *it;
 }
 
 std::vector<std::shared_ptr<SessionImpl>> SessionMap::all() const {
     std::vector<std::shared_ptr<SessionImpl>> out;
     for (Shard& s : shards_) {
         std::lock_guard lock(s.mutex);
-        for (const auto& [sid, session] : s.sessions) out.push_back(session);
+        for (const auto& session : s.sessions) out.push_back(session);
     }
     return out;
 }

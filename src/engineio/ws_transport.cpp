@@ -258,10 +258,10 @@ class WsTransportImpl final : public WsTransport,
                     std::string received)
         : stream_(std::move(stream)),
           core_(std::move(core)),
-          base64_binary_(base64_binary),
           loop_(loop_state_of(*core_, loop_of(stream_.get_executor()))),
           reader_({.max_message_size = core_->options.limits.max_payload}),
-          in_(std::move(received)) {
+          in_(std::move(received)),
+          base64_binary_(base64_binary) {
         ++core_->live_connections;
         if constexpr (!tls) {
             // Reads and writes call recv/send on the descriptor directly: it must not block.
@@ -960,7 +960,6 @@ class WsTransportImpl final : public WsTransport,
 
     Stream stream_;
     std::shared_ptr<Core> core_;
-    const bool base64_binary_;
     LoopState* const loop_;  // the connection's loop (null if not one of the server's)
     wsp::FrameReader reader_;
     std::unique_ptr<wsp::MessageDeflater> deflater_;  // permessage-deflate was agreed
@@ -971,7 +970,6 @@ class WsTransportImpl final : public WsTransport,
     /// TLS: the write in flight (a plain connection writes from out_ and has none).
     [[no_unique_address]] std::conditional_t<tls, std::string, NoBuffer> sending_;
     std::shared_ptr<SessionImpl> session_;  // its executor() is where calls to it go
-    bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
     // Packets read for a session on another loop (TLS), allocated by the first: a plain
     // connection moves to its session's loop unless that fails.
     using Deliveries = std::vector<std::pair<protocol::Packet, bool>>;
@@ -986,7 +984,9 @@ class WsTransportImpl final : public WsTransport,
     bool closing_ = false;
     bool close_sent_ = false;
     bool close_when_written_ = false;  // once out_ is written: teardown if reading has stopped
-    std::size_t close_budget_ = 0;     // bytes the close may still read
+    bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
+    const bool base64_binary_;
+    std::size_t close_budget_ = 0;                     // bytes the close may still read
     std::unique_ptr<net::steady_timer> linger_timer_;  // once closing: resets the connection at
                                                        // its end
 };
