@@ -330,7 +330,7 @@ void SessionCore::enqueue(OutPacket packet) {
 void SessionCore::flush() {
     if (closed_) return;
     if (!websocket_) return flush_poll();
-    if (!ws_attached_ || ws_write_in_flight_ || queue_.empty()) return;
+    if (!ws_can_write() || queue_.empty()) return;
     Effect write{.kind = Effect::Kind::write_ws, .channel = Channel::primary};
     write.packets.swap(queue_);  // the transport frames them and frees the vector
     queued_bytes_ = 0;

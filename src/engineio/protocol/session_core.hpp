@@ -151,8 +151,7 @@ class SessionCore {
     /// write is then in flight, reported by on_ws_write_done as a write_ws effect's is); false:
     /// call send(). The same rules as send(): nothing sent once closed, the queue's bounds.
     bool take_direct_write(const OutPacket& packet) noexcept {
-        if (closed_ || !websocket_ || !ws_attached_ || ws_write_in_flight_ || !queue_.empty())
-            return false;
+        if (closed_ || !ws_can_write() || !queue_.empty()) return false;
         if (packet.data->size() + 1 > config_->max_queue_bytes || config_->max_queue_packets == 0)
             return false;
         ws_write_in_flight_ = true;
@@ -166,6 +165,11 @@ class SessionCore {
     }
 
   private:
+    /// The primary transport is a WebSocket that is up with no write in flight: flush() and a
+    /// direct write may hand it bytes now.
+    bool ws_can_write() const noexcept {
+        return websocket_ && ws_attached_ && !ws_write_in_flight_;
+    }
     void feed(std::vector<Packet>& packets, TimePoint now);
     void pump(TimePoint now);
     void enqueue(OutPacket packet);
