@@ -260,9 +260,11 @@ void SessionCore::feed(std::vector<Packet>& packets, TimePoint now) {
 }
 
 void SessionCore::pump(TimePoint now) {
-    // Never re-entered: effects run after the call that produced them returns.
+    // Never re-entered: effects run after the call that produced them returns. Actions are rare
+    // on a WebSocket session (a PING, the close): the vector they are carried out from is local,
+    // not a member every idle session would keep.
+    std::vector<Action> actions;
     while (!machine_.actions().empty()) {
-        std::vector<Action>& actions = scratch_;
         actions.swap(machine_.actions());
         for (Action& action : actions) {
             switch (action.kind) {
@@ -314,8 +316,6 @@ void SessionCore::pump(TimePoint now) {
         }
         actions.clear();
     }
-    // Actions are rare on a WebSocket session (a PING, the close): an idle one keeps no vector.
-    std::vector<Action>().swap(scratch_);
 }
 
 void SessionCore::enqueue(OutPacket packet) {

@@ -186,7 +186,6 @@ class SessionCore {
     std::shared_ptr<const Config> config_;
     SessionMachine machine_;
     std::vector<Effect> effects_;
-    std::vector<Action> scratch_;  // the machine's actions being carried out
 
     std::vector<OutPacket> queue_;  // a vector: no block held while empty, as a deque would
     std::size_t queued_bytes_ = 0;
