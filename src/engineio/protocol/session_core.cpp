@@ -130,10 +130,10 @@ void SessionCore::on_post(std::string_view body, TimePoint now) {
         pump(now);
         return;
     }
-    if (!fenced_packets_.empty()) {
+    if (fenced_packets_ && !fenced_packets_->empty()) {
         // Behind packets that wait for a fence.
         answer(HttpSlot::incoming_post, "ok");
-        std::move(packets.begin(), packets.end(), std::back_inserter(fenced_packets_));
+        std::move(packets.begin(), packets.end(), std::back_inserter(*fenced_packets_));
         return;
     }
     const bool closes = std::any_of(packets.begin(), packets.end(),
@@ -143,7 +143,7 @@ void SessionCore::on_post(std::string_view body, TimePoint now) {
         // loop; it must find the session and be answered NOOP, as with a single event loop. The
         // POST is answered once its packets took effect, so a client that has its "ok" finds the
         // session closed.
-        fenced_packets_ = std::move(packets);
+        fenced_packets_ = std::make_unique<std::vector<Packet>>(std::move(packets));
         effects_.push_back(Effect{.kind = Effect::Kind::hold_post});
         post_held_ = true;
         request_fence();
@@ -233,8 +233,9 @@ void SessionCore::on_fence_passed(TimePoint now) {
         fence_again_ = false;
         return request_fence();
     }
-    std::vector<Packet> packets = std::move(fenced_packets_);
-    fenced_packets_.clear();
+    std::vector<Packet> packets;
+    if (fenced_packets_) packets = std::move(*fenced_packets_);
+    fenced_packets_.reset();
     if (closed_) return;  // finish() answered a fenced GET and POST
     if (held_get_fenced_) {
         held_get_fenced_ = false;
@@ -391,7 +392,7 @@ void SessionCore::request_fence() {
 
 void SessionCore::finish(CloseReason reason, bool send_close_packet, TimePoint now) {
     closed_ = true;
-    fenced_packets_.clear();
+    fenced_packets_.reset();
     if (websocket_ && ws_attached_) {
         if (send_close_packet) {
             queue_.push_back(OutPacket{PacketType::close, empty_data(), false});

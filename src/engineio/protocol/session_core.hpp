@@ -207,7 +207,8 @@ class SessionCore {
     TimePoint linger_until_ = no_linger;
     bool lingering() const noexcept { return linger_until_ != no_linger; }
 
-    std::vector<Packet> fenced_packets_;  // POSTed packets waiting for the fence
+    // POSTed packets waiting for the fence (polling only: a WebSocket session keeps none).
+    std::unique_ptr<std::vector<Packet>> fenced_packets_;
 };
 
 }  // namespace engineio::protocol
