@@ -200,21 +200,22 @@ void Client::finish_connect(const std::shared_ptr<SocketImpl>& socket,
     }
     socket->buffering = false;
     if (!socket->connected) {  // the handler disconnected it itself, or the client left
-        socket->connect_buffer.clear();
+        socket->connect_buffer.reset();
         return;
     }
     if (refused) {
         sockets.erase(nsp);
         socket->connected = false;
-        socket->connect_buffer.clear();
+        socket->connect_buffer.reset();
         socket->ns->remove_socket(socket);
         socket->send_raw(
             server.encode(make_packet(protocol::PacketType::connect_error, nsp, *refused)));
         return;
     }
     send_connect(socket);
-    for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
-    socket->connect_buffer.clear();
+    if (auto buffered = std::move(socket->connect_buffer)) {
+        for (auto& packet : *buffered) socket->send_raw(packet);
+    }
     server.logs.connections.info("socket {} connected to {} (connection {})", socket->sid,
                                  sio::detail::printable(nsp), session->sid());
 }
