@@ -37,6 +37,11 @@ Handshake connection_handshake(const engineio::Session& session, bool trust_forw
 
 }  // namespace
 
+SocketsByNamespace::iterator SocketsByNamespace::find(std::string_view nsp) noexcept {
+    return std::find_if(sockets_.begin(), sockets_.end(),
+                        [nsp](const auto& socket) { return socket->ns->name() == nsp; });
+}
+
 Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
       session(std::move(s)),
@@ -86,7 +91,7 @@ void Client::on_packet(protocol::Packet& packet) {
         close(DisconnectReason::forced_server_close);
         return;
     }
-    auto socket = it->second;
+    auto socket = *it;
     if (socket->connect_pending && packet.type != PacketType::disconnect) {
         // Its connect handlers still run: the client has no CONNECT yet and may send nothing.
         server.logs.invalid_packets.info(
@@ -145,7 +150,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
                                                shared_from_this(), make_handshake(std::move(auth)));
     seed_session(*socket);
-    sockets[packet.nsp] = socket;
+    sockets.add(socket);
     socket->connected = true;
     ns->add_socket(socket);
 

@@ -169,7 +169,7 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
     }
     if (auto c = client.lock()) {
         auto it = c->sockets.find(ns->name());
-        if (it != c->sockets.end() && it->second.get() == this) c->sockets.erase(it);
+        if (it != c->sockets.end() && it->get() == this) c->sockets.erase(it);
     }
     Socket handle(shared_from_this());
     if (!connect_pending) ns->run_disconnect_handlers(handle, reason);
