@@ -2,6 +2,8 @@
 
 #include "client.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 
 #include "engineio/protocol/sid.hpp"
