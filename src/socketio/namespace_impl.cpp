@@ -77,7 +77,7 @@ std::optional<std::size_t> NamespaceImpl::loop_of(std::string_view sid) const {
     std::lock_guard lock(registry_mutex_);
     auto it = registry_.find(sid);
     if (it == registry_.end()) return std::nullopt;
-    return (*it)->loop_index;
+    return (*it)->loop_index();
 }
 
 EncodedPacket NamespaceImpl::encode_event(const json& data,
@@ -179,11 +179,11 @@ std::shared_ptr<SocketImpl> NamespaceImpl::local_socket(std::size_t loop,
                                                         std::string_view sid) const {
     std::lock_guard lock(registry_mutex_);
     auto it = registry_.find(sid);
-    return it == registry_.end() || (*it)->loop_index != loop ? nullptr : *it;
+    return it == registry_.end() || (*it)->loop_index() != loop ? nullptr : *it;
 }
 
 void NamespaceImpl::add_socket(const std::shared_ptr<SocketImpl>& socket) {
-    if (socket->loop_index >= loop_count_) {
+    if (socket->loop_index() >= loop_count_) {
         throw std::out_of_range("socketio: session loop_index beyond the server's loops");
     }
     {
@@ -387,7 +387,7 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
 void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
                                   boost::asio::awaitable<AckArgs> handler, std::string event,
                                   json args, std::optional<std::uint64_t> ack_id) {
-    boost::asio::co_spawn(socket->executor, std::move(handler),
+    boost::asio::co_spawn(socket->executor(), std::move(handler),
                           [socket, event = std::move(event), args = std::move(args), ack_id](
                               std::exception_ptr error, AckArgs ack) {
                               if (error) {

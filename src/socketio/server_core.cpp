@@ -324,7 +324,7 @@ void ServerCore::join_background_tasks() {
 void ServerCore::shutdown_detached() {
     for (auto& ns : all_namespaces()) {
         for (auto& socket : ns->all_sockets()) {
-            boost::asio::dispatch(socket->executor, [socket] {
+            boost::asio::dispatch(socket->executor(), [socket] {
                 auto client = socket->client.lock();
                 if (client && !client->closed) {
                     client->close_reason = DisconnectReason::server_shutting_down;

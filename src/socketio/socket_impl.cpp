@@ -16,8 +16,6 @@ SocketImpl::SocketImpl(std::string id, std::shared_ptr<NamespaceImpl> nsp,
     : sid(std::move(id)),
       ns(std::move(nsp)),
       session(c->session),
-      executor(c->session->executor()),
-      loop_index(c->session->loop_index()),
       handshake(std::move(hs)),
       client(c) {}
 
@@ -37,11 +35,11 @@ void SocketImpl::send(const EncodedPacket& packet) {
     if (!connected.load(std::memory_order_acquire)) return;
     if (buffering.load(std::memory_order_acquire)) {
         // connect_buffer is the loop's: from elsewhere, queue through it.
-        if (running_in(executor)) {
+        if (running_in(executor())) {
             if (!connect_buffer) connect_buffer = std::make_unique<std::vector<EncodedPacket>>();
             connect_buffer->push_back(packet);
         } else {
-            boost::asio::post(executor,
+            boost::asio::post(executor(),
                               [self = shared_from_this(), packet] { self->send_on_loop(packet); });
         }
         return;
@@ -104,7 +102,7 @@ bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
     if (!connected || acks_.size() >= ns->server.options.limits.max_pending_acks) return false;
     PendingAck pending{std::move(callback), nullptr};
     if (timeout && timeout->count() > 0) {
-        pending.timer = std::make_unique<boost::asio::steady_timer>(executor, *timeout);
+        pending.timer = std::make_unique<boost::asio::steady_timer>(executor(), *timeout);
         pending.timer->async_wait([weak = weak_from_this(), id](auto ec) {
             if (ec) return;
             auto self = weak.lock();
@@ -146,8 +144,8 @@ void SocketImpl::complete(AckCallback& callback, std::error_code ec, json args) 
 
 void SocketImpl::emit_with_ack(json data, AckCallback callback,
                                std::optional<std::chrono::milliseconds> timeout) {
-    boost::asio::dispatch(executor, [self = shared_from_this(), data = std::move(data),
-                                     callback = std::move(callback), timeout]() mutable {
+    boost::asio::dispatch(executor(), [self = shared_from_this(), data = std::move(data),
+                                       callback = std::move(callback), timeout]() mutable {
         if (!self->connected) {
             self->complete(callback, make_error_code(error::socket_disconnected), json::array());
             return;
