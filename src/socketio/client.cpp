@@ -2,6 +2,8 @@
 
 #include "client.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 
 #include "engineio/protocol/sid.hpp"
@@ -36,6 +38,11 @@ Handshake connection_handshake(const engineio::Session& session, bool trust_forw
 }
 
 }  // namespace
+
+SocketsByNamespace::iterator SocketsByNamespace::find(std::string_view nsp) noexcept {
+    return std::find_if(sockets_.begin(), sockets_.end(),
+                        [nsp](const auto& socket) { return socket->ns->name() == nsp; });
+}
 
 Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
@@ -86,7 +93,7 @@ void Client::on_packet(protocol::Packet& packet) {
         close(DisconnectReason::forced_server_close);
         return;
     }
-    auto socket = it->second;
+    auto socket = *it;
     if (socket->connect_pending && packet.type != PacketType::disconnect) {
         // Its connect handlers still run: the client has no CONNECT yet and may send nothing.
         server.logs.invalid_packets.info(
@@ -145,7 +152,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
                                                shared_from_this(), make_handshake(std::move(auth)));
     seed_session(*socket);
-    sockets[packet.nsp] = socket;
+    sockets.add(socket);
     socket->connected = true;
     ns->add_socket(socket);
 
@@ -200,21 +207,22 @@ void Client::finish_connect(const std::shared_ptr<SocketImpl>& socket,
     }
     socket->buffering = false;
     if (!socket->connected) {  // the handler disconnected it itself, or the client left
-        socket->connect_buffer.clear();
+        socket->connect_buffer.reset();
         return;
     }
     if (refused) {
         sockets.erase(nsp);
         socket->connected = false;
-        socket->connect_buffer.clear();
+        socket->connect_buffer.reset();
         socket->ns->remove_socket(socket);
         socket->send_raw(
             server.encode(make_packet(protocol::PacketType::connect_error, nsp, *refused)));
         return;
     }
     send_connect(socket);
-    for (auto& buffered : socket->connect_buffer) socket->send_raw(buffered);
-    socket->connect_buffer.clear();
+    if (auto buffered = std::move(socket->connect_buffer)) {
+        for (auto& packet : *buffered) socket->send_raw(packet);
+    }
     server.logs.connections.info("socket {} connected to {} (connection {})", socket->sid,
                                  sio::detail::printable(nsp), session->sid());
 }

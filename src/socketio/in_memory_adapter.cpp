@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,6 +24,53 @@ namespace socketio {
 
 namespace {
 
+/// A Shard::sids key: the sid inline (std::string keeps 15 characters inline and a sid has 20, so
+/// a std::string key was a heap string per socket); a longer id (another host's) on the heap.
+/// Built in place in its node, never copied or moved.
+class SidKey {
+  public:
+    explicit SidKey(std::string_view sid) : size_(sid.size()) {
+        char* to = size_ <= kInline ? inline_ : (heap_ = new char[size_]);
+        std::memcpy(to, sid.data(), size_);
+    }
+    ~SidKey() {
+        if (size_ > kInline) delete[] heap_;
+    }
+    SidKey(const SidKey&) = delete;
+    SidKey& operator=(const SidKey&) = delete;
+
+    std::string_view view() const noexcept { return {size_ > kInline ? heap_ : inline_, size_}; }
+
+  private:
+    static constexpr std::size_t kInline = 24;
+    std::size_t size_;
+    union {
+        char inline_[kInline];
+        char* heap_;
+    };
+};
+
+/// Shard::sids' hash and equality, searchable by any string (a room may name a sid). The hash is
+/// not stored in the node: a key hashes without a pointer to follow.
+struct SidKeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sid) const noexcept {
+        return std::hash<std::string_view>{}(sid);
+    }
+    std::size_t operator()(const SidKey& key) const noexcept { return (*this)(key.view()); }
+};
+struct SidKeyEqual {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+        return view(a) == view(b);
+    }
+
+  private:
+    static std::string_view view(const SidKey& key) noexcept { return key.view(); }
+    static std::string_view view(std::string_view sid) noexcept { return sid; }
+};
+
 /// One local socket in its loop's shard.
 struct Member {
     // What a broadcast reads comes first, in the cache line the map's node starts with.
@@ -36,25 +86,25 @@ struct Member {
     /// A flag rather than an entry in `rooms` and in Shard::rooms: every socket has that room, and
     /// two hash entries per socket were a third of an idle connection's memory in the index.
     bool in_own_room = false;
-    std::size_t index = 0;         // in Shard::members
-    const std::string* sid_key{};  // the key of this member's node in Shard::sids (stable)
+    std::uint32_t index = 0;  // in Shard::members (beside the flags: a node of 88 bytes, not 96)
+    const SidKey* sid_key{};  // the key of this member's node in Shard::sids (stable)
     /// The rooms joined, the personal room aside; allocated by the first one: most sockets join
     /// none, and an empty set inline cost 56 bytes a socket.
     std::unique_ptr<std::unordered_set<std::string>> rooms;
 
-    const std::string& sid() const noexcept { return *sid_key; }
+    std::string_view sid() const noexcept { return sid_key->view(); }
     /// Calls `f(room)` for every room of this member, the personal room first.
     template <class F>
     void for_each_room(F f) const {
         if (in_own_room) f(sid());
         if (rooms) {
-            for (const auto& room : *rooms) f(room);
+            for (const auto& room : *rooms) f(std::string_view(room));
         }
     }
     std::vector<std::string> room_list() const {
         std::vector<std::string> list;
         list.reserve((rooms ? rooms->size() : 0) + 1);
-        for_each_room([&](const std::string& room) { list.push_back(room); });
+        for_each_room([&](std::string_view room) { list.emplace_back(room); });
         std::sort(list.begin(), list.end());
         return list;
     }
@@ -94,7 +144,8 @@ class RecipientsScratch {
 /// The room index of one loop's sockets. Written on that loop; the mutex lets other threads query.
 struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, Member> sids;  // node-based: a Member never moves
+    // Node-based: a Member never moves.
+    std::unordered_map<SidKey, Member, SidKeyHash, SidKeyEqual> sids;
     /// The members of each room joined explicitly; a personal room is Member::in_own_room.
     std::unordered_map<std::string, std::unordered_set<const Member*>> rooms;
     std::vector<Member*> members;  // every member, for a broadcast to the whole namespace
@@ -143,7 +194,7 @@ struct Shard {
     /// The sids addressed by `options` (caller holds the mutex).
     std::vector<std::string> match(const BroadcastOptions& options) const {
         std::vector<std::string> result;
-        for_each_match(options, [&](const Member& member) { result.push_back(member.sid()); });
+        for_each_match(options, [&](const Member& member) { result.emplace_back(member.sid()); });
         return result;
     }
 
@@ -151,7 +202,7 @@ struct Shard {
     void match(const BroadcastOptions& options, Recipients& out) const {
         for_each_match(options, [&](const Member& member) {
             if (!member.has_socket) {
-                out.sids.push_back(member.sid());
+                out.sids.emplace_back(member.sid());
             } else if (auto socket = member.socket.lock()) {
                 out.sockets.push_back(std::move(socket));
             }
@@ -159,7 +210,12 @@ struct Shard {
     }
 
     void add(const std::string& sid, const std::string& room) {
-        auto [it, inserted] = sids.try_emplace(sid);
+        auto it = sids.find(sid);
+        const bool inserted = it == sids.end();
+        if (inserted) {
+            it = sids.emplace(std::piecewise_construct, std::forward_as_tuple(sid), std::tuple<>())
+                     .first;
+        }
         Member& member = it->second;
         if (inserted) {
             member.sid_key = &it->first;
@@ -168,7 +224,7 @@ struct Shard {
                 member.socket = sockets_host->local_socket(loop, sid);
                 member.has_socket = !member.socket.expired();
             }
-            member.index = members.size();
+            member.index = static_cast<std::uint32_t>(members.size());
             members.push_back(&member);
         }
         if (room == sid) {
@@ -484,7 +540,7 @@ std::vector<SocketInfo> InMemoryAdapter::describe_sockets(const BroadcastOptions
     for (auto& shard : impl_->shards) {
         std::lock_guard lock(shard.mutex);
         shard.for_each_match(options, [&](const Member& member) {
-            SocketInfo info{.sid = member.sid(), .nsp = host_.name()};
+            SocketInfo info{.sid = std::string(member.sid()), .nsp = host_.name()};
             info.rooms = member.room_list();
             result.push_back(std::move(info));
         });
@@ -518,7 +574,7 @@ std::vector<std::string> InMemoryAdapter::rooms() const {
         std::lock_guard lock(shard.mutex);
         for (const auto& [room, members] : shard.rooms) all.insert(room);
         for (const Member* member : shard.members) {
-            if (member->in_own_room) all.insert(member->sid());
+            if (member->in_own_room) all.emplace(member->sid());
         }
     }
     std::vector<std::string> result(all.begin(), all.end());

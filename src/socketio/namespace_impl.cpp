@@ -13,9 +13,31 @@
 namespace socketio::detail {
 
 NamespaceImpl::NamespaceImpl(std::string name, ServerCore& srv)
-    : server(srv), name_(std::move(name)), local_(std::max<std::size_t>(1, srv.loops.size())) {}
+    : server(srv),
+      name_(std::move(name)),
+      loop_count_(std::max<std::size_t>(1, srv.loops.size())) {}
 
 NamespaceImpl::~NamespaceImpl() = default;
+
+std::size_t NamespaceImpl::BySid::operator()(std::string_view sid) const noexcept {
+    return std::hash<std::string_view>{}(sid);
+}
+std::size_t NamespaceImpl::BySid::operator()(
+    const std::shared_ptr<SocketImpl>& socket) const noexcept {
+    return (*this)(std::string_view(socket->sid));
+}
+bool NamespaceImpl::BySid::operator()(const std::shared_ptr<SocketImpl>& a,
+                                      const std::shared_ptr<SocketImpl>& b) const noexcept {
+    return a->sid == b->sid;
+}
+bool NamespaceImpl::BySid::operator()(std::string_view sid,
+                                      const std::shared_ptr<SocketImpl>& socket) const noexcept {
+    return sid == socket->sid;
+}
+bool NamespaceImpl::BySid::operator()(const std::shared_ptr<SocketImpl>& socket,
+                                      std::string_view sid) const noexcept {
+    return socket->sid == sid;
+}
 
 void NamespaceImpl::init_adapter() {
     adapter =
@@ -40,7 +62,7 @@ void NamespaceImpl::clear_handlers() {
 }
 
 std::size_t NamespaceImpl::loop_count() const noexcept {
-    return local_.size();
+    return loop_count_;
 }
 
 boost::asio::any_io_executor NamespaceImpl::executor(std::size_t loop) const {
@@ -55,7 +77,7 @@ std::optional<std::size_t> NamespaceImpl::loop_of(std::string_view sid) const {
     std::lock_guard lock(registry_mutex_);
     auto it = registry_.find(sid);
     if (it == registry_.end()) return std::nullopt;
-    return it->second->loop_index;
+    return (*it)->loop_index();
 }
 
 EncodedPacket NamespaceImpl::encode_event(const json& data,
@@ -65,22 +87,20 @@ EncodedPacket NamespaceImpl::encode_event(const json& data,
 
 void NamespaceImpl::send(std::size_t loop, const std::vector<std::string>& sids,
                          const EncodedPacket& packet) {
-    auto& sockets = local_.at(loop);
+    // One lookup at a time, each under the registry's lock and sent outside it. The in-memory
+    // adapter comes here only for a socket it holds no handle to.
     for (const auto& sid : sids) {
-        auto it = sockets.find(sid);
-        if (it != sockets.end()) it->second->send(packet);
+        if (auto socket = local_socket(loop, sid)) socket->send(packet);
     }
 }
 
 std::size_t NamespaceImpl::send_with_ack(std::size_t loop, const std::vector<std::string>& sids,
                                          const EncodedPacket& packet, std::uint64_t ack_id,
                                          AckCallback on_ack) {
-    auto& sockets = local_.at(loop);
     std::size_t sent = 0;
     for (const auto& sid : sids) {
-        auto it = sockets.find(sid);
-        if (it == sockets.end()) continue;
-        auto& socket = it->second;
+        auto socket = local_socket(loop, sid);
+        if (!socket) continue;
         const bool added = socket->add_pending_ack(ack_id, on_ack, std::nullopt);
         if (!added) continue;
         socket->send(packet);
@@ -90,11 +110,9 @@ std::size_t NamespaceImpl::send_with_ack(std::size_t loop, const std::vector<std
 }
 
 void NamespaceImpl::disconnect(std::size_t loop, const std::vector<std::string>& sids, bool close) {
-    auto& sockets = local_.at(loop);
     for (const auto& sid : sids) {
-        auto it = sockets.find(sid);
-        if (it == sockets.end()) continue;
-        auto socket = it->second;  // close() erases the map entry
+        auto socket = local_socket(loop, sid);  // a handle: close() erases the registry's
+        if (!socket) continue;
         socket->close(DisconnectReason::server_namespace_disconnect, true);
         if (close) {
             if (auto c = socket->client.lock()) c->close(DisconnectReason::forced_server_close);
@@ -154,49 +172,51 @@ void NamespaceImpl::on_server_side_event(json data, std::function<void(json args
 std::shared_ptr<SocketImpl> NamespaceImpl::find(std::string_view sid) const {
     std::lock_guard lock(registry_mutex_);
     auto it = registry_.find(sid);
-    return it == registry_.end() ? nullptr : it->second;
+    return it == registry_.end() ? nullptr : *it;
 }
 
 std::shared_ptr<SocketImpl> NamespaceImpl::local_socket(std::size_t loop,
                                                         std::string_view sid) const {
-    if (loop >= local_.size()) return nullptr;
-    auto it = local_[loop].find(sid);
-    return it == local_[loop].end() ? nullptr : it->second;
+    std::lock_guard lock(registry_mutex_);
+    auto it = registry_.find(sid);
+    return it == registry_.end() || (*it)->loop_index() != loop ? nullptr : *it;
 }
 
 void NamespaceImpl::add_socket(const std::shared_ptr<SocketImpl>& socket) {
-    if (socket->loop_index >= local_.size()) {
+    if (socket->loop_index() >= loop_count_) {
         throw std::out_of_range("socketio: session loop_index beyond the server's loops");
     }
     {
         std::lock_guard lock(registry_mutex_);
-        registry_[socket->sid] = socket;
+        // A socket replaces one with its sid (none: sids are random), as the map's [] did.
+        if (auto [it, inserted] = registry_.insert(socket); !inserted) {
+            registry_.erase(it);
+            registry_.insert(socket);
+        }
     }
-    local_[socket->loop_index][socket->sid] = socket;
     adapter->add_all(socket->sid, {socket->sid});
 }
 
 void NamespaceImpl::remove_socket(const std::shared_ptr<SocketImpl>& socket) {
     adapter->del_all(socket->sid);
-    local_[socket->loop_index].erase(socket->sid);
     std::lock_guard lock(registry_mutex_);
-    registry_.erase(socket->sid);
+    // Only this socket's entry (a replaced one's sid names another).
+    if (auto it = registry_.find(socket->sid); it != registry_.end() && *it == socket) {
+        registry_.erase(it);
+    }
 }
 
 void NamespaceImpl::drop_sockets() {
-    StringMap<std::shared_ptr<SocketImpl>> registry;
-    {
-        std::lock_guard lock(registry_mutex_);
-        registry.swap(registry_);
-    }
-    for (auto& sockets : local_) sockets.clear();
+    Registry registry;
+    std::lock_guard lock(registry_mutex_);
+    registry.swap(registry_);
 }
 
 std::vector<std::shared_ptr<SocketImpl>> NamespaceImpl::all_sockets() const {
     std::lock_guard lock(registry_mutex_);
     std::vector<std::shared_ptr<SocketImpl>> result;
     result.reserve(registry_.size());
-    for (const auto& [sid, socket] : registry_) result.push_back(socket);
+    for (const auto& socket : registry_) result.push_back(socket);
     return result;
 }
 
@@ -367,7 +387,7 @@ void NamespaceImpl::run_event(const std::shared_ptr<SocketImpl>& socket, std::st
 void NamespaceImpl::spawn_handler(const std::shared_ptr<SocketImpl>& socket,
                                   boost::asio::awaitable<AckArgs> handler, std::string event,
                                   json args, std::optional<std::uint64_t> ack_id) {
-    boost::asio::co_spawn(socket->executor, std::move(handler),
+    boost::asio::co_spawn(socket->executor(), std::move(handler),
                           [socket, event = std::move(event), args = std::move(args), ack_id](
                               std::exception_ptr error, AckArgs ack) {
                               if (error) {

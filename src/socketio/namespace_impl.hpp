@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -72,8 +73,8 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
 
     /// Any thread: a connected socket by sid.
     std::shared_ptr<SocketImpl> find(std::string_view sid) const;
-    /// On loop `loop`: its connected socket with this sid, or null (the in-memory adapter keeps
-    /// a handle to each socket, so that a broadcast looks none up).
+    /// Any thread: the connected socket with this sid on loop `loop`, or null (the in-memory
+    /// adapter keeps a handle to each socket, so that a broadcast looks none up).
     std::shared_ptr<SocketImpl> local_socket(std::size_t loop, std::string_view sid) const;
     /// Loop: registers / unregisters a socket (registry, loop map, personal room).
     void add_socket(const std::shared_ptr<SocketImpl>& socket);
@@ -125,11 +126,30 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// The CONNECT_ERROR data for an exception a connect handler or middleware threw.
     std::optional<json> refusal(std::exception_ptr error) const;
 
+    /// The registry's hash and equality: a socket is keyed by its own sid, which the node views
+    /// rather than copies (a 20-character sid is a heap string of its own). Defined where
+    /// SocketImpl is complete.
+    struct BySid {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sid) const noexcept;
+        std::size_t operator()(const std::shared_ptr<SocketImpl>& socket) const noexcept;
+        bool operator()(const std::shared_ptr<SocketImpl>& a,
+                        const std::shared_ptr<SocketImpl>& b) const noexcept;
+        bool operator()(std::string_view sid,
+                        const std::shared_ptr<SocketImpl>& socket) const noexcept;
+        bool operator()(const std::shared_ptr<SocketImpl>& socket,
+                        std::string_view sid) const noexcept;
+    };
+    /// This namespace's connected sockets, whatever their loop, in one node each (24 bytes): the
+    /// in-memory adapter keeps the per-loop handles a broadcast uses, so a second index per loop
+    /// only cost a node and a sid string per socket (per-connection memory, issue 11).
+    using Registry = std::unordered_set<std::shared_ptr<SocketImpl>, BySid, BySid>;
+
     std::string name_;
+    const std::size_t loop_count_;
     std::atomic<std::uint64_t> next_ack_id_{0};
     mutable std::mutex registry_mutex_;
-    StringMap<std::shared_ptr<SocketImpl>> registry_;
-    std::vector<StringMap<std::shared_ptr<SocketImpl>>> local_;  // per loop, touched on that loop
+    Registry registry_;
 };
 
 }  // namespace socketio::detail

@@ -287,7 +287,7 @@ void ServerCore::on_disconnect(const engineio::SessionPtr& session,
     const auto reason = client->close_reason.value_or(map_reason(engine_reason));
     auto sockets = std::move(client->sockets);
     client->sockets.clear();
-    for (auto& [nsp, socket] : sockets) socket->close(reason, false);
+    for (auto& socket : sockets) socket->close(reason, false);
 }
 
 void ServerCore::begin_stop() {
@@ -324,7 +324,7 @@ void ServerCore::join_background_tasks() {
 void ServerCore::shutdown_detached() {
     for (auto& ns : all_namespaces()) {
         for (auto& socket : ns->all_sockets()) {
-            boost::asio::dispatch(socket->executor, [socket] {
+            boost::asio::dispatch(socket->executor(), [socket] {
                 auto client = socket->client.lock();
                 if (client && !client->closed) {
                     client->close_reason = DisconnectReason::server_shutting_down;
@@ -332,8 +332,7 @@ void ServerCore::shutdown_detached() {
                     client->connect_timer.reset();
                     auto sockets = std::move(client->sockets);
                     client->sockets.clear();
-                    for (auto& [nsp, s] : sockets)
-                        s->close(DisconnectReason::server_shutting_down, false);
+                    for (auto& s : sockets) s->close(DisconnectReason::server_shutting_down, false);
                     client->session->user_data.reset();
                     client->session->close();
                 }

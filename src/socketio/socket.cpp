@@ -144,7 +144,7 @@ bool Socket::connected() const noexcept {
     return impl_ && impl_->connected;
 }
 const boost::asio::any_io_executor& Socket::executor() const noexcept {
-    return impl_ ? impl_->executor : empty_executor;
+    return impl_ ? impl_->executor() : empty_executor;
 }
 
 EmitResult Socket::emit_args(std::string_view event, json args) const {
@@ -226,14 +226,14 @@ void Socket::join(std::string room) const {
 
 void Socket::join(const std::vector<std::string>& rooms) const {
     auto& self = checked(impl_);
-    boost::asio::dispatch(self.executor, [impl = impl_, rooms] {
+    boost::asio::dispatch(self.executor(), [impl = impl_, rooms] {
         if (impl->connected) impl->ns->adapter->add_all(impl->sid, rooms);
     });
 }
 
 void Socket::leave(const std::string& room) const {
     auto& self = checked(impl_);
-    boost::asio::dispatch(self.executor, [impl = impl_, room] {
+    boost::asio::dispatch(self.executor(), [impl = impl_, room] {
         if (impl->connected) impl->ns->adapter->del(impl->sid, room);
     });
 }
@@ -245,7 +245,7 @@ std::vector<std::string> Socket::rooms() const {
 
 void Socket::disconnect(bool close) const {
     auto& self = checked(impl_);
-    boost::asio::dispatch(self.executor, [impl = impl_, close] {
+    boost::asio::dispatch(self.executor(), [impl = impl_, close] {
         impl->close(DisconnectReason::server_namespace_disconnect, true);
         if (close) {
             if (auto c = impl->client.lock()) c->close(DisconnectReason::forced_server_close);

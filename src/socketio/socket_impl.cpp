@@ -16,10 +16,12 @@ SocketImpl::SocketImpl(std::string id, std::shared_ptr<NamespaceImpl> nsp,
     : sid(std::move(id)),
       ns(std::move(nsp)),
       session(c->session),
-      executor(c->session->executor()),
-      loop_index(c->session->loop_index()),
       handshake(std::move(hs)),
       client(c) {}
+
+SocketImpl::~SocketImpl() {
+    delete state_.load(std::memory_order_acquire);
+}
 
 void SocketImpl::send_raw(const EncodedPacket& packet) {
     if (packet->size() == 1) {
@@ -33,10 +35,11 @@ void SocketImpl::send(const EncodedPacket& packet) {
     if (!connected.load(std::memory_order_acquire)) return;
     if (buffering.load(std::memory_order_acquire)) {
         // connect_buffer is the loop's: from elsewhere, queue through it.
-        if (running_in(executor)) {
-            connect_buffer.push_back(packet);
+        if (running_in(executor())) {
+            if (!connect_buffer) connect_buffer = std::make_unique<std::vector<EncodedPacket>>();
+            connect_buffer->push_back(packet);
         } else {
-            boost::asio::post(executor,
+            boost::asio::post(executor(),
                               [self = shared_from_this(), packet] { self->send_on_loop(packet); });
         }
         return;
@@ -62,7 +65,8 @@ EmitResult SocketImpl::emit(const EncodedPacket& packet) {
 void SocketImpl::send_on_loop(const EncodedPacket& packet) {
     if (!connected.load(std::memory_order_acquire)) return;
     if (buffering) {
-        connect_buffer.push_back(packet);
+        if (!connect_buffer) connect_buffer = std::make_unique<std::vector<EncodedPacket>>();
+        connect_buffer->push_back(packet);
         return;
     }
     send_raw(packet);
@@ -98,7 +102,7 @@ bool SocketImpl::add_pending_ack(std::uint64_t id, AckCallback callback,
     if (!connected || acks_.size() >= ns->server.options.limits.max_pending_acks) return false;
     PendingAck pending{std::move(callback), nullptr};
     if (timeout && timeout->count() > 0) {
-        pending.timer = std::make_unique<boost::asio::steady_timer>(executor, *timeout);
+        pending.timer = std::make_unique<boost::asio::steady_timer>(executor(), *timeout);
         pending.timer->async_wait([weak = weak_from_this(), id](auto ec) {
             if (ec) return;
             auto self = weak.lock();
@@ -140,8 +144,8 @@ void SocketImpl::complete(AckCallback& callback, std::error_code ec, json args) 
 
 void SocketImpl::emit_with_ack(json data, AckCallback callback,
                                std::optional<std::chrono::milliseconds> timeout) {
-    boost::asio::dispatch(executor, [self = shared_from_this(), data = std::move(data),
-                                     callback = std::move(callback), timeout]() mutable {
+    boost::asio::dispatch(executor(), [self = shared_from_this(), data = std::move(data),
+                                       callback = std::move(callback), timeout]() mutable {
         if (!self->connected) {
             self->complete(callback, make_error_code(error::socket_disconnected), json::array());
             return;
@@ -163,7 +167,7 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
     }
     if (auto c = client.lock()) {
         auto it = c->sockets.find(ns->name());
-        if (it != c->sockets.end() && it->second.get() == this) c->sockets.erase(it);
+        if (it != c->sockets.end() && it->get() == this) c->sockets.erase(it);
     }
     Socket handle(shared_from_this());
     if (!connect_pending) ns->run_disconnect_handlers(handle, reason);
@@ -178,43 +182,61 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
                                      sio::detail::printable(ns->name()), to_string(reason));
 }
 
+SocketImpl::State& SocketImpl::state() const {
+    State* made = state_.load(std::memory_order_acquire);
+    if (made) return *made;
+    auto fresh = std::make_unique<State>();
+    if (state_.compare_exchange_strong(made, fresh.get(), std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+        return *fresh.release();
+    }
+    return *made;  // another thread's, published meanwhile
+}
+
 json SocketImpl::get_session() const {
-    std::lock_guard lock(state_mutex_);
-    return session_saved_ ? session_data_ : json::object();
+    State* s = state_if_made();
+    if (!s) return json::object();
+    std::lock_guard lock(s->mutex);
+    return s->session_saved ? s->session_data : json::object();
 }
 
 void SocketImpl::save_session(json session_data) {
-    std::lock_guard lock(state_mutex_);
-    session_data_ = std::move(session_data);
-    session_saved_ = true;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    s.session_data = std::move(session_data);
+    s.session_saved = true;
 }
 
 void SocketImpl::update_session(const std::function<void(json&)>& update) {
-    std::lock_guard lock(state_mutex_);
-    if (!session_saved_) session_data_ = json::object();
-    session_saved_ = true;
-    update(session_data_);
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (!s.session_saved) s.session_data = json::object();
+    s.session_saved = true;
+    update(s.session_data);
 }
 
 void* SocketImpl::data_slot(const std::type_info& type, DataBox replacement, DataBox (*make)()) {
+    State& s = state();
     // The old value is destroyed outside the lock (its destructor may do anything).
     DataBox old;
-    std::lock_guard lock(state_mutex_);
+    std::lock_guard lock(s.mutex);
     if (replacement.value) {
-        old = std::exchange(data_, std::move(replacement));
-        return data_.value.get();
+        old = std::exchange(s.data, std::move(replacement));
+        return s.data.value.get();
     }
-    if (!data_.value) {
-        data_ = make();
-    } else if (*data_.type != type) {
+    if (!s.data.value) {
+        s.data = make();
+    } else if (*s.data.type != type) {
         throw std::bad_cast();
     }
-    return data_.value.get();
+    return s.data.value.get();
 }
 
 bool SocketImpl::holds_data(const std::type_info& type) const {
-    std::lock_guard lock(state_mutex_);
-    return data_.value && *data_.type == type;
+    State* s = state_if_made();
+    if (!s) return false;
+    std::lock_guard lock(s->mutex);
+    return s->data.value && *s->data.type == type;
 }
 
 }  // namespace socketio::detail

@@ -30,13 +30,17 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
   public:
     SocketImpl(std::string sid, std::shared_ptr<NamespaceImpl> ns, std::shared_ptr<Client> client,
                Handshake handshake);
+    ~SocketImpl();
+    SocketImpl(const SocketImpl&) = delete;
+    SocketImpl& operator=(const SocketImpl&) = delete;
 
     const std::string sid;
     const std::shared_ptr<NamespaceImpl> ns;
     const engineio::SessionPtr session;  // send() is thread-safe
-    // The session's: it outlives this socket, which holds the session (no 56-byte copy per socket).
-    const boost::asio::any_io_executor& executor;
-    const std::size_t loop_index;
+    /// The session's loop, asked of the session (which this socket holds) rather than kept: two
+    /// fields fewer a socket (per-connection memory, issue 11).
+    const boost::asio::any_io_executor& executor() const noexcept { return session->executor(); }
+    std::size_t loop_index() const noexcept { return session->loop_index(); }
     const Handshake handshake;
 
     /// True from the CONNECT until the disconnect starts; emits are dropped when false.
@@ -82,7 +86,9 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     /// loop: coroutine connect handlers are running; the socket is not connected yet as far as the
     /// application knows, so its leaving runs no disconnect handler.
     bool connect_pending = false;
-    std::vector<EncodedPacket> connect_buffer;
+    /// loop: the packets held back while buffering, allocated by the first one (most connect
+    /// handlers emit nothing; an empty vector inline cost 24 bytes a socket).
+    std::unique_ptr<std::vector<EncodedPacket>> connect_buffer;
     std::weak_ptr<Client> client;  // loop
 
   private:
@@ -117,13 +123,22 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
         std::unique_ptr<Map> map_;
     };
     PendingAcks acks_;  // loop
-    // One lock for the session data and the application data (a mutex is 40 bytes a socket).
-    // Recursive: an update_session() callback may read data<T>().
-    mutable std::recursive_mutex state_mutex_;
-    // {} until first saved or updated: an empty object is an allocation most sockets never use.
-    json session_data_;
-    bool session_saved_ = false;
-    DataBox data_;
+
+    /// The session data and the application data, with their lock: allocated by the first use,
+    /// since most sockets have neither (inline, they were 88 bytes a socket).
+    struct State {
+        // One lock for both. Recursive: an update_session() callback may read data<T>().
+        std::recursive_mutex mutex;
+        // {} until first saved or updated: an empty object is an allocation of its own.
+        json session_data;
+        bool session_saved = false;
+        DataBox data;
+    };
+    /// The state, made by the first caller (any thread: the first to publish it wins).
+    State& state() const;
+    /// Null until the state is made.
+    State* state_if_made() const noexcept { return state_.load(std::memory_order_acquire); }
+    mutable std::atomic<State*> state_{nullptr};  // owned
 };
 
 }  // namespace socketio::detail

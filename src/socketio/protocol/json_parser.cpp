@@ -738,6 +738,13 @@ class JsonDecoder final : public Decoder {
 
     void reset() { binary_.reset(); }
 
+    /// FastReader's stack, kept for its capacity: one per thread, not one per decoder (every
+    /// client has a decoder; a vector in each was 24 bytes, and its capacity once it had read).
+    static std::vector<json>& reader_stack() {
+        thread_local std::vector<json> stack;
+        return stack;
+    }
+
     std::optional<Packet> feed_text(std::string_view text, std::error_code& ec) {
         if (text.empty() || text[0] < '0' || text[0] > '6') {
             return fail(ec, error::invalid_packet_type);
@@ -819,7 +826,7 @@ class JsonDecoder final : public Decoder {
             if (defer_event_args_ && wire_type == PacketType::event) {
                 std::string_view name;
                 std::string_view tail;
-                if (FastReader<false>(body, limits_, scratch_).check_event(name, tail) &&
+                if (FastReader<false>(body, limits_, reader_stack()).check_event(name, tail) &&
                     !is_reserved_event_name(name)) {
                     packet.type = PacketType::event;
                     packet.deferred = DeferredEvent{.name = name, .args = tail};
@@ -827,7 +834,7 @@ class JsonDecoder final : public Decoder {
                 }
                 // Anything else (an escape, a number as the name, an error) takes the usual way.
             }
-            if (!FastReader<true>(body, limits_, scratch_).read(packet.data)) {
+            if (!FastReader<true>(body, limits_, reader_stack()).read(packet.data)) {
                 if (auto failure = parse_bounded(body, limits_, packet.data)) {
                     if (*failure != error::invalid_json) return fail(ec, *failure);
                     const auto repaired = replace_lone_surrogates(body);
@@ -894,7 +901,6 @@ class JsonDecoder final : public Decoder {
 
     ParserLimits limits_;
     std::unique_ptr<BinaryPacket> binary_;  // null: no attachment awaited
-    std::vector<json> scratch_;             // FastReader's stack, kept for its capacity
     bool defer_event_args_ = false;
 };
 
