@@ -72,6 +72,7 @@ struct World {
         auto& slot = cores[selector & 127];
         if (!slot) {
             slot = std::make_shared<Core>(options_for(selector));
+            slot->loop_executors.emplace_back(loop.get_executor());  // sessions hold it by reference
             for (const auto sid : {kPollingSid, kWebSocketSid}) {
                 slot->sessions.insert(std::make_shared<SessionImpl>(
                     slot, std::string(sid), engineio::Request{}, loop, 0, sid == kWebSocketSid));
