@@ -72,7 +72,8 @@ struct World {
         auto& slot = cores[selector & 127];
         if (!slot) {
             slot = std::make_shared<Core>(options_for(selector));
-            slot->loop_executors.emplace_back(loop.get_executor());  // sessions hold it by reference
+            // The sessions hold their loop's executor by reference, into this vector.
+            slot->loop_executors.emplace_back(loop.get_executor());
             for (const auto sid : {kPollingSid, kWebSocketSid}) {
                 slot->sessions.insert(std::make_shared<SessionImpl>(
                     slot, std::string(sid), engineio::Request{}, loop, 0, sid == kWebSocketSid));

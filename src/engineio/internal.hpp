@@ -27,6 +27,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include "common/keyed_set.hpp"
 #include "common/rate_limited_log.hpp"
 #include "engineio/error.hpp"
 #include "engineio/http.hpp"
@@ -364,23 +365,17 @@ class SessionMap {
   private:
     /// A session is found by its own sid: the set holds the sessions alone, inline (open
     /// addressing, ~25 bytes a session), where a hash map node would cost an allocation of 64.
-    static std::string_view key(std::string_view sid) noexcept { return sid; }
-    static std::string_view key(const std::shared_ptr<SessionImpl>& session) noexcept {
-        return session->sid();
-    }
-    struct SidHash {
-        using is_transparent = void;
-        std::size_t operator()(const auto& k) const noexcept {
-            return std::hash<std::string_view>{}(key(k));
+    struct SidOf {
+        std::string_view operator()(std::string_view sid) const noexcept { return sid; }
+        std::string_view operator()(const std::shared_ptr<SessionImpl>& session) const noexcept {
+            return session->sid();
         }
-    };
-    struct SidEqual {
-        using is_transparent = void;
-        bool operator()(const auto& a, const auto& b) const noexcept { return key(a) == key(b); }
     };
     struct Shard {
         mutable std::mutex mutex;
-        boost::unordered_flat_set<std::shared_ptr<SessionImpl>, SidHash, SidEqual> sessions;
+        boost::unordered_flat_set<std::shared_ptr<SessionImpl>, sio::detail::KeyHash<SidOf>,
+                                  sio::detail::KeyEqual<SidOf>>
+            sessions;
     };
     Shard& shard(std::string_view sid) const;
     mutable std::array<Shard, 16> shards_;

@@ -16,6 +16,7 @@
 #include "socketio/adapter.hpp"
 #include "socketio/error.hpp"
 
+#include "common/keyed_set.hpp"
 #include "common/rate_limited_log.hpp"
 #include "namespace_impl.hpp"
 #include "socket_impl.hpp"
@@ -50,25 +51,11 @@ class SidKey {
     };
 };
 
-/// Shard::sids' hash and equality, searchable by any string (a room may name a sid). The hash is
-/// not stored in the node: a key hashes without a pointer to follow.
-struct SidKeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view sid) const noexcept {
-        return std::hash<std::string_view>{}(sid);
-    }
-    std::size_t operator()(const SidKey& key) const noexcept { return (*this)(key.view()); }
-};
-struct SidKeyEqual {
-    using is_transparent = void;
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const noexcept {
-        return view(a) == view(b);
-    }
-
-  private:
-    static std::string_view view(const SidKey& key) noexcept { return key.view(); }
-    static std::string_view view(std::string_view sid) noexcept { return sid; }
+/// Shard::sids' key, searchable by any string (a room may name a sid). The hash is not stored in
+/// the node: a key hashes without a pointer to follow.
+struct SidOf {
+    std::string_view operator()(std::string_view sid) const noexcept { return sid; }
+    std::string_view operator()(const SidKey& key) const noexcept { return key.view(); }
 };
 
 /// One local socket in its loop's shard.
@@ -145,7 +132,8 @@ class RecipientsScratch {
 struct Shard {
     mutable std::mutex mutex;
     // Node-based: a Member never moves.
-    std::unordered_map<SidKey, Member, SidKeyHash, SidKeyEqual> sids;
+    std::unordered_map<SidKey, Member, sio::detail::KeyHash<SidOf>, sio::detail::KeyEqual<SidOf>>
+        sids;
     /// The members of each room joined explicitly; a personal room is Member::in_own_room.
     std::unordered_map<std::string, std::unordered_set<const Member*>> rooms;
     std::vector<Member*> members;  // every member, for a broadcast to the whole namespace

@@ -19,24 +19,9 @@ NamespaceImpl::NamespaceImpl(std::string name, ServerCore& srv)
 
 NamespaceImpl::~NamespaceImpl() = default;
 
-std::size_t NamespaceImpl::BySid::operator()(std::string_view sid) const noexcept {
-    return std::hash<std::string_view>{}(sid);
-}
-std::size_t NamespaceImpl::BySid::operator()(
+std::string_view NamespaceImpl::SidOf::operator()(
     const std::shared_ptr<SocketImpl>& socket) const noexcept {
-    return (*this)(std::string_view(socket->sid));
-}
-bool NamespaceImpl::BySid::operator()(const std::shared_ptr<SocketImpl>& a,
-                                      const std::shared_ptr<SocketImpl>& b) const noexcept {
-    return a->sid == b->sid;
-}
-bool NamespaceImpl::BySid::operator()(std::string_view sid,
-                                      const std::shared_ptr<SocketImpl>& socket) const noexcept {
-    return sid == socket->sid;
-}
-bool NamespaceImpl::BySid::operator()(const std::shared_ptr<SocketImpl>& socket,
-                                      std::string_view sid) const noexcept {
-    return socket->sid == sid;
+    return socket->sid;
 }
 
 void NamespaceImpl::init_adapter() {

@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "common/keyed_set.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/socket.hpp"
@@ -126,24 +127,18 @@ class NamespaceImpl : public AdapterHost, public std::enable_shared_from_this<Na
     /// The CONNECT_ERROR data for an exception a connect handler or middleware threw.
     std::optional<json> refusal(std::exception_ptr error) const;
 
-    /// The registry's hash and equality: a socket is keyed by its own sid, which the node views
-    /// rather than copies (a 20-character sid is a heap string of its own). Defined where
-    /// SocketImpl is complete.
-    struct BySid {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view sid) const noexcept;
-        std::size_t operator()(const std::shared_ptr<SocketImpl>& socket) const noexcept;
-        bool operator()(const std::shared_ptr<SocketImpl>& a,
-                        const std::shared_ptr<SocketImpl>& b) const noexcept;
-        bool operator()(std::string_view sid,
-                        const std::shared_ptr<SocketImpl>& socket) const noexcept;
-        bool operator()(const std::shared_ptr<SocketImpl>& socket,
-                        std::string_view sid) const noexcept;
+    /// The registry's key: a socket is keyed by its own sid, which the node views rather than
+    /// copies (a 20-character sid is a heap string of its own). Defined where SocketImpl is
+    /// complete.
+    struct SidOf {
+        std::string_view operator()(std::string_view sid) const noexcept { return sid; }
+        std::string_view operator()(const std::shared_ptr<SocketImpl>& socket) const noexcept;
     };
     /// This namespace's connected sockets, whatever their loop, in one node each (24 bytes): the
     /// in-memory adapter keeps the per-loop handles a broadcast uses, so a second index per loop
     /// only cost a node and a sid string per socket (per-connection memory, issue 11).
-    using Registry = std::unordered_set<std::shared_ptr<SocketImpl>, BySid, BySid>;
+    using Registry = std::unordered_set<std::shared_ptr<SocketImpl>, sio::detail::KeyHash<SidOf>,
+                                        sio::detail::KeyEqual<SidOf>>;
 
     std::string name_;
     const std::size_t loop_count_;

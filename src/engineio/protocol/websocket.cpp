@@ -374,10 +374,10 @@ struct FrameReader::State {
     // Config, compactly (every connection has a reader): 16 bytes where Config takes 32.
     std::size_t max_message_size;
     std::unique_ptr<const DeflateParams> deflate;  ///< permessage-deflate was negotiated
-    /// Once the input broke the protocol (failed): the error event, reported from then on.
+    /// Once the input broke the protocol (error_code set: no close code is 0): the error event,
+    /// reported from then on.
     std::string_view error_why;
     std::uint16_t error_code = 0;
-    bool failed = false;
 
     // The fragmented message in progress: its first frame came, its final frame has not.
     bool in_message = false;
@@ -403,7 +403,6 @@ struct FrameReader::State {
     }
 
     std::size_t fail(Event& event, std::uint16_t code, std::string_view why) {
-        failed = true;
         error_code = code;
         error_why = why;
         return report_error(event);
@@ -539,7 +538,7 @@ void FrameReader::shrink() noexcept {
 std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     State& state = *state_;
     event = Event{};
-    if (state.failed) return state.report_error(event);
+    if (state.error_code != 0) return state.report_error(event);
     if (data.empty()) return 0;
 
     // Everything the first two bytes tell is checked as soon as they are here, so a bad frame
