@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <sys/random.h>
 
-#include "engineio/protocol/base64.hpp"
 
 namespace engineio::protocol {
 namespace {
@@ -74,13 +73,15 @@ RandomPool& random_pool() {
 }  // namespace
 
 std::string generate_sid() {
-    unsigned char bytes[kSidRandomBytes];
-    static_assert(sizeof bytes <= 1024);
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static_assert(sizeof kAlphabet == 64 + 1);
+    unsigned char bytes[kSidLength];
     random_pool().take(bytes, sizeof bytes);
-    std::string sid;
-    sid.reserve(kSidLength);
-    base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), sid);
-    return sid;
+    char text[kSidLength];
+    // The low 6 bits of a uniformly random byte are uniformly random.
+    for (std::size_t i = 0; i < kSidLength; ++i) text[i] = kAlphabet[bytes[i] & 63];
+    return std::string(text, kSidLength);
 }
 
 }  // namespace engineio::protocol

@@ -6,10 +6,14 @@
 
 using engineio::protocol::generate_sid;
 
-TEST(Sid, IsTwentyBase64UrlCharacters) {
+using engineio::protocol::kSidLength;
+
+TEST(Sid, IsFifteenBase64UrlCharactersKeptInline) {
     for (int i = 0; i < 100; ++i) {
         const std::string sid = generate_sid();
-        ASSERT_EQ(sid.size(), 20u);
+        ASSERT_EQ(sid.size(), 15u);
+        // Within std::string's inline capacity: a session or socket's sid costs no allocation.
+        EXPECT_EQ(sid.capacity(), std::string().capacity());
         for (const char c : sid) {
             EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                         (c >= '0' && c <= '9') || c == '-' || c == '_')
@@ -28,7 +32,7 @@ TEST(Sid, UsesEveryPositionRandomly) {
     const std::size_t n = 200;
     std::vector<std::string> sids;
     for (std::size_t i = 0; i < n; ++i) sids.push_back(generate_sid());
-    for (std::size_t pos = 0; pos < 20; ++pos) {
+    for (std::size_t pos = 0; pos < kSidLength; ++pos) {
         std::set<char> chars;
         for (const auto& sid : sids) chars.insert(sid[pos]);
         EXPECT_GT(chars.size(), 20u) << "position " << pos;

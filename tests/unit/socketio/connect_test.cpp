@@ -17,7 +17,7 @@ TEST(Connect, MainNamespaceGetsConnectWithSid) {
     ASSERT_EQ(connects.size(), 1u);
     EXPECT_EQ(connects[0].nsp, "/");
     const std::string sid = connects[0].data.at("sid");
-    EXPECT_EQ(sid.size(), 20u);
+    EXPECT_EQ(sid.size(), 15u);
     EXPECT_EQ(sid, seen_sid);
     EXPECT_NE(sid, c.session->sid());  // a Socket.IO sid is not the Engine.IO sid
 }
