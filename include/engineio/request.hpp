@@ -159,6 +159,7 @@ class Request {
         std::swap(header_count_, other.header_count_);
         std::swap(remote_port_, other.remote_port_);
         std::swap(secure_, other.secure_);
+        std::swap(wide_, other.wide_);
     }
 
   private:
@@ -168,15 +169,18 @@ class Request {
         return kFixed + 2 * (query_count_ + header_count_);
     }
     std::string_view text(std::size_t i) const noexcept;
+    std::size_t end(std::size_t i) const noexcept;  // string i's end offset in the text
+    std::size_t offsets_size() const noexcept { return string_count() * (wide_ ? 4 : 2); }
     Field field(std::size_t name) const noexcept { return {text(name), text(name + 1)}; }
 
-    // One block: `string_count()` end offsets (uint32, each string's end in the text that
-    // follows them), then the text of every string back to back.
-    std::unique_ptr<std::uint32_t[]> block_;
+    // One block: `string_count()` end offsets (each string's end in the text that follows them:
+    // uint16 — uint32 when the text is 64 KiB or more), then the text of every string back to back.
+    std::unique_ptr<char[]> block_;
     std::uint32_t query_count_ = 0;
     std::uint32_t header_count_ = 0;
     std::uint16_t remote_port_ = 0;
     bool secure_ = false;
+    bool wide_ = false;  // offsets of 4 bytes
 };
 
 }  // namespace engineio

@@ -48,12 +48,21 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+std::size_t Request::end(std::size_t i) const noexcept {
+    if (wide_) {
+        std::uint32_t e;
+        std::memcpy(&e, block_.get() + 4 * i, sizeof e);
+        return e;
+    }
+    std::uint16_t e;
+    std::memcpy(&e, block_.get() + 2 * i, sizeof e);
+    return e;
+}
+
 std::string_view Request::text(std::size_t i) const noexcept {
     if (!block_) return {};
-    const std::uint32_t* ends = block_.get();
-    const char* text = reinterpret_cast<const char*>(ends + string_count());
-    const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
-    return {text + begin, ends[i] - begin};
+    const std::size_t begin = i == 0 ? 0 : end(i - 1);
+    return {block_.get() + offsets_size() + begin, end(i) - begin};
 }
 
 Request::Request(const RequestData& data) {
@@ -81,12 +90,12 @@ Request::Request(const Request& other)
     : query_count_(other.query_count_),
       header_count_(other.header_count_),
       remote_port_(other.remote_port_),
-      secure_(other.secure_) {
+      secure_(other.secure_),
+      wide_(other.wide_) {
     if (!other.block_) return;
-    const std::size_t count = string_count();
-    const std::size_t words = count + (other.block_[count - 1] + 3) / 4;
-    block_ = std::make_unique_for_overwrite<std::uint32_t[]>(words);
-    std::memcpy(block_.get(), other.block_.get(), words * sizeof(std::uint32_t));
+    const std::size_t size = offsets_size() + other.end(string_count() - 1);
+    block_ = std::make_unique_for_overwrite<char[]>(size);
+    std::memcpy(block_.get(), other.block_.get(), size);
 }
 
 Request& Request::operator=(const Request& other) {
@@ -130,10 +139,10 @@ RequestBuilder::RequestBuilder(std::size_t query_count, std::size_t header_count
     if (text_size > UINT32_MAX) throw std::length_error("engineio::Request: too large");
     request_.query_count_ = static_cast<std::uint32_t>(query_count);
     request_.header_count_ = static_cast<std::uint32_t>(header_count);
-    const std::size_t count = request_.string_count();
-    // Zeroed: the padding after the text is copied with it.
-    request_.block_ = std::make_unique<std::uint32_t[]>(count + (text_size + 3) / 4);
-    text_ = reinterpret_cast<char*>(request_.block_.get() + count);
+    request_.wide_ = text_size > UINT16_MAX;
+    const std::size_t offsets = request_.offsets_size();
+    request_.block_ = std::make_unique_for_overwrite<char[]>(offsets + text_size);
+    text_ = request_.block_.get() + offsets;
 }
 
 void RequestBuilder::append(std::string_view s, bool lower) {
@@ -145,7 +154,13 @@ void RequestBuilder::append(std::string_view s, bool lower) {
         std::memcpy(out, s.data(), s.size());
     }
     used_ += static_cast<std::uint32_t>(s.size());
-    request_.block_[next_++] = used_;
+    char* end = request_.block_.get() + next_++ * (request_.wide_ ? 4 : 2);
+    if (request_.wide_) {
+        std::memcpy(end, &used_, 4);
+    } else {
+        const auto narrow = static_cast<std::uint16_t>(used_);
+        std::memcpy(end, &narrow, 2);
+    }
 }
 
 Request RequestBuilder::finish(std::uint16_t remote_port, bool secure) && {

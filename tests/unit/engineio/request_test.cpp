@@ -78,6 +78,26 @@ TEST(Request, CopiesAreIndependentAndAMoveLeavesTheSourceEmpty) {
     EXPECT_EQ(source.target(), "");
 }
 
+TEST(Request, TextOf64KiBAndMoreReadsBackWhole) {
+    // Offsets are 2 bytes for the usual small request and 4 from 64 KiB of text on; both sides
+    // of the switch read back every string, in the request and in its copy.
+    for (const std::size_t size : {std::size_t{65'000}, std::size_t{65'535}, std::size_t{70'000}}) {
+        RequestData data = sample();
+        const std::string big(size, 'x');
+        data.headers.emplace_back("X-Big", big);
+        data.headers.emplace_back("X-After", "tail");
+        const Request r(data);
+        const Request copy(r);
+        for (const Request* request : {&r, &copy}) {
+            EXPECT_EQ(request->header("x-big")->size(), size);
+            EXPECT_EQ(request->header("x-after"), "tail");
+            EXPECT_EQ(request->header("x-custom"), "v1");
+            EXPECT_EQ(request->query_param("room"), "a b");
+            EXPECT_EQ(request->method(), "GET");
+        }
+    }
+}
+
 TEST(Request, ADefaultRequestIsEmpty) {
     const Request r;
     EXPECT_EQ(r.method(), "");
