@@ -231,7 +231,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::shared_ptr<const Request> shared_request() const override {
         return {shared_from_this(), &request_};
     }
-    const boost::asio::any_io_executor& executor() const noexcept override { return executor_; }
+    const boost::asio::any_io_executor& executor() const noexcept override;
     std::size_t loop_index() const noexcept override { return loop_index_; }
     void send(Message message) override;
     void send(std::vector<Message> messages) override;
@@ -311,8 +311,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     const std::string sid_;
     const Request request_;  // shared with Socket.IO's handshake (shared_request())
     boost::asio::io_context& loop_;
-    const Executor& executor_;  // the loop's, in Core::loop_executors
-    const std::size_t loop_index_;
 
     std::atomic<bool> closed_{false};
     std::atomic<bool> websocket_{false};
@@ -320,6 +318,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool counted_ = true;         // counted in Core::open_sessions until closed
     bool timer_dropped_ = false;  // once forgotten: no deadline any more
     bool running_ = false;
+    const std::uint16_t loop_index_;  // in the padding before timer_slot_
     std::uint32_t timer_slot_ = SessionTimers::no_slot;  // its place in the loop's SessionTimers
     std::atomic<std::size_t> buffered_bytes_{0};         // state_.queued_bytes() after each run()
 

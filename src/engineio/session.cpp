@@ -277,9 +277,8 @@ SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request re
       sid_(std::move(sid)),
       request_(std::move(request)),
       loop_(loop),
-      executor_(core_->loop_executors.at(loop_index)),
-      loop_index_(loop_index),
       websocket_(websocket),
+      loop_index_(static_cast<std::uint16_t>(loop_index)),
       state_(core_->session_config, Clock::now(), websocket) {
     ++core_->open_sessions;
 }
@@ -292,6 +291,10 @@ std::string_view SessionImpl::transport() const noexcept {
     return on_websocket() ? "websocket" : "polling";
 }
 
+const boost::asio::any_io_executor& SessionImpl::executor() const noexcept {
+    return core_->loop_executors[loop_index_];
+}
+
 bool SessionImpl::on_loop() const {
     return loop_.get_executor().running_in_this_thread();
 }
@@ -299,7 +302,7 @@ bool SessionImpl::on_loop() const {
 void SessionImpl::send(Message message) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(executor_, [self = shared_from_this(), m = std::move(message)]() mutable {
+        boost::asio::post(loop_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
             self->send(std::move(m));
         });
         return;
@@ -326,7 +329,7 @@ void SessionImpl::send(Message message) {
 void SessionImpl::send(std::vector<Message> messages) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(executor_,
+        boost::asio::post(loop_.get_executor(),
                           [self = shared_from_this(), m = std::move(messages)]() mutable {
                               self->send(std::move(m));
                           });
@@ -348,7 +351,7 @@ void SessionImpl::close() {
 void SessionImpl::close_with(CloseReason reason) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(executor_,
+        boost::asio::post(loop_.get_executor(),
                           [self = shared_from_this(), reason] { self->close_with(reason); });
         return;
     }
@@ -379,7 +382,7 @@ void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseConte
 void SessionImpl::on_get_aborted(const HttpResponder* responder) {
     if (!on_loop()) {
         boost::asio::post(
-            executor_, [self = shared_from_this(), responder] { self->on_get_aborted(responder); });
+            loop_.get_executor(), [self = shared_from_this(), responder] { self->on_get_aborted(responder); });
         return;
     }
     // Only the GET still held counts: one already answered may close its connection freely.
@@ -400,7 +403,7 @@ void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> respo
 
 void SessionImpl::on_bad_post() {
     if (!on_loop()) {
-        boost::asio::post(executor_, [self = shared_from_this()] { self->on_bad_post(); });
+        boost::asio::post(loop_.get_executor(), [self = shared_from_this()] { self->on_bad_post(); });
         return;
     }
     if (state_.closed()) return;
@@ -549,7 +552,7 @@ void SessionImpl::execute(Effect& effect, bool closed_before) {
             return;
         }
         case Effect::Kind::fence:
-            core_->fence(executor_, [self = shared_from_this()] {
+            core_->fence(executor(), [self = shared_from_this()] {
                 self->state_.on_fence_passed(Clock::now());
                 self->run();
             });
@@ -800,7 +803,7 @@ void SessionImpl::forget() {
 
 void SessionImpl::shutdown() {
     if (!on_loop()) {
-        boost::asio::post(executor_, [self = shared_from_this()] { self->shutdown(); });
+        boost::asio::post(loop_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
         return;
     }
     state_.shutdown(Clock::now());
