@@ -302,9 +302,10 @@ bool SessionImpl::on_loop() const {
 void SessionImpl::send(Message message) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
-            self->send(std::move(m));
-        });
+        boost::asio::post(loop_.get_executor(),
+                          [self = shared_from_this(), m = std::move(message)]() mutable {
+                              self->send(std::move(m));
+                          });
         return;
     }
     OutPacket packet{PacketType::message, message.buffer(), message.is_binary()};
@@ -381,8 +382,9 @@ void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseConte
 
 void SessionImpl::on_get_aborted(const HttpResponder* responder) {
     if (!on_loop()) {
-        boost::asio::post(
-            loop_.get_executor(), [self = shared_from_this(), responder] { self->on_get_aborted(responder); });
+        boost::asio::post(loop_.get_executor(), [self = shared_from_this(), responder] {
+            self->on_get_aborted(responder);
+        });
         return;
     }
     // Only the GET still held counts: one already answered may close its connection freely.
@@ -403,7 +405,8 @@ void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> respo
 
 void SessionImpl::on_bad_post() {
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(), [self = shared_from_this()] { self->on_bad_post(); });
+        boost::asio::post(loop_.get_executor(),
+                          [self = shared_from_this()] { self->on_bad_post(); });
         return;
     }
     if (state_.closed()) return;
