@@ -40,8 +40,37 @@ Handshake connection_handshake(const engineio::Session& session, bool trust_forw
 }  // namespace
 
 SocketsByNamespace::iterator SocketsByNamespace::find(std::string_view nsp) noexcept {
-    return std::find_if(sockets_.begin(), sockets_.end(),
+    return std::find_if(begin(), end(),
                         [nsp](const auto& socket) { return socket->ns->name() == nsp; });
+}
+
+void SocketsByNamespace::add(Handle socket) {
+    if (size_ == capacity_) {
+        const std::uint32_t capacity = capacity_ * 2;
+        auto grown = std::make_unique<Handle[]>(capacity);
+        std::move(begin(), end(), grown.get());
+        release();
+        heap_ = grown.release();
+        capacity_ = capacity;
+    }
+    data()[size_++] = std::move(socket);
+}
+
+void SocketsByNamespace::swap(SocketsByNamespace& other) noexcept {
+    if (on_heap() && other.on_heap()) {
+        std::swap(heap_, other.heap_);
+    } else if (!on_heap() && !other.on_heap()) {
+        std::swap(inline_, other.inline_);
+    } else {
+        SocketsByNamespace& heap = on_heap() ? *this : other;
+        SocketsByNamespace& inline_side = on_heap() ? other : *this;
+        Handle* array = heap.heap_;
+        new (&heap.inline_) Handle(std::move(inline_side.inline_));
+        inline_side.inline_.~Handle();
+        inline_side.heap_ = array;
+    }
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
 }
 
 Client::Client(ServerCore& srv, engineio::SessionPtr s)

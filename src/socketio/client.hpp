@@ -1,8 +1,10 @@
 #pragma once
 // socketio::detail::Client — one Engine.IO session as Socket.IO sees it.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,29 +23,62 @@ namespace socketio::detail {
 class ServerCore;
 class SocketImpl;
 
-/// A client's sockets by namespace: a flat vector searched in order. A client joins one
-/// namespace or a few; a hash map cost ~240 bytes for one (its bucket array, a node), this 32
-/// (one 16-byte handle: a socket is found by its namespace's name, not by a copy of it), and
-/// comparing one name is cheaper than hashing it.
+/// A client's sockets by namespace, searched in order. A client joins one namespace or a few; a
+/// hash map cost ~240 bytes for one (its bucket array, a node), a vector 24 bytes and an
+/// allocation of 16 for its one handle; this keeps the first handle inline (24 bytes, no
+/// allocation) and an array only from the second namespace on. A socket is found by its
+/// namespace's name, not by a copy of it, and comparing one name is cheaper than hashing it.
 class SocketsByNamespace {
   public:
-    using iterator = std::vector<std::shared_ptr<SocketImpl>>::iterator;
+    using Handle = std::shared_ptr<SocketImpl>;
+    using iterator = Handle*;
 
-    iterator begin() noexcept { return sockets_.begin(); }
-    iterator end() noexcept { return sockets_.end(); }
-    bool empty() const noexcept { return sockets_.empty(); }
+    SocketsByNamespace() noexcept { new (&inline_) Handle(); }
+    SocketsByNamespace(SocketsByNamespace&& other) noexcept : SocketsByNamespace() { swap(other); }
+    SocketsByNamespace& operator=(SocketsByNamespace&& other) noexcept {
+        SocketsByNamespace(std::move(other)).swap(*this);
+        return *this;
+    }
+    ~SocketsByNamespace() { release(); }
+
+    iterator begin() noexcept { return data(); }
+    iterator end() noexcept { return data() + size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    std::size_t size() const noexcept { return size_; }
     /// The socket in namespace `nsp`, or end().
     iterator find(std::string_view nsp) noexcept;
     /// Adds the socket of a namespace the client has no socket in yet.
-    void add(std::shared_ptr<SocketImpl> socket) { sockets_.push_back(std::move(socket)); }
-    void erase(iterator it) { sockets_.erase(it); }
-    void erase(std::string_view nsp) {
-        if (auto it = find(nsp); it != end()) sockets_.erase(it);
+    void add(Handle socket);
+    void erase(iterator it) {
+        std::move(it + 1, end(), it);
+        data()[--size_].reset();
     }
-    void clear() noexcept { sockets_.clear(); }
+    void erase(std::string_view nsp) {
+        if (auto it = find(nsp); it != end()) erase(it);
+    }
+    void clear() noexcept {
+        for (auto& socket : *this) socket.reset();
+        size_ = 0;
+    }
+    void swap(SocketsByNamespace& other) noexcept;
 
   private:
-    std::vector<std::shared_ptr<SocketImpl>> sockets_;
+    bool on_heap() const noexcept { return capacity_ > 1; }
+    Handle* data() noexcept { return on_heap() ? heap_ : &inline_; }
+    void release() noexcept {
+        if (on_heap()) {
+            delete[] heap_;
+        } else {
+            inline_.~Handle();
+        }
+    }
+
+    union {
+        Handle inline_;  // capacity_ 1: the one handle (empty when size_ is 0)
+        Handle* heap_;   // capacity_ > 1: an array of capacity_ handles
+    };
+    std::uint32_t size_ = 0;
+    std::uint32_t capacity_ = 1;
 };
 
 /// std::optional<DisconnectReason> as Client uses it, in 2 bytes rather than 8: `closed` then fits

@@ -1,5 +1,7 @@
 // Leaving: the disconnect reasons, server-side disconnect, session data, stop().
 
+#include <algorithm>
+
 #include "harness.hpp"
 
 namespace sio_test {
@@ -25,6 +27,42 @@ TEST(Disconnect, ClientNamespaceDisconnect) {
     EXPECT_EQ(rooms_during_handler.size(), 2u);  // rooms are left after the handler
     EXPECT_FALSE(h.io->socket(sid));
     EXPECT_FALSE(c.session->closed());  // only the namespace was left
+}
+
+TEST(Disconnect, AClientLeavesAndRejoinsNamespacesInAnyOrder) {
+    // One client in four namespaces (its socket list outgrows the one handle it keeps inline):
+    // leaving one in the middle keeps the others reachable, rejoining it works, and the
+    // connection's end disconnects exactly the sockets still connected.
+    const std::vector<std::string> names = {"/", "/a", "/b", "/c"};
+    std::vector<std::string> left;
+    Harness h;
+    for (const auto& nsp : names) {
+        h.io->of(nsp).on("ping", [nsp](socketio::Socket&) { return nsp; });
+        h.io->of(nsp).on("disconnect", [&left, nsp](socketio::Socket&, DisconnectReason r) {
+            left.push_back(nsp + ":" + std::string(socketio::to_string(r)));
+        });
+    }
+    auto c = h.accept();
+    for (const auto& nsp : names) c.connect(nsp);
+    h.poll();
+    c.disconnect("/a");
+    h.poll();
+    EXPECT_EQ(left, std::vector<std::string>{"/a:client namespace disconnect"});
+    EXPECT_TRUE(h.io->of("/a").sockets().empty());
+    for (const auto& nsp : {"/", "/b", "/c"}) c.emit("ping", json::array(), nsp, /*ack=*/1);
+    c.connect("/a");
+    c.emit("ping", json::array(), "/a", /*ack=*/2);
+    h.poll();
+    std::vector<json> acks;
+    for (const auto& ack : c.of_type(PacketType::ack)) acks.push_back(ack.data);
+    EXPECT_EQ(acks, (std::vector<json>{json::array({"/"}), json::array({"/b"}), json::array({"/c"}),
+                                       json::array({"/a"})}));
+    left.clear();
+    c.session->end(engineio::DisconnectReason::transport_close);
+    h.poll();
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(left, (std::vector<std::string>{"/:transport close", "/a:transport close",
+                                              "/b:transport close", "/c:transport close"}));
 }
 
 TEST(Disconnect, TransportReasonsAreMapped) {
