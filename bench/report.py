@@ -100,6 +100,8 @@ def summary_rows(runs, meta):
         (f"connections per server CPU-s ({connect_note})", "connect", "per_server_cpu_s", None),
         ("server memory per idle WebSocket client (KB, after the hold; lower is better)",
          "connect", "idle_rss_per_client_kb", ("max", 2.0)),
+        ("… of which anonymous memory (RssAnon: heap, stacks; KB)",
+         "connect", "idle_anon_per_client_kb", None),
     ]
 
 
@@ -166,7 +168,8 @@ def markdown(runs, meta, micro, charts):
     w("|---|" + "--:|" * (len(present) + len(comparisons)) + ("--:|" if "cpp" in has else ""))
     for label, case, key, goal in summary_rows(runs, meta):
         values = {s: metric(runs, s, case, key) for s, _ in present}
-        digits = 1 if key in ("p99", "idle_rss_per_client_kb") else 0
+        digits = (2 if key in ("idle_rss_per_client_kb", "idle_anon_per_client_kb")
+                  else 1 if key == "p99" else 0)
         row = f"| {label} | " + " | ".join(number(values[s], digits) for s, _ in present)
         row += "".join(f" | {ratio(values['cpp'], values[base])}" for _, base in comparisons)
         if "cpp" in has:
@@ -175,7 +178,10 @@ def markdown(runs, meta, micro, charts):
     w("")
     w("\"per server CPU-s\" = the work done in the measured window divided by the server "
       "process's CPU seconds (user + system, all threads, summed from /proc/PID/task/*/schedstat) in that window. "
-      "Higher is better except where the row says otherwise.")
+      "Higher is better except where the row says otherwise. "
+      "Memory per client = (after the hold − before connecting) / clients, from /proc/PID/status: "
+      "VmRSS, the goal's measure, also counts the pages of the program's code and libraries that "
+      "the first connections touch (a cost paid once, not per client); RssAnon does not.")
     w("")
     for name, title in charts:
         w(f"![{title}]({name})")

@@ -669,6 +669,7 @@ class Run {
     int execute() {
         Snapshot before_connect = snapshot();
         const long rss_before = options_.server_pid ? process_rss_kb(options_.server_pid) : -1;
+        const long anon_before = options_.server_pid ? process_anon_kb(options_.server_pid) : -1;
         for (int i = 0; i < options_.threads; ++i) {
             workers_.push_back(std::make_unique<Worker>(options_, i, phase_, counters_[i]));
         }
@@ -683,12 +684,13 @@ class Run {
                   << seconds(before_connect, connected) << " s\n";
 
         Snapshot start = before_connect, end = connected;
-        long rss_held = -1, rss_closed = -1, rss_end = rss_connected;
+        long rss_held = -1, anon_held = -1, rss_closed = -1, rss_end = rss_connected;
         bool progress = ready() > 0;
         if (options_.scenario == Scenario::connect) {
             // The hold: clients stay connected, answering pings; then RSS is what idle costs.
             if (!timed_out) sleep_for(options_.hold);
             rss_held = options_.server_pid ? process_rss_kb(options_.server_pid) : -1;
+            anon_held = options_.server_pid ? process_anon_kb(options_.server_pid) : -1;
             set_phase(Phase::done);
         } else if (!timed_out && ready() > 0) {
             set_phase(Phase::warmup);
@@ -750,9 +752,8 @@ class Run {
         const double throughput = wall > 0 ? static_cast<double>(total.count) / wall : 0;
         const double per_cpu = server_cpu > 0 ? static_cast<double>(total.count) / server_cpu : -1;
         const double n = static_cast<double>(std::max(1, clients()));
-        auto kb_per_client = [&](long after) {
-            return after >= 0 && rss_before >= 0 ? static_cast<double>(after - rss_before) / n
-                                                 : -1.0;
+        auto kb_per_client = [&](long after, long before) {
+            return after >= 0 && before >= 0 ? static_cast<double>(after - before) / n : -1.0;
         };
         auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
         const char* unit = options_.scenario == Scenario::echo        ? "round_trips"
@@ -770,7 +771,8 @@ class Run {
             "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
             "\"server_cpu_s\":%.3f,\"loadgen_cpu_s\":%.3f,\"server_rss_kb\":%ld,"
             "\"server_rss_before_kb\":%ld,\"rss_per_client_kb\":%.2f,"
-            "\"idle_rss_per_client_kb\":%.2f,\"rss_after_close_kb\":%ld,"
+            "\"idle_rss_per_client_kb\":%.2f,\"idle_anon_per_client_kb\":%.2f,"
+            "\"rss_after_close_kb\":%ld,"
             "\"per_client\":{\"min\":%llu,\"median\":%llu,\"max\":%llu},"
             "\"connected\":%llu,\"pings\":%llu,\"errors\":%llu,\"missing\":%llu,\"first_error\":\"%"
             "s\"}\n",
@@ -780,8 +782,9 @@ class Run {
             ms(total.latency.quantile(0.5)), ms(total.latency.quantile(0.9)),
             ms(total.latency.quantile(0.99)), ms(total.latency.max()), server_cpu,
             end.own_cpu - start.own_cpu, rss_held >= 0 ? rss_held : rss_end, rss_before,
-            kb_per_client(rss_connected), kb_per_client(rss_held), rss_closed, per_client_at(0),
-            per_client_at(0.5), per_client_at(1), static_cast<unsigned long long>(ready_at_end_),
+            kb_per_client(rss_connected, rss_before), kb_per_client(rss_held, rss_before),
+            kb_per_client(anon_held, anon_before), rss_closed, per_client_at(0), per_client_at(0.5),
+            per_client_at(1), static_cast<unsigned long long>(ready_at_end_),
             static_cast<unsigned long long>(pings()), static_cast<unsigned long long>(total.errors),
             static_cast<unsigned long long>(missing), error_text.c_str());
         std::fflush(stdout);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace sio_bench {
 
@@ -57,14 +58,21 @@ inline double process_cpu_seconds(pid_t pid) {
     return static_cast<double>(total_ns) / 1e9;
 }
 
-/// VmRSS of `pid` in KiB; -1 if the process is gone.
-inline long process_rss_kb(pid_t pid) {
+/// A "Name:  N kB" field of /proc/PID/status in KiB; -1 if the process is gone.
+inline long process_status_kb(pid_t pid, std::string_view field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(in, line);) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        if (line.starts_with(field)) return std::stol(line.substr(field.size()));
     }
     return -1;
 }
+
+/// VmRSS of `pid` in KiB; -1 if the process is gone.
+inline long process_rss_kb(pid_t pid) { return process_status_kb(pid, "VmRSS:"); }
+
+/// RssAnon of `pid` in KiB (its resident heap, stacks and other anonymous pages; VmRSS less the
+/// pages of mapped files, i.e. the program's code and libraries, and shared memory).
+inline long process_anon_kb(pid_t pid) { return process_status_kb(pid, "RssAnon:"); }
 
 /// This process's CPU seconds (user + system, every thread).
 inline double own_cpu_seconds() {
