@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -250,10 +251,16 @@ class Harness {
         FakeClient client;
         client.session = session;
         client.handler = handler;
-        bool accepted = false;
-        boost::asio::post(*loops_[loop], [&] { accepted = handler->on_connect(session); });
-        poll();
-        EXPECT_TRUE(accepted);
+        std::promise<bool> accepted;
+        boost::asio::post(*loops_[loop], [&] { accepted.set_value(handler->on_connect(session)); });
+        auto result = accepted.get_future();
+        if (threads_.empty()) {
+            poll();
+        } else {
+            result.wait();  // the loop's thread runs it (poll() here could return before)
+        }
+        const bool ran = result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+        EXPECT_TRUE(ran && result.get());
         return client;
     }
     /// accept() + CONNECT to `nsp`, polled.
