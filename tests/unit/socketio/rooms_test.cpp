@@ -252,3 +252,62 @@ TEST(Rooms, SocketsJoinLeaveAndDisconnectByRoom) {
 
 }  // namespace
 }  // namespace sio_test
+
+namespace sio_test {
+namespace {
+
+/// An AdapterHost of one loop that knows any sid: the in-memory adapter's index alone.
+class IndexOnlyHost : public socketio::AdapterHost {
+  public:
+    const std::string& name() const noexcept override { return name_; }
+    std::size_t loop_count() const noexcept override { return 1; }
+    boost::asio::any_io_executor executor(std::size_t) const override {
+        return loop_.get_executor();
+    }
+    void dispatch(std::size_t, std::function<void()> task) override { task(); }
+    std::optional<std::size_t> loop_of(std::string_view) const override { return 0; }
+    socketio::EncodedPacket encode_event(const json&, std::optional<std::uint64_t>) const override {
+        return {};
+    }
+    std::uint64_t next_ack_id() noexcept override { return 1; }
+    void send(std::size_t, const std::vector<std::string>&,
+              const socketio::EncodedPacket&) override {}
+    std::size_t send_with_ack(std::size_t, const std::vector<std::string>&,
+                              const socketio::EncodedPacket&, std::uint64_t,
+                              socketio::AckCallback) override {
+        return 0;
+    }
+    void disconnect(std::size_t, const std::vector<std::string>&, bool) override {}
+
+  private:
+    std::string name_ = "/";
+    mutable boost::asio::io_context loop_;
+};
+
+TEST(InMemoryAdapter, IndexesIdsOfAnyLength) {
+    // Our sids have 15 characters, kept inline in the index; another server's (Node's: 20) or a
+    // custom host's may be longer or shorter, and are indexed alike.
+    IndexOnlyHost host;
+    socketio::InMemoryAdapter adapter(host);
+    const std::vector<std::string> ids = {"",
+                                          "a",
+                                          "fifteen-chars-x",
+                                          "sixteen-chars-xy",
+                                          "twenty-characters-id",
+                                          std::string(300, 'z')};
+    for (const auto& id : ids) adapter.add_all(id, {id, "all"});
+    EXPECT_EQ(sorted(adapter.sockets({.rooms = {"all"}})), sorted(ids));
+    for (const auto& id : ids) {
+        EXPECT_EQ(sorted(adapter.socket_rooms(id)), sorted(std::vector<std::string>{id, "all"}))
+            << id.size();
+        EXPECT_EQ(adapter.sockets({.rooms = {id}}), std::vector<std::string>{id}) << id.size();
+    }
+    adapter.del_all("twenty-characters-id");
+    adapter.del_all(std::string(300, 'z'));
+    EXPECT_EQ(sorted(adapter.sockets({.rooms = {"all"}})),
+              sorted(std::vector<std::string>{"", "a", "fifteen-chars-x", "sixteen-chars-xy"}));
+    EXPECT_TRUE(adapter.socket_rooms("twenty-characters-id").empty());
+}
+
+}  // namespace
+}  // namespace sio_test
