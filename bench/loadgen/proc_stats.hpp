@@ -68,11 +68,15 @@ inline long process_status_kb(pid_t pid, std::string_view field) {
 }
 
 /// VmRSS of `pid` in KiB; -1 if the process is gone.
-inline long process_rss_kb(pid_t pid) { return process_status_kb(pid, "VmRSS:"); }
+inline long process_rss_kb(pid_t pid) {
+    return process_status_kb(pid, "VmRSS:");
+}
 
 /// RssAnon of `pid` in KiB (its resident heap, stacks and other anonymous pages; VmRSS less the
 /// pages of mapped files, i.e. the program's code and libraries, and shared memory).
-inline long process_anon_kb(pid_t pid) { return process_status_kb(pid, "RssAnon:"); }
+inline long process_anon_kb(pid_t pid) {
+    return process_status_kb(pid, "RssAnon:");
+}
 
 /// This process's CPU seconds (user + system, every thread).
 inline double own_cpu_seconds() {

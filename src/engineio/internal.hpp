@@ -318,7 +318,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     bool counted_ = true;         // counted in Core::open_sessions until closed
     bool timer_dropped_ = false;  // once forgotten: no deadline any more
     bool running_ = false;
-    const std::uint16_t loop_index_;  // in the padding before timer_slot_
+    const std::uint16_t loop_index_;                     // in the padding before timer_slot_
     std::uint32_t timer_slot_ = SessionTimers::no_slot;  // its place in the loop's SessionTimers
     std::atomic<std::size_t> buffered_bytes_{0};         // state_.queued_bytes() after each run()
 

@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <sys/random.h>
 
-
 namespace engineio::protocol {
 namespace {
 
