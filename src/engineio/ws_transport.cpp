@@ -32,13 +32,13 @@
 
 #include <cerrno>
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detail/sha1.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/ssl.hpp>
 
@@ -205,14 +205,18 @@ bool has_token(std::string_view value, std::string_view token) {
     return false;
 }
 
-/// Sec-WebSocket-Accept: base64(SHA-1(key + the RFC 6455 GUID)).
+/// Sec-WebSocket-Accept: base64(SHA-1(key + the RFC 6455 GUID)). Beast's SHA-1 (the one its own
+/// WebSocket handshake uses), not OpenSSL's: OpenSSL 3 loads its configuration and providers on
+/// the first digest, 2 MB of resident library pages and heap in a server that has no TLS.
 std::string accept_key(std::string_view key) {
-    std::string input(key);
-    input += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(input.data(), input.size(), digest, &size, EVP_sha1(), nullptr);
-    return protocol::base64_encode(std::string_view(reinterpret_cast<const char*>(digest), size));
+    static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    beast::detail::sha1_context context;
+    beast::detail::init(context);
+    beast::detail::update(context, key.data(), key.size());
+    beast::detail::update(context, guid.data(), guid.size());
+    char digest[beast::detail::sha1_context::digest_size];
+    beast::detail::finish(context, digest);
+    return protocol::base64_encode(std::string_view(digest, sizeof digest));
 }
 
 /// Why a WebSocket handshake request is refused (RFC 6455 §4.2.1), or nothing if it is fine.

@@ -2,6 +2,11 @@
 // that follow ServerOptions, and on_connect sees the session and its handshake request.
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
 #include "echo_server.hpp"
 
 namespace enginetest {
@@ -78,6 +83,25 @@ TEST(Handshake, WebSocketOpenPacketOffersNoUpgrades) {
     EXPECT_TRUE(record.request.header("upgrade").has_value());
     // The client closed the WebSocket without a CLOSE packet.
     EXPECT_EQ(server.wait_for_disconnect(sids[0]), engineio::DisconnectReason::transport_close);
+}
+
+TEST(Handshake, WebSocketAcceptKeyIsRfc6455s) {
+    // The sample handshake of RFC 6455 section 1.3: this key must be answered with this accept.
+    EchoServer server;
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+    const std::string request =
+        "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    boost::asio::write(socket, boost::asio::buffer(request));
+    std::string response;
+    boost::asio::read_until(socket, boost::asio::dynamic_buffer(response), "\r\n\r\n");
+    EXPECT_EQ(response.rfind("HTTP/1.1 101", 0), 0u) << response;
+    EXPECT_NE(response.find("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+              std::string::npos)
+        << response;
 }
 
 }  // namespace
