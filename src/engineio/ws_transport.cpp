@@ -26,6 +26,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include <sys/socket.h>
@@ -682,7 +684,9 @@ class WsTransportImpl final : public WsTransport,
     }
 
     void spend_budget(std::size_t n) {
-        if (read_mode_ != ReadMode::deliver) close_budget_ -= std::min(n, close_budget_);
+        if (read_mode_ != ReadMode::deliver) {
+            close_budget_ -= static_cast<std::uint32_t>(std::min<std::size_t>(n, close_budget_));
+        }
     }
 
     void process_input() {
@@ -876,7 +880,8 @@ class WsTransportImpl final : public WsTransport,
         if (closing_) return;
         closing_ = true;
         if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
-        close_budget_ = close_read_budget(core_->options);
+        close_budget_ = static_cast<std::uint32_t>(std::min<std::size_t>(
+            close_read_budget(core_->options), std::numeric_limits<std::uint32_t>::max()));
         if (!socket_open()) return;
         // Only a closing connection has one: an open one does not carry a timer's ~120 bytes.
         linger_timer_ = std::make_unique<net::steady_timer>(stream_.get_executor());
@@ -990,7 +995,9 @@ class WsTransportImpl final : public WsTransport,
     bool close_when_written_ = false;  // once out_ is written: teardown if reading has stopped
     bool same_loop_ = false;  // the session runs on this connection's loop: calls are direct
     const bool base64_binary_;
-    std::size_t close_budget_ = 0;                     // bytes the close may still read
+    // Bytes the close may still read (32 bits: it sits in the flags' padding; the budget is
+    // capped at 4 GiB, far past any real close handshake).
+    std::uint32_t close_budget_ = 0;
     std::unique_ptr<net::steady_timer> linger_timer_;  // once closing: resets the connection at
                                                        // its end
 };

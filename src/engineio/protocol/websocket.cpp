@@ -365,14 +365,12 @@ enum class InflateResult : std::uint8_t { ok, too_big, corrupt };
 
 }  // namespace
 
+/// What only some readers need: one negotiating permessage-deflate, one amid a fragmented or
+/// compressed message, one that saw the input break the protocol. Allocated by the first such
+/// need and freed by shrink() once it holds nothing to keep, so a reader of whole uncompressed
+/// frames, and an idle one, has none (every connection has a reader: ~64 bytes of its memory).
 struct FrameReader::State {
-    explicit State(Config config)
-        : max_message_size(config.max_message_size),
-          deflate(config.deflate ? std::make_unique<const DeflateParams>(*config.deflate)
-                                 : nullptr) {}
-
-    // Config, compactly (every connection has a reader): 16 bytes where Config takes 32.
-    std::size_t max_message_size;
+    std::size_t max_message_size = 0;
     std::unique_ptr<const DeflateParams> deflate;  ///< permessage-deflate was negotiated
     /// Once the input broke the protocol (error_code set: no close code is 0): the error event,
     /// reported from then on.
@@ -383,23 +381,18 @@ struct FrameReader::State {
     bool in_message = false;
     bool message_text = false;
     bool message_compressed = false;
-    /// What only fragmented or compressed messages need. Allocated by the first one and freed
-    /// by shrink() when it holds nothing to keep: a reader of whole uncompressed frames, and an
-    /// idle one, has none (~64 bytes of a connection's memory).
-    struct Buffers {
-        /// The fragments so far (compressed, if the message is); the payload of a fragmented
-        /// uncompressed message once it is complete.
-        std::string assembly;
-        /// The last inflated message, at its start (the event's view says how long). Its size()
-        /// is the room inflate may write to: never shrunk between messages, so never zero-filled
-        /// again.
-        std::string inflated;
-        std::unique_ptr<Inflater> inflater;
-    };
-    std::unique_ptr<Buffers> buffers;
-    Buffers& buf() {
-        if (!buffers) buffers = std::make_unique<Buffers>();
-        return *buffers;
+    /// The fragments so far (compressed, if the message is); the payload of a fragmented
+    /// uncompressed message once it is complete.
+    std::string assembly;
+    /// The last inflated message, at its start (the event's view says how long). Its size() is
+    /// the room inflate may write to: never shrunk between messages, so never zero-filled again.
+    std::string inflated;
+    std::unique_ptr<Inflater> inflater;
+
+    /// Nothing here outlives an idle moment: no settings, no error, no message in progress, no
+    /// inflate window to keep.
+    bool disposable() const noexcept {
+        return !deflate && error_code == 0 && !in_message && !inflater;
     }
 
     std::size_t fail(Event& event, std::uint16_t code, std::string_view why) {
@@ -430,16 +423,6 @@ struct FrameReader::State {
         }
         return false;
     }
-
-    /// The event for a complete message, after the UTF-8 check of a text message.
-    std::size_t deliver(Event& event, bool text, std::string_view message, std::size_t used) {
-        if (text && !is_valid_utf8(message)) {
-            return fail(event, close_code::invalid_payload, "text message is not UTF-8");
-        }
-        event.kind = text ? Event::Kind::text : Event::Kind::binary;
-        event.payload = message;
-        return used;
-    }
 };
 
 InflateResult FrameReader::State::inflate_message(std::string_view compressed,
@@ -451,10 +434,8 @@ InflateResult FrameReader::State::inflate_message(std::string_view compressed,
         message = {};
         return InflateResult::ok;
     }
-    Buffers& b = buf();
-    std::string& inflated = b.inflated;
-    if (!b.inflater) b.inflater = std::make_unique<Inflater>();
-    z_stream& stream = b.inflater->stream;
+    if (!inflater) inflater = std::make_unique<Inflater>();
+    z_stream& stream = inflater->stream;
     const std::size_t limit = max_message_size;
     // One byte more than the limit is room enough to see that a message is over it: inflating
     // stops there, however far a small compressed message would expand.
@@ -506,39 +487,64 @@ InflateResult FrameReader::State::inflate_message(std::string_view compressed,
     return InflateResult::ok;
 }
 
-FrameReader::FrameReader(Config config) : state_(std::make_unique<State>(std::move(config))) {}
+FrameReader::FrameReader(Config config) : max_message_size_(config.max_message_size) {
+    if (config.deflate) {
+        state().deflate = std::make_unique<const DeflateParams>(*config.deflate);
+    }
+}
 FrameReader::~FrameReader() = default;
 FrameReader::FrameReader(FrameReader&&) noexcept = default;
 FrameReader& FrameReader::operator=(FrameReader&&) noexcept = default;
 
+FrameReader::State& FrameReader::state() {
+    if (!state_) {
+        state_ = std::make_unique<State>();
+        state_->max_message_size = max_message_size_;
+    }
+    return *state_;
+}
+
+std::size_t FrameReader::fail(Event& event, std::uint16_t code, std::string_view why) {
+    return state().fail(event, code, why);
+}
+
+std::size_t FrameReader::deliver(Event& event, bool text, std::string_view message,
+                                 std::size_t used) {
+    if (text && !is_valid_utf8(message)) {
+        return fail(event, close_code::invalid_payload, "text message is not UTF-8");
+    }
+    event.kind = text ? Event::Kind::text : Event::Kind::binary;
+    event.payload = message;
+    return used;
+}
+
 std::size_t FrameReader::buffered() const noexcept {
-    return state_->in_message && state_->buffers ? state_->buffers->assembly.size() : 0;
+    return state_ && state_->in_message ? state_->assembly.size() : 0;
 }
 
 void FrameReader::shrink() noexcept {
+    if (!state_) return;
     State& state = *state_;
-    if (!state.buffers) return;
-    State::Buffers& b = *state.buffers;
     if (state.in_message) {
         try {
-            b.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
+            state.assembly.shrink_to_fit();  // a copy: it may fail, and then nothing is freed
         } catch (const std::bad_alloc&) {
         }
     } else {
-        std::string().swap(b.assembly);
+        std::string().swap(state.assembly);
     }
-    std::string().swap(b.inflated);
+    std::string().swap(state.inflated);
     // With context takeover the next message may refer to this one's window: keep it.
-    if (state.deflate && state.deflate->client_no_context_takeover) {
-        b.inflater.reset();
-    }
-    if (!state.in_message && !b.inflater) state.buffers.reset();
+    if (state.deflate && state.deflate->client_no_context_takeover) state.inflater.reset();
+    if (state.disposable()) state_.reset();
 }
 
 std::size_t FrameReader::parse(std::span<char> data, Event& event) {
-    State& state = *state_;
     event = Event{};
-    if (state.error_code != 0) return state.report_error(event);
+    // Only a reader with something in progress (or an error, or deflate) has a State.
+    State* const held = state_.get();
+    if (held && held->error_code != 0) return held->report_error(event);
+    const bool in_message = held && held->in_message;
     if (data.empty()) return 0;
 
     // Everything the first two bytes tell is checked as soon as they are here, so a bad frame
@@ -549,7 +555,7 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     const unsigned opcode = byte0 & 0x0F;
     const bool control = (opcode & 0x08) != 0;
     if ((byte0 & 0x30) != 0) {
-        return state.fail(event, close_code::protocol_error, "RSV2 or RSV3 set");
+        return fail(event, close_code::protocol_error, "RSV2 or RSV3 set");
     }
     switch (static_cast<Opcode>(opcode)) {
         case Opcode::continuation:
@@ -560,39 +566,39 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
         case Opcode::pong:
             break;
         default:
-            return state.fail(event, close_code::protocol_error, "unknown opcode");
+            return fail(event, close_code::protocol_error, "unknown opcode");
     }
     if (control) {
-        if (!fin) return state.fail(event, close_code::protocol_error, "fragmented control frame");
-        if (rsv1) return state.fail(event, close_code::protocol_error, "RSV1 on a control frame");
+        if (!fin) return fail(event, close_code::protocol_error, "fragmented control frame");
+        if (rsv1) return fail(event, close_code::protocol_error, "RSV1 on a control frame");
     } else if (opcode == 0) {
-        if (!state.in_message) {
-            return state.fail(event, close_code::protocol_error,
-                              "continuation frame outside a "
-                              "fragmented message");
+        if (!in_message) {
+            return fail(event, close_code::protocol_error,
+                        "continuation frame outside a "
+                        "fragmented message");
         }
         if (rsv1) {
-            return state.fail(event, close_code::protocol_error, "RSV1 on a continuation frame");
+            return fail(event, close_code::protocol_error, "RSV1 on a continuation frame");
         }
     } else {
-        if (state.in_message) {
-            return state.fail(event, close_code::protocol_error,
-                              "new message inside a "
-                              "fragmented message");
+        if (in_message) {
+            return fail(event, close_code::protocol_error,
+                        "new message inside a "
+                        "fragmented message");
         }
-        if (rsv1 && !state.deflate) {
-            return state.fail(event, close_code::protocol_error, "RSV1 without permessage-deflate");
+        if (rsv1 && !(held && held->deflate)) {
+            return fail(event, close_code::protocol_error, "RSV1 without permessage-deflate");
         }
     }
     if (data.size() < 2) return 0;
 
     const auto byte1 = static_cast<unsigned char>(data[1]);
     if ((byte1 & 0x80) == 0) {
-        return state.fail(event, close_code::protocol_error, "unmasked client frame");
+        return fail(event, close_code::protocol_error, "unmasked client frame");
     }
     const unsigned length7 = byte1 & 0x7F;
     if (control && length7 > 125) {
-        return state.fail(event, close_code::protocol_error, "control frame over 125 bytes");
+        return fail(event, close_code::protocol_error, "control frame over 125 bytes");
     }
     const std::size_t length_bytes = length7 == 127 ? 8 : length7 == 126 ? 2 : 0;
     const std::size_t header_size = 2 + length_bytes + 4;
@@ -604,16 +610,17 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
             length = (length << 8) | static_cast<unsigned char>(data[2 + i]);
         }
         if (length >> 63) {
-            return state.fail(event, close_code::protocol_error, "payload length top bit set");
+            return fail(event, close_code::protocol_error, "payload length top bit set");
         }
     }
     if (!control) {
-        const bool compressed = opcode == 0 ? state.message_compressed : rsv1;
+        // A continuation frame is only accepted in a message: then `held` is set.
+        const bool compressed = opcode == 0 ? held->message_compressed : rsv1;
         const std::size_t limit =
-            compressed ? compressed_limit(state.max_message_size) : state.max_message_size;
-        const std::size_t so_far = opcode == 0 ? state.buf().assembly.size() : 0;
+            compressed ? compressed_limit(max_message_size_) : max_message_size_;
+        const std::size_t so_far = opcode == 0 ? held->assembly.size() : 0;
         if (length > limit - so_far) {
-            return state.fail(event, close_code::too_big, "message over max_message_size");
+            return fail(event, close_code::too_big, "message over max_message_size");
         }
     }
     if (data.size() - header_size < length) return 0;
@@ -640,17 +647,17 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
                 return used;
             }
             if (payload.size() == 1) {
-                return state.fail(event, close_code::protocol_error, "close frame of one byte");
+                return fail(event, close_code::protocol_error, "close frame of one byte");
             }
             const auto code =
                 static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
                                            static_cast<unsigned char>(payload[1]));
             if (!is_sendable_close_code(code)) {
-                return state.fail(event, close_code::protocol_error, "invalid close code");
+                return fail(event, close_code::protocol_error, "invalid close code");
             }
             const std::string_view reason = payload.substr(2);
             if (!is_valid_utf8(reason)) {
-                return state.fail(event, close_code::invalid_payload, "close reason is not UTF-8");
+                return fail(event, close_code::invalid_payload, "close reason is not UTF-8");
             }
             event.kind = Event::Kind::close;
             event.code = code;
@@ -664,17 +671,18 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     if (opcode != 0 && fin) {
         // A whole message in one frame, the usual case: no copy unless it is compressed.
         std::string_view message = payload;
-        if (rsv1 && !state.inflate_or_fail(event, payload, message)) return 0;
-        return state.deliver(event, opcode == 1, message, used);
+        if (rsv1 && !state().inflate_or_fail(event, payload, message)) return 0;
+        return deliver(event, opcode == 1, message, used);
     }
+    State& state = this->state();
     if (opcode != 0) {
         state.in_message = true;
         state.message_text = opcode == 1;
         state.message_compressed = rsv1;
-        state.buf().assembly.assign(payload);
+        state.assembly.assign(payload);
         return used;
     }
-    std::string& assembly = state.buf().assembly;
+    std::string& assembly = state.assembly;
     assembly.append(payload);
     if (!fin) return used;
     state.in_message = false;
@@ -682,7 +690,7 @@ std::size_t FrameReader::parse(std::span<char> data, Event& event) {
     if (state.message_compressed && !state.inflate_or_fail(event, assembly, message)) {
         return 0;
     }
-    return state.deliver(event, state.message_text, message, used);
+    return deliver(event, state.message_text, message, used);
 }
 
 }  // namespace engineio::protocol::ws

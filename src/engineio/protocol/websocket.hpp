@@ -169,7 +169,12 @@ class FrameReader {
 
   private:
     struct State;
-    std::unique_ptr<State> state_;
+    State& state();
+    std::size_t fail(Event& event, std::uint16_t code, std::string_view why);
+    std::size_t deliver(Event& event, bool text, std::string_view message, std::size_t used);
+
+    std::size_t max_message_size_;
+    std::unique_ptr<State> state_;  ///< only while needed: see State
 };
 
 }  // namespace engineio::protocol::ws
