@@ -76,12 +76,7 @@ void SocketsByNamespace::swap(SocketsByNamespace& other) noexcept {
 Client::Client(ServerCore& srv, engineio::SessionPtr s)
     : server(srv),
       session(std::move(s)),
-      decoder(srv.parser->make_decoder()),
-      connect_timer(std::make_unique<boost::asio::steady_timer>(session->executor())) {
-    // An event's arguments are built only when a handler reads them (EventArgs): an echo relays
-    // the client's text.
-    decoder->defer_event_args(true);
-}
+      connect_timer(std::make_unique<boost::asio::steady_timer>(session->executor())) {}
 
 void Client::send_packet(const protocol::Packet& packet) {
     server.send(*session, packet);

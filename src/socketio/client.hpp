@@ -108,6 +108,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
     ServerCore& server;
     engineio::SessionPtr session;
+    /// Only while a packet of this client waits for its binary attachments; otherwise its
+    /// messages go through its thread's decoder (ServerCore::on_message).
     std::unique_ptr<protocol::Decoder> decoder;
     SocketsByNamespace sockets;
     /// Node's connectTimeout, until the first CONNECT; then released, so that a connected client

@@ -236,6 +236,30 @@ void ServerCore::send(engineio::Session& session, const protocol::Packet& packet
     session.send(std::move(messages));
 }
 
+/// The decoder of the clients of this thread that need none of their own. A packet is whole in
+/// one message unless it has binary attachments, so one decoder a thread serves every client
+/// between packets; a client holds one only while its packet waits for attachments (~64 bytes
+/// of every connection's memory otherwise). Keyed by the parser (the decoder's type and limits
+/// come from it): a thread serving two servers remakes it when they take turns.
+thread_local ServerCore::ThreadDecoder ServerCore::thread_decoder_slot;
+
+bool ServerCore::owns_thread_decoder_slot() const noexcept {
+    const auto& owner = thread_decoder_slot.parser;
+    return !owner.owner_before(parser) && !parser.owner_before(owner) && !owner.expired();
+}
+
+protocol::Decoder& ServerCore::thread_decoder() {
+    ThreadDecoder& slot = thread_decoder_slot;
+    if (!slot.decoder || !owns_thread_decoder_slot()) {
+        slot.decoder = parser->make_decoder();
+        // An event's arguments are built only when a handler reads them (EventArgs): an echo
+        // relays the client's text.
+        slot.decoder->defer_event_args(true);
+        slot.parser = parser;
+    }
+    return *slot.decoder;
+}
+
 bool ServerCore::on_connect(const engineio::SessionPtr& session) {
     if (stopping()) return false;
     auto client = std::make_shared<Client>(*this, session);
@@ -260,7 +284,21 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
     auto client = std::static_pointer_cast<Client>(session->user_data);
     if (!client || client->closed) return;
     std::error_code ec;
-    auto packet = client->decoder->feed(data, binary, ec);
+    std::unique_ptr<protocol::Decoder>& own = client->decoder;
+    auto packet = own ? own->feed(data, binary, ec) : thread_decoder().feed(data, binary, ec);
+    if (!own) {
+        // A packet that waits for attachments stays with its client, in the decoder that holds
+        // it; the thread makes a new one when it needs one.
+        if (thread_decoder_slot.decoder->awaiting_attachments()) {
+            own = std::move(thread_decoder_slot.decoder);
+        }
+    } else if (!own->awaiting_attachments()) {
+        if (!thread_decoder_slot.decoder && owns_thread_decoder_slot()) {
+            thread_decoder_slot.decoder = std::move(own);
+        } else {
+            own.reset();
+        }
+    }
     if (ec) {
         if (ec == protocol::error::too_many_values) {
             logs.invalid_packets.info(

@@ -81,6 +81,15 @@ class ServerCore : public engineio::Handler, public std::enable_shared_from_this
     void shutdown_detached();
 
   private:
+    struct ThreadDecoder {
+        std::weak_ptr<const protocol::Parser> parser;  // whose decoder it is
+        std::unique_ptr<protocol::Decoder> decoder;
+    };
+    static thread_local ThreadDecoder thread_decoder_slot;
+    /// The thread's decoder, made for this server's parser if it is not.
+    protocol::Decoder& thread_decoder();
+    bool owns_thread_decoder_slot() const noexcept;
+
     mutable std::shared_mutex namespaces_mutex_;
     StringMap<std::shared_ptr<NamespaceImpl>> namespaces_;
     bool adapters_closed_ = false;  // under namespaces_mutex_

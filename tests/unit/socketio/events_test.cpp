@@ -142,6 +142,50 @@ TEST(Events, BinaryArgumentsBothWays) {
     EXPECT_TRUE(saw_binary_ack);
 }
 
+TEST(Events, BinaryPacketsOfClientsOnOneLoopInterleave) {
+    // Clients of one loop share its decoder between packets; a packet waiting for attachments
+    // must stay with its client while the others' packets, text and binary, go on.
+    Harness h;
+    std::vector<std::string> got;  // "<sid's client>:<event>:<args>"
+    h.io->on_catch_all([&](socketio::Socket& s, const std::string& event, socketio::Args args) {
+        got.push_back(s.handshake().auth.value("who", "?") + ":" + event + ":" +
+                      args.array().dump());
+    });
+    auto a = h.accept(0);
+    a.connect("/", {{"who", "a"}});
+    auto b = h.accept(0);
+    b.connect("/", {{"who", "b"}});
+    h.poll();
+    // a: the text frame of a BINARY_EVENT with two attachments, and only the first of them.
+    a.raw(R"(52-["two",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+    a.raw("A0", true);
+    h.poll();
+    EXPECT_TRUE(got.empty());
+    // b, meanwhile: a text event and a whole binary event.
+    b.emit("text", {1});
+    b.emit("one", {socketio::binary("B0")});
+    h.poll();
+    // a's second attachment completes its packet; then a sends text again.
+    a.raw("A1", true);
+    a.emit("after", {2});
+    h.poll();
+    const json a0 = socketio::binary("A0");
+    const json a1 = socketio::binary("A1");
+    const json b0 = socketio::binary("B0");
+    EXPECT_EQ(got,
+              (std::vector<std::string>{"b:text:[1]", "b:one:" + json::array({b0}).dump(),
+                                        "a:two:" + json::array({a0, a1}).dump(), "a:after:[2]"}));
+    // A text frame where an attachment is awaited is still an error for that client alone.
+    a.raw(R"(51-["three",{"_placeholder":true,"num":0}])");
+    h.poll();
+    a.emit("not-an-attachment");
+    b.emit("still", {3});
+    h.poll();
+    EXPECT_EQ(got.back(), "b:still:[3]");
+    EXPECT_TRUE(a.session->closed());
+    EXPECT_FALSE(b.session->closed());
+}
+
 TEST(Events, MessageEventAndSend) {
     Harness h;
     json got;
