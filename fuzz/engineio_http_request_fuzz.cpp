@@ -72,11 +72,15 @@ struct World {
         auto& slot = cores[selector & 127];
         if (!slot) {
             slot = std::make_shared<Core>(options_for(selector));
-            // The sessions hold their loop's executor by reference, into this vector.
+            // A session finds its loop, executor and timers by its loop index (0) in these.
             slot->loop_executors.emplace_back(loop.get_executor());
+            slot->loop_states.push_back(std::make_unique<Core::LoopState>());
+            slot->loop_states.back()->context = &loop;
+            slot->loop_states.back()->timers =
+                std::make_unique<engineio::detail::SessionTimers>(loop);
             for (const auto sid : {kPollingSid, kWebSocketSid}) {
                 slot->sessions.insert(std::make_shared<SessionImpl>(
-                    slot, std::string(sid), engineio::Request{}, loop, 0, sid == kWebSocketSid));
+                    slot, std::string(sid), engineio::Request{}, 0, sid == kWebSocketSid));
             }
         }
         return *slot;

@@ -338,8 +338,8 @@ std::shared_ptr<SessionImpl> Core::open_session(const StringRequest& req, Target
     if (stopping) return nullptr;
     auto session = std::make_shared<SessionImpl>(
         shared_from_this(), protocol::generate_sid(),
-        make_request(req, std::move(target), peer.address, peer.port, peer.secure), *peer.context,
-        peer.loop_index, websocket);
+        make_request(req, std::move(target), peer.address, peer.port, peer.secure), peer.loop_index,
+        websocket);
     sessions.insert(session);
     if (!call_on_connect(session)) {
         session->abandon();

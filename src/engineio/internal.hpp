@@ -162,6 +162,8 @@ class SessionTimers {
     /// Takes `session` out of the heap (nothing if it is not in it).
     void cancel(SessionImpl& session);
     std::size_t size() const noexcept { return heap_.size(); }
+    /// The deadline `session` is scheduled for, if it is in the heap.
+    std::optional<TimePoint> deadline_of(const SessionImpl& session) const noexcept;
 
   private:
     struct Entry {
@@ -220,8 +222,9 @@ class Core;
 /// executor().
 class SessionImpl final : public Session, public std::enable_shared_from_this<SessionImpl> {
   public:
+    /// On the loop `loop_index` of core->loop_states.
     SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
-                boost::asio::io_context& loop, std::size_t loop_index, bool websocket);
+                std::size_t loop_index, bool websocket);
     ~SessionImpl() override;
 
     const std::string& sid() const noexcept override { return sid_; }
@@ -297,6 +300,7 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     /// The deadline set with the loop's SessionTimers passed (called by them).
     void on_deadline();
     SessionTimers& timers() const;
+    boost::asio::io_context& loop() const;
     friend class SessionTimers;
     static std::vector<protocol::Effect> borrow_effect_vector();
     static void return_effect_vector(std::vector<protocol::Effect> v);
@@ -310,7 +314,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::shared_ptr<Core> core_;
     const std::string sid_;
     const Request request_;  // shared with Socket.IO's handshake (shared_request())
-    boost::asio::io_context& loop_;
 
     std::atomic<bool> closed_{false};
     std::atomic<bool> websocket_{false};
@@ -323,9 +326,6 @@ class SessionImpl final : public Session, public std::enable_shared_from_this<Se
     std::atomic<std::size_t> buffered_bytes_{0};         // state_.queued_bytes() after each run()
 
     protocol::SessionCore state_;
-    // The deadline scheduled in timers(); not_armed when none (an optional would take 16 bytes).
-    static constexpr auto not_armed = std::chrono::steady_clock::time_point::max();
-    std::chrono::steady_clock::time_point armed_ = not_armed;
 
     struct PendingRequest {
         std::shared_ptr<HttpResponder> responder;

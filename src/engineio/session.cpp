@@ -272,11 +272,10 @@ void lend_packet_vector(protocol::SessionCore& state) {
 }  // namespace
 
 SessionImpl::SessionImpl(std::shared_ptr<Core> core, std::string sid, Request request,
-                         boost::asio::io_context& loop, std::size_t loop_index, bool websocket)
+                         std::size_t loop_index, bool websocket)
     : core_(std::move(core)),
       sid_(std::move(sid)),
       request_(std::move(request)),
-      loop_(loop),
       websocket_(websocket),
       loop_index_(static_cast<std::uint16_t>(loop_index)),
       state_(core_->session_config, Clock::now(), websocket) {
@@ -296,13 +295,13 @@ const boost::asio::any_io_executor& SessionImpl::executor() const noexcept {
 }
 
 bool SessionImpl::on_loop() const {
-    return loop_.get_executor().running_in_this_thread();
+    return loop().get_executor().running_in_this_thread();
 }
 
 void SessionImpl::send(Message message) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(),
+        boost::asio::post(loop().get_executor(),
                           [self = shared_from_this(), m = std::move(message)]() mutable {
                               self->send(std::move(m));
                           });
@@ -330,7 +329,7 @@ void SessionImpl::send(Message message) {
 void SessionImpl::send(std::vector<Message> messages) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(),
+        boost::asio::post(loop().get_executor(),
                           [self = shared_from_this(), m = std::move(messages)]() mutable {
                               self->send(std::move(m));
                           });
@@ -352,7 +351,7 @@ void SessionImpl::close() {
 void SessionImpl::close_with(CloseReason reason) {
     if (is_closed()) return;
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(),
+        boost::asio::post(loop().get_executor(),
                           [self = shared_from_this(), reason] { self->close_with(reason); });
         return;
     }
@@ -382,7 +381,7 @@ void SessionImpl::on_get(std::shared_ptr<HttpResponder> responder, ResponseConte
 
 void SessionImpl::on_get_aborted(const HttpResponder* responder) {
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(), [self = shared_from_this(), responder] {
+        boost::asio::post(loop().get_executor(), [self = shared_from_this(), responder] {
             self->on_get_aborted(responder);
         });
         return;
@@ -405,7 +404,7 @@ void SessionImpl::on_post(std::string body, std::shared_ptr<HttpResponder> respo
 
 void SessionImpl::on_bad_post() {
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(),
+        boost::asio::post(loop().get_executor(),
                           [self = shared_from_this()] { self->on_bad_post(); });
         return;
     }
@@ -673,29 +672,30 @@ SessionTimers& SessionImpl::timers() const {
     return *core_->loop_states[loop_index_]->timers;
 }
 
+boost::asio::io_context& SessionImpl::loop() const {
+    return *core_->loop_states[loop_index_]->context;
+}
+
 void SessionImpl::rearm_timer() {
     if (timer_dropped_) return;
     const auto deadline = state_.next_deadline();
     if (!deadline) {
-        if (armed_ != not_armed) timers().cancel(*this);
-        armed_ = not_armed;
+        if (timer_slot_ != SessionTimers::no_slot) timers().cancel(*this);
         return;
     }
-    if (armed_ == *deadline) return;  // the usual case: most runs move no deadline
-    armed_ = *deadline;
+    // The usual case: most runs move no deadline.
+    if (timer_slot_ != SessionTimers::no_slot && timers().deadline_of(*this) == deadline) return;
     timers().schedule(*this, *deadline);
 }
 
 void SessionImpl::on_deadline() {
-    armed_ = not_armed;
     state_.on_timer(Clock::now());
     run();
 }
 
 void SessionImpl::drop_timer() {
     // A forgotten session leaves the loop's heap (which held it) and is never scheduled again.
-    if (armed_ != not_armed) timers().cancel(*this);
-    armed_ = not_armed;
+    if (timer_slot_ != SessionTimers::no_slot) timers().cancel(*this);
     timer_dropped_ = true;
 }
 
@@ -767,6 +767,12 @@ void SessionTimers::schedule(SessionImpl& session, TimePoint deadline) {
     rearm();
 }
 
+std::optional<SessionTimers::TimePoint> SessionTimers::deadline_of(
+    const SessionImpl& session) const noexcept {
+    if (session.timer_slot_ == no_slot) return std::nullopt;
+    return heap_[session.timer_slot_].deadline;
+}
+
 void SessionTimers::cancel(SessionImpl& session) {
     if (session.timer_slot_ == no_slot) return;
     remove(session.timer_slot_);
@@ -806,7 +812,7 @@ void SessionImpl::forget() {
 
 void SessionImpl::shutdown() {
     if (!on_loop()) {
-        boost::asio::post(loop_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
+        boost::asio::post(loop().get_executor(), [self = shared_from_this()] { self->shutdown(); });
         return;
     }
     state_.shutdown(Clock::now());
