@@ -100,7 +100,7 @@ void NamespaceImpl::disconnect(std::size_t loop, const std::vector<std::string>&
         if (!socket) continue;
         socket->close(DisconnectReason::server_namespace_disconnect, true);
         if (close) {
-            if (auto c = socket->client.lock()) c->close(DisconnectReason::forced_server_close);
+            if (auto c = socket->client()) c->close(DisconnectReason::forced_server_close);
         }
     }
 }

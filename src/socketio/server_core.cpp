@@ -363,7 +363,7 @@ void ServerCore::shutdown_detached() {
     for (auto& ns : all_namespaces()) {
         for (auto& socket : ns->all_sockets()) {
             boost::asio::dispatch(socket->executor(), [socket] {
-                auto client = socket->client.lock();
+                auto client = socket->client();
                 if (client && !client->closed) {
                     client->close_reason = DisconnectReason::server_shutting_down;
                     client->closed = true;

@@ -248,7 +248,7 @@ void Socket::disconnect(bool close) const {
     boost::asio::dispatch(self.executor(), [impl = impl_, close] {
         impl->close(DisconnectReason::server_namespace_disconnect, true);
         if (close) {
-            if (auto c = impl->client.lock()) c->close(DisconnectReason::forced_server_close);
+            if (auto c = impl->client()) c->close(DisconnectReason::forced_server_close);
         }
     });
 }

@@ -13,11 +13,11 @@ namespace socketio::detail {
 
 SocketImpl::SocketImpl(std::string id, std::shared_ptr<NamespaceImpl> nsp,
                        std::shared_ptr<Client> c, Handshake hs)
-    : sid(std::move(id)),
-      ns(std::move(nsp)),
-      session(c->session),
-      handshake(std::move(hs)),
-      client(c) {}
+    : sid(std::move(id)), ns(std::move(nsp)), session(c->session), handshake(std::move(hs)) {}
+
+std::shared_ptr<Client> SocketImpl::client() const {
+    return std::static_pointer_cast<Client>(session->user_data);
+}
 
 SocketImpl::~SocketImpl() {
     delete state_.load(std::memory_order_acquire);
@@ -165,7 +165,7 @@ void SocketImpl::close(DisconnectReason reason, bool notify_client) {
         send_raw(
             ns->server.encode(make_packet(protocol::PacketType::disconnect, ns->name(), nullptr)));
     }
-    if (auto c = client.lock()) {
+    if (auto c = client()) {
         auto it = c->sockets.find(ns->name());
         if (it != c->sockets.end() && it->get() == this) c->sockets.erase(it);
     }

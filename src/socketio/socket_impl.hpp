@@ -89,7 +89,9 @@ class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
     /// loop: the packets held back while buffering, allocated by the first one (most connect
     /// handlers emit nothing; an empty vector inline cost 24 bytes a socket).
     std::unique_ptr<std::vector<EncodedPacket>> connect_buffer;
-    std::weak_ptr<Client> client;  // loop
+    /// loop: the client of this socket's connection, which its session holds (user_data) until
+    /// on_disconnect; null from then on. (Asked, not kept: a weak pointer was 16 bytes a socket.)
+    std::shared_ptr<Client> client() const;
 
   private:
     /// Runs an ack callback once (if set); an exception from it is logged, never thrown into the
