@@ -77,35 +77,83 @@ struct Server::Impl {
                                                          : spdlog::level::warn);
     }
 
+    /// Waits until connections are pending, then accepts them (accept_pending()).
     void accept_next() {
-        const std::size_t index = next_loop++ % loops.size();
-        acceptor->async_accept(*loops[index], [this, index](const boost::system::error_code& ec,
-                                                            detail::LoopSocket socket) {
+        acceptor->async_wait(tcp::acceptor::wait_read, [this](const boost::system::error_code& ec) {
             if (ec == net::error::operation_aborted || core->stopping) return;
             if (ec) {
-                detail::logger()->warn("accept failed: {}", ec.message());
-            } else {
-                on_accepted(index, std::move(socket));
+                detail::logger()->warn("waiting for connections failed: {}", ec.message());
+                return pause_accepting();
             }
-            accept_next();
+            if (accept_pending()) {
+                accept_next();
+            } else {
+                pause_accepting();
+            }
         });
     }
 
-    void on_accepted(std::size_t index, detail::LoopSocket socket) {
-        detail::Peer peer;
-        boost::system::error_code ec;
-        const auto remote = socket.remote_endpoint(ec);
-        if (!ec) {
+    /// Accepts what is pending (up to a batch), round robin over the loops, and hands each loop
+    /// its share in one post: one wake-up of a loop for several connections, where a post per
+    /// connection woke it for each. accept(2) gives the peer's address (no getpeername(2)).
+    /// Returns false after an error that accepting again at once would only repeat (no file
+    /// descriptors left).
+    bool accept_pending() {
+        static constexpr int max_batch = 64;
+        std::vector<std::vector<Accepted>> batches(loops.size());
+        bool healthy = true;
+        for (int n = 0; n < max_batch; ++n) {
+            const std::size_t index = next_loop % loops.size();
+            detail::LoopSocket socket(*loops[index]);
+            tcp::endpoint remote;
+            boost::system::error_code ec;
+            acceptor->accept(socket, remote, ec);
+            if (ec == net::error::would_block || ec == net::error::try_again) break;
+            if (ec) {
+                // The connection may be gone already (ECONNABORTED): go on with the next one.
+                // Out of descriptors, it stays pending: let the loops close some first.
+                detail::logger()->warn("accept failed: {}", ec.message());
+                if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+                    ec == net::error::no_memory ||
+                    ec == boost::system::errc::too_many_files_open_in_system) {
+                    healthy = false;
+                    break;
+                }
+                continue;
+            }
+            ++next_loop;
+            detail::Peer peer;
             peer.address = remote.address().to_string();
             peer.port = remote.port();
+            peer.loop_index = index;
+            peer.context = loops[index].get();
+            batches[index].push_back({std::move(socket), std::move(peer)});
         }
-        peer.loop_index = index;
-        peer.context = loops[index].get();
-        net::post(*loops[index],
-                  [core = core, socket = std::move(socket), peer = std::move(peer)]() mutable {
-                      detail::start_connection(std::move(socket), core, std::move(peer));
-                  });
+        for (std::size_t i = 0; i < batches.size(); ++i) {
+            if (batches[i].empty()) continue;
+            net::post(*loops[i], [core = core, batch = std::move(batches[i])]() mutable {
+                for (auto& accepted : batch) {
+                    detail::start_connection(std::move(accepted.socket), core,
+                                             std::move(accepted.peer));
+                }
+            });
+        }
+        return healthy;
     }
+
+    /// After an accept error that would repeat at once: try again in a moment.
+    void pause_accepting() {
+        if (!accept_pause) accept_pause.emplace(accept_loop);
+        accept_pause->expires_after(std::chrono::milliseconds(50));
+        accept_pause->async_wait([this](const boost::system::error_code& ec) {
+            if (!ec && !core->stopping) accept_next();
+        });
+    }
+
+    struct Accepted {
+        detail::LoopSocket socket;
+        detail::Peer peer;
+    };
 
     void run_loop(std::size_t index) {
         current_server = this;
@@ -170,6 +218,7 @@ struct Server::Impl {
                 net::post(accept_loop, [this] {
                     boost::system::error_code ec;
                     acceptor->close(ec);
+                    if (accept_pause) accept_pause->cancel();
                 });
                 accept_thread.join();  // its loop ends with its last accept
             } else {
@@ -221,7 +270,8 @@ struct Server::Impl {
     /// they sit together in this thread's own heap.
     net::io_context accept_loop{1};
     std::thread accept_thread;
-    std::optional<tcp::acceptor> acceptor;
+    std::optional<tcp::acceptor> acceptor;          // non-blocking: accept_pending() drains it
+    std::optional<net::steady_timer> accept_pause;  // on accept_loop: pause_accepting()
     std::atomic<std::size_t> next_loop{0};
     std::atomic<bool> running{false};
     std::atomic<bool> stop_requested{false};
@@ -365,6 +415,7 @@ void Server::listen(std::string_view host, std::uint16_t port) {
         acceptor.set_option(net::socket_base::reuse_address(true));
         acceptor.bind(endpoint);
         acceptor.listen(net::socket_base::max_listen_connections);
+        acceptor.non_blocking(true);
         impl_->port = acceptor.local_endpoint().port();
     } catch (const boost::system::system_error& e) {
         throw std::system_error(e.code().value(), std::system_category(),
