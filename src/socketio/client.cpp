@@ -98,11 +98,11 @@ Handshake Client::make_handshake(json auth) {
     return h;
 }
 
-void Client::on_packet(protocol::Packet& packet) {
+void Client::on_packet(protocol::Packet& packet, const std::shared_ptr<Client>& self) {
     using protocol::PacketType;
     auto it = sockets.find(packet.nsp);
     if (packet.type == PacketType::connect && it == sockets.end()) {
-        on_connect_packet(packet);
+        on_connect_packet(packet, self);
         return;
     }
     // Node's client.ts (ondecoded): CONNECT to a namespace the client already joined, CONNECT_ERROR
@@ -163,7 +163,7 @@ void Client::seed_session(SocketImpl& socket) {
     }
 }
 
-void Client::on_connect_packet(protocol::Packet& packet) {
+void Client::on_connect_packet(protocol::Packet& packet, const std::shared_ptr<Client>& self) {
     std::shared_ptr<NamespaceImpl> ns = server.find_namespace(packet.nsp);
     if (!ns && server.namespace_allowed(packet.nsp)) ns = server.get_namespace(packet.nsp);
     if (!ns) {
@@ -173,8 +173,8 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     }
     connect_timer.reset();  // cancels its wait
     json auth = packet.data.is_object() ? std::move(packet.data) : json::object();
-    auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns,
-                                               shared_from_this(), make_handshake(std::move(auth)));
+    auto socket = std::make_shared<SocketImpl>(engineio::protocol::generate_sid(), ns, session,
+                                               make_handshake(std::move(auth)));
     seed_session(*socket);
     sockets.add(socket);
     socket->connected = true;
@@ -195,7 +195,7 @@ void Client::on_connect_packet(protocol::Packet& packet) {
     socket->connect_pending = !server.options.connect.always;
     boost::asio::co_spawn(
         session->executor(),
-        [self = shared_from_this(), socket, ns]() -> boost::asio::awaitable<void> {
+        [self, socket, ns]() -> boost::asio::awaitable<void> {
             auto refused =
                 co_await ns->co_run_connect_handlers(Socket(socket), socket->handshake.auth);
             socket->connect_pending = false;

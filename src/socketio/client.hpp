@@ -101,8 +101,10 @@ class CloseReason {
 };
 
 /// One Engine.IO session (engineio::Session::user_data): its decoder, its sockets by namespace,
-/// the connect timer. Touched only on the session's loop.
-class Client : public std::enable_shared_from_this<Client> {
+/// the connect timer. Touched only on the session's loop. Held by its session (user_data), the
+/// one owner that matters: callers pass that handle where a Client must be kept alive (no
+/// enable_shared_from_this, 16 bytes a connection).
+class Client {
   public:
     Client(ServerCore& server, engineio::SessionPtr session);
 
@@ -120,8 +122,9 @@ class Client : public std::enable_shared_from_this<Client> {
     bool closed = false;
 
     /// Routes a decoded packet; takes its data (by reference: one json move fewer per packet).
-    void on_packet(protocol::Packet& packet);
-    void on_connect_packet(protocol::Packet& packet);
+    /// `self` is this client's handle.
+    void on_packet(protocol::Packet& packet, const std::shared_ptr<Client>& self);
+    void on_connect_packet(protocol::Packet& packet, const std::shared_ptr<Client>& self);
     /// Closes the Engine.IO session (its on_disconnect then disconnects the sockets).
     void close(DisconnectReason reason);
     void send_packet(const protocol::Packet& packet);

@@ -312,7 +312,7 @@ void ServerCore::on_message(const engineio::SessionPtr& session, std::string_vie
         client->close(DisconnectReason::parse_error);
         return;
     }
-    if (packet) client->on_packet(*packet);
+    if (packet) client->on_packet(*packet, client);
 }
 
 void ServerCore::on_disconnect(const engineio::SessionPtr& session,

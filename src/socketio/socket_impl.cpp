@@ -12,8 +12,11 @@
 namespace socketio::detail {
 
 SocketImpl::SocketImpl(std::string id, std::shared_ptr<NamespaceImpl> nsp,
-                       std::shared_ptr<Client> c, Handshake hs)
-    : sid(std::move(id)), ns(std::move(nsp)), session(c->session), handshake(std::move(hs)) {}
+                       engineio::SessionPtr engine_session, Handshake hs)
+    : sid(std::move(id)),
+      ns(std::move(nsp)),
+      session(std::move(engine_session)),
+      handshake(std::move(hs)) {}
 
 std::shared_ptr<Client> SocketImpl::client() const {
     return std::static_pointer_cast<Client>(session->user_data);

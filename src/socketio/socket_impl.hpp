@@ -28,7 +28,7 @@ class Client;
 /// One socket: one client in one namespace. Fields marked "loop" are touched only on its loop.
 class SocketImpl : public std::enable_shared_from_this<SocketImpl> {
   public:
-    SocketImpl(std::string sid, std::shared_ptr<NamespaceImpl> ns, std::shared_ptr<Client> client,
+    SocketImpl(std::string sid, std::shared_ptr<NamespaceImpl> ns, engineio::SessionPtr session,
                Handshake handshake);
     ~SocketImpl();
     SocketImpl(const SocketImpl&) = delete;
