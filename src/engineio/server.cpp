@@ -17,6 +17,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/rate_limited_log.hpp"
 #include "common/run_support.hpp"
 #include "http_connection.hpp"
 #include "internal.hpp"
@@ -112,7 +113,7 @@ struct Server::Impl {
             if (ec) {
                 // The connection may be gone already (ECONNABORTED): go on with the next one.
                 // Out of descriptors, it stays pending: let the loops close some first.
-                detail::logger()->warn("accept failed: {}", ec.message());
+                accept_error_log.warn("accept failed: {}", ec.message());
                 if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
                     ec == net::error::no_memory ||
                     ec == boost::system::errc::too_many_files_open_in_system) {
@@ -272,6 +273,8 @@ struct Server::Impl {
     std::thread accept_thread;
     std::optional<tcp::acceptor> acceptor;          // non-blocking: accept_pending() drains it
     std::optional<net::steady_timer> accept_pause;  // on accept_loop: pause_accepting()
+    /// Out of descriptors, every retry fails alike: a few lines, then a count.
+    sio::detail::RateLimitedLog accept_error_log{detail::logger(), "accept failed"};
     std::atomic<std::size_t> next_loop{0};
     std::atomic<bool> running{false};
     std::atomic<bool> stop_requested{false};
