@@ -41,6 +41,11 @@ TEST(Limits, OversizedHeadersAreRefused) {
 }
 
 TEST(Limits, AcceptingResumesAfterRunningOutOfDescriptors) {
+#if defined(__SANITIZE_ADDRESS__)
+    // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check reads memory
+    // through a pipe): out of them, it reports false errors.
+    GTEST_SKIP() << "needs file descriptors the sanitizer runtime would lack";
+#endif
     using boost::asio::ip::tcp;
     EchoServer server;
     boost::asio::io_context io;
