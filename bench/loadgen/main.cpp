@@ -3,7 +3,7 @@
 //   sio_loadgen --scenario echo|broadcast|connect --url ws://127.0.0.1:PORT[/socket.io/]
 //               [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]
 //               [--server-pid PID] [--server NAME] [--threads T] [--sources N]
-//               [--connect-window N] [--payload BYTES] [--timeout S]
+//               [--connect-window N] [--first-source A] [--payload BYTES] [--timeout S]
 //
 // It speaks WebSocket (client frames masked, as RFC 6455 requires), Engine.IO v4 and Socket.IO v5
 // itself, on epoll, with every packet built and matched as a string: no JSON library, no
@@ -16,8 +16,10 @@
 //              the end.
 //   connect    C connections (TCP + WebSocket upgrade + Engine.IO open + Socket.IO CONNECT to /)
 //              opened as fast as --connect-window allows, from 127.0.0.2… (--sources addresses,
-//              so ephemeral ports last), then held --hold seconds and closed: connects per second
-//              and the server's RSS per connection, right after connecting and after the hold.
+//              so ephemeral ports last; --first-source another first one, so that a run does not
+//              meet the TIME_WAIT sockets of the last one), then held --hold seconds and closed:
+//              connects per second and the server's RSS per connection, right after connecting
+//              and after the hold.
 // With --server-pid the server's CPU seconds (all threads, /proc/PID/task/*/schedstat) are read
 // at the start and the end of the measured window (after --warmup), so throughput per server
 // CPU-second is reported. One JSON line goes to stdout; progress to stderr. Exit status 0 when
@@ -82,6 +84,7 @@ struct Options {
     int threads = 1;
     int sources = 32;
     int connect_window = 256;
+    std::uint32_t first_source = 0x7f000002u;  // 127.0.0.2, host order
     std::size_t payload = 64;
     bool verbose = false;  // prints what every client did in the window to stderr
 };
@@ -272,7 +275,7 @@ class Worker {
             sockaddr_in local{};
             local.sin_family = AF_INET;
             local.sin_addr.s_addr =
-                htonl(0x7f000002u + static_cast<std::uint32_t>(index % options_.sources));
+                htonl(options_.first_source + static_cast<std::uint32_t>(index % options_.sources));
             setsockopt(conn.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
             if (bind(conn.fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
                 return error(conn, std::string("bind: ") + std::strerror(errno));
@@ -857,7 +860,8 @@ void usage() {
            "       [--clients C] [--window W] [--seconds S] [--warmup S] [--hold S]\n"
            "       [--server-pid PID] [--server NAME] [--threads T] [--sources N] [--after-close "
            "S]\n"
-           "       [--connect-window N] [--payload BYTES] [--drain S] [--timeout S]\n"
+           "       [--connect-window N] [--first-source A] [--payload BYTES] [--drain S] "
+           "[--timeout S]\n"
            "       [--verbose 1]   (what each client did, on stderr)\n";
 }
 
@@ -938,6 +942,13 @@ int main(int argc, char** argv) {
                 options.after_close = std::stod(value);
             } else if (flag == "--sources") {
                 options.sources = std::stoi(value);
+            } else if (flag == "--first-source") {
+                in_addr address{};
+                if (inet_pton(AF_INET, value.c_str(), &address) != 1 ||
+                    (ntohl(address.s_addr) >> 24) != 127) {
+                    throw std::invalid_argument("not a loopback address");
+                }
+                options.first_source = ntohl(address.s_addr);
             } else if (flag == "--connect-window") {
                 options.connect_window = std::stoi(value);
             } else if (flag == "--verbose") {

@@ -480,7 +480,6 @@ class HttpConnection final : public HttpResponder,
 }  // namespace
 
 void start_connection(LoopSocket socket, const std::shared_ptr<Core>& core, Peer peer) {
-    boost::system::error_code ec;
     if (core->options.limits.max_connections != 0 &&
         core->live_connections.load() >= core->options.limits.max_connections) {
         // Over the bound: a 503 written at once (the request is not read) and the socket closed.
@@ -499,7 +498,7 @@ void start_connection(LoopSocket socket, const std::shared_ptr<Core>& core, Peer
                          });
         return;
     }
-    socket.set_option(tcp::no_delay(true), ec);
+    // TCP_NODELAY: inherited from the listening socket.
     const std::size_t loop = peer.loop_index;
     std::shared_ptr<Closable> tracked;
     if (core->tls) {

@@ -8,8 +8,9 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <unistd.h>
 #endif
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +22,7 @@
 #include "common/run_support.hpp"
 #include "http_connection.hpp"
 #include "internal.hpp"
+#include "socket_internals.hpp"
 
 namespace engineio::detail {
 namespace {
@@ -108,7 +110,17 @@ struct Server::Impl {
             detail::LoopSocket socket(*loops[index]);
             tcp::endpoint remote;
             boost::system::error_code ec;
-            acceptor->accept(socket, remote, ec);
+            socklen_t length = static_cast<socklen_t>(remote.capacity());
+            const int descriptor = ::accept4(acceptor->native_handle(), remote.data(), &length,
+                                             SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (descriptor < 0) {
+                if (errno == EINTR) continue;
+                ec.assign(errno, boost::system::system_category());
+            } else {
+                remote.resize(length);
+                detail::adopt_accepted(socket, remote.protocol(), descriptor, ec);
+                if (ec) ::close(descriptor);
+            }
             if (ec == net::error::would_block || ec == net::error::try_again) break;
             if (ec) {
                 // The connection may be gone already (ECONNABORTED): go on with the next one.
@@ -416,6 +428,8 @@ void Server::listen(std::string_view host, std::uint16_t port) {
         auto& acceptor = impl_->acceptor.emplace(impl_->accept_loop);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(net::socket_base::reuse_address(true));
+        // Accepted sockets inherit it (Linux): no setsockopt(2) per connection.
+        acceptor.set_option(tcp::no_delay(true));
         acceptor.bind(endpoint);
         acceptor.listen(net::socket_base::max_listen_connections);
         acceptor.non_blocking(true);

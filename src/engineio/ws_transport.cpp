@@ -46,6 +46,7 @@
 
 #include "engineio/protocol/base64.hpp"
 #include "engineio/protocol/websocket.hpp"
+#include "socket_internals.hpp"
 
 namespace engineio::detail {
 namespace {
@@ -680,7 +681,9 @@ class WsTransportImpl final : public WsTransport,
         }
     };
 
-    void arm_read() {
+    /// `drained`: the socket's receive queue was emptied by a recv of this handler (see
+    /// async_wait_readable_drained).
+    void arm_read(bool drained = false) {
         if (read_armed_ || !reads_wanted() || !socket_open()) return;
         read_armed_ = true;
         if constexpr (tls) {
@@ -698,6 +701,8 @@ class WsTransportImpl final : public WsTransport,
                                         self->end_batch();
                                         self->arm_read();
                                     });
+        } else if (drained) {
+            async_wait_readable_drained(stream_, ReadReady{this->shared_from_this()});
         } else {
             stream_.async_wait(tcp::socket::wait_read, ReadReady{this->shared_from_this()});
         }
@@ -708,6 +713,7 @@ class WsTransportImpl final : public WsTransport,
     void read_available() {
         auto& buffers = loop_buffers();
         batching_ = true;
+        bool drained = false;  // a recv found the socket empty (or emptied it)
         for (int round = 0; round < read_rounds && reads_wanted(); ++round) {
             // The loop's buffer, unless a delivery re-entered a read on this thread: then a
             // buffer of this connection's own.
@@ -719,7 +725,10 @@ class WsTransportImpl final : public WsTransport,
             }
             boost::system::error_code ec;
             const std::size_t n = receive_some(chunk, read_chunk, ec);
-            if (ec == net::error::would_block || ec == net::error::try_again) break;
+            if (ec == net::error::would_block || ec == net::error::try_again) {
+                drained = true;
+                break;
+            }
             if (ec) {
                 end_batch();
                 return on_read_failed(ec);
@@ -735,10 +744,13 @@ class WsTransportImpl final : public WsTransport,
                 process_input();
             }
             buffers.read_in_use = was_in_use;
-            if (n < read_chunk) break;
+            if (n < read_chunk) {
+                drained = true;
+                break;
+            }
         }
         end_batch();
-        arm_read();
+        arm_read(drained);
     }
 
     void spend_budget(std::size_t n) {
@@ -908,7 +920,9 @@ class WsTransportImpl final : public WsTransport,
             if (ec == net::error::eof && unwritten() == 0) return close_connection();
             return reset_connection();
         }
-        fail(!clean);
+        // The client left without a close handshake. With nothing of ours unsent, an ordinary
+        // close; otherwise a reset (what it did not read is dropped, not sent after it).
+        end_now(/*error=*/!clean, /*reset=*/ec != net::error::eof || unwritten() != 0);
     }
 
     // --- closing ----------------------------------------------------------------------------
@@ -936,10 +950,7 @@ class WsTransportImpl final : public WsTransport,
     /// connection gets the linger to finish, then it is reset.
     void begin_closing() {
         if (closing_) return;
-        closing_ = true;
-        if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
-        close_budget_ = static_cast<std::uint32_t>(std::min<std::size_t>(
-            close_read_budget(core_->options), std::numeric_limits<std::uint32_t>::max()));
+        mark_closing();
         if (!socket_open()) return;
         // Only a closing connection has one: an open one does not carry a timer's ~120 bytes.
         linger_timer_ = std::make_unique<net::steady_timer>(stream_.get_executor());
@@ -953,6 +964,14 @@ class WsTransportImpl final : public WsTransport,
             }
             self->reset_connection();
         });
+    }
+
+    /// Nothing new is delivered or written from now on (begin_closing() without the linger).
+    void mark_closing() {
+        closing_ = true;
+        if (read_mode_ == ReadMode::deliver) read_mode_ = ReadMode::seek_close;
+        close_budget_ = static_cast<std::uint32_t>(std::min<std::size_t>(
+            close_read_budget(core_->options), std::numeric_limits<std::uint32_t>::max()));
     }
 
     /// The close handshake is done (or broken off, or the upgrade was refused and answered): our
@@ -999,9 +1018,17 @@ class WsTransportImpl final : public WsTransport,
     }
 
     /// The connection failed: it is reset and the session told, once.
-    void fail(bool error) {
-        begin_closing();
-        reset_connection();
+    void fail(bool error) { end_now(error, /*reset=*/true); }
+
+    /// Ends the connection at once (no close handshake, so no linger: no timer to arm and
+    /// cancel), reset or closed in order, and tells the session, once.
+    void end_now(bool error, bool reset) {
+        if (!closing_) mark_closing();
+        if (reset) {
+            reset_connection();
+        } else {
+            close_connection();
+        }
         report_closed(error);
     }
 

@@ -1,6 +1,14 @@
 // The WebSocket transport opened directly: echo, heartbeat and every way it ends.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
 #include "echo_server.hpp"
 #include "support/json_lines.hpp"
 
@@ -11,6 +19,61 @@ using engineio::DisconnectReason;
 
 TEST(WebSocket, ServerSendFromAnotherThreadArrivesInOrder) {
     push_from_test_thread("websocket");
+}
+
+/// A masked client text frame (payload under 126 bytes).
+std::string client_text_frame(const std::string& payload) {
+    std::string frame{'\x81', static_cast<char>(0x80 | payload.size())};
+    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
+    frame.append(mask, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        frame += static_cast<char>(payload[i] ^ mask[i % 4]);
+    return frame;
+}
+
+TEST(WebSocket, FramesSplitAcrossPausesAndBatchedArriveInOrder) {
+    // The server reads what a socket has and waits for more only once a read came back short:
+    // a frame whose rest comes after such a read, at any split, must still wake it; so must
+    // several frames in one segment.
+    EchoServer server;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const auto send_all = [fd](const std::string& bytes) {
+        ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(bytes.size()));
+    };
+    send_all(
+        "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    const std::string sid = server.wait_for_connect();
+    ASSERT_FALSE(sid.empty());
+
+    std::vector<Received> expected;
+    for (int i = 0; i < 12; ++i) {
+        const std::string message = "split-" + std::to_string(i);
+        const std::string frame = client_text_frame("4" + message);
+        const std::size_t at = 1 + static_cast<std::size_t>(i) % (frame.size() - 1);
+        send_all(frame.substr(0, at));
+        std::this_thread::sleep_for(std::chrono::milliseconds(15));
+        send_all(frame.substr(at));
+        expected.push_back(text(message));
+    }
+    std::string batch;
+    for (int i = 0; i < 5; ++i) {
+        batch += client_text_frame("4batch-" + std::to_string(i));
+        expected.push_back(text("batch-" + std::to_string(i)));
+    }
+    send_all(batch);
+    EXPECT_EQ(server.wait_for_messages(sid, expected.size()), expected);
+    ::shutdown(fd, SHUT_WR);  // an EOF (closing with the echoes unread would reset)
+    EXPECT_EQ(server.wait_for_disconnect(sid), DisconnectReason::transport_close);
+    ::close(fd);
 }
 
 TEST(WebSocket, EchoesTextAndBinaryFrames) {
