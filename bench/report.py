@@ -303,8 +303,9 @@ def markdown(runs, meta, micro, charts):
       "next one when the ack is back; every client, the sender included, must get "
       "`[\"bcast\", …]`; latency = send time to delivery; *missing* = deliveries that had not "
       "arrived 5 s after the window.")
-    w("- connect: connections from 127.0.0.2… (32 source addresses), at most 256 handshaking at "
-      "once, then held (pings answered) and closed.")
+    w("- connect: connections from 32 source addresses of the run's own (127.N.0.2…, away from "
+      "the TIME_WAIT sockets of earlier runs), at most 256 handshaking at once, then held (pings "
+      "answered) and closed.")
     w("- The contract every server implements (`bench/README.md`): `echo` acks with its "
       "arguments; `broadcast` emits `bcast` to every client of `/` and acks with no arguments "
       "once every client's send path has it.")

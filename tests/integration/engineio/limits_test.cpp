@@ -40,6 +40,14 @@ TEST(Limits, OversizedHeadersAreRefused) {
     EXPECT_EQ(server.connected(), reported_sids(result)) << "only the follow-up handshake";
 }
 
+TEST(Limits, ListeningOnAPortInUseFails) {
+    // Each loop listens on the port with SO_REUSEPORT; a second server of the same user must not
+    // join them (and take a share of the first one's connections): the port is in use.
+    EchoServer server;
+    engineio::Server other;
+    EXPECT_THROW(other.listen("127.0.0.1", server.port()), std::system_error);
+}
+
 TEST(Limits, AcceptingResumesAfterRunningOutOfDescriptors) {
 #if defined(__SANITIZE_ADDRESS__)
     // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check reads memory
