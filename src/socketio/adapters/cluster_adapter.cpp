@@ -112,6 +112,7 @@ struct Request {
     bool python_callback = false;
     std::size_t expected = 0;
     std::size_t answered = 0;  // broadcast_ack: answers and recipients that left
+    bool started = false;      // Hub::start(): filled in, its callback set; may complete
     bool done = false;
     std::vector<SocketAck> acks;
     std::vector<SocketInfo> sockets;
@@ -121,6 +122,7 @@ struct Request {
     FetchRoomsCallback on_rooms;
     BroadcastAcksCallback on_acks;
     BroadcastAckCallback on_answers;
+    std::chrono::milliseconds timeout{0};  // 0: the cluster's request_timeout
     std::unique_ptr<boost::asio::steady_timer> timer;
 
     /// One server's answer (its count, for a broadcast with acks) arrived.
@@ -133,6 +135,7 @@ struct Request {
     }
 
     bool complete() const {
+        if (!started) return false;
         if (counted) {
             if (!servers_expected || servers_answered < *servers_expected) return false;
         } else if (!waiting.empty()) {
@@ -219,8 +222,10 @@ class Hub : public std::enable_shared_from_this<Hub> {
             });
     }
 
-    /// Registers a request with the live servers to wait for, and arms its timeout. Null with
-    /// `ec` when the table is full.
+    /// Registers a request with the live servers to wait for. Null with `ec` when the table is
+    /// full. The caller fills in what the request gathers and its callback, then start()s it:
+    /// nothing completes it before that (a count or an answer may come on another thread at
+    /// once, while the request still lacked its callback).
     RequestPtr open(Request::Kind kind, const std::string& nsp,
                     boost::asio::any_io_executor executor, std::chrono::milliseconds timeout,
                     std::error_code& ec) {
@@ -228,6 +233,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
         request->kind = kind;
         request->nsp = nsp;
         request->executor = executor;
+        request->timeout = timeout;
         request->counted = counted_;
         if (!counted_) {
             std::lock_guard lock(peers_mutex_);
@@ -246,6 +252,29 @@ class Hub : public std::enable_shared_from_this<Hub> {
                                    : std::to_string(++next_request_);
             requests_[request->id] = request;
         }
+        return request;
+    }
+
+    /// Arms the timeout of a request open()ed and filled in, and (formats that count servers by
+    /// subscribers) asks the broker how many answers to wait for.
+    void start(const RequestPtr& request) {
+        const std::string& nsp = request->nsp;
+        auto timeout = request->timeout;
+        if (timeout.count() <= 0) timeout = options_.request_timeout;
+        // Before anything can complete the request: finish() cancels it.
+        request->timer = std::make_unique<boost::asio::steady_timer>(request->executor, timeout);
+        // Armed and cancelled on its executor only (a timer is not thread-safe).
+        boost::asio::dispatch(request->executor, [self = shared_from_this(), request] {
+            request->timer->async_wait([weak = self->weak_from_this(), request](auto ec) {
+                if (ec) return;
+                if (auto hub = weak.lock()) {
+                    std::unique_lock lock(hub->requests_mutex_);
+                    hub->finish(lock, request, make_error_code(error::ack_timeout));
+                } else {
+                    request->done = true;
+                }
+            });
+        });
         if (counted_) {
             // The servers to wait for: the subscribers of the request channel but this one.
             refresh_count(nsp, [weak = weak_from_this(), request, nsp](auto count) {
@@ -257,21 +286,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
                 });
             });
         }
-        if (timeout.count() <= 0) timeout = options_.request_timeout;
-        request->timer = std::make_unique<boost::asio::steady_timer>(executor, timeout);
-        // Armed and cancelled on its executor only (a timer is not thread-safe).
-        boost::asio::dispatch(executor, [self = shared_from_this(), request] {
-            request->timer->async_wait([weak = self->weak_from_this(), request](auto ec) {
-                if (ec) return;
-                if (auto hub = weak.lock()) {
-                    std::unique_lock lock(hub->requests_mutex_);
-                    hub->finish(lock, request, make_error_code(error::ack_timeout));
-                } else {
-                    request->done = true;
-                }
-            });
-        });
-        return request;
+        update(request, [](Request& r) { r.started = true; });
     }
 
     /// Runs `update(request)` under the table's lock if it is still pending, then completes it
@@ -503,6 +518,7 @@ class ClusterAdapter final : public Adapter {
                        {"except", options.except},
                        {"request_id", request->id}};
         }
+        hub_->start(request);
         hub_->publish(std::move(message));
         auto hub = hub_;
         local_.broadcast_with_ack_local(
@@ -543,12 +559,12 @@ class ClusterAdapter final : public Adapter {
         }
         request->sockets = std::move(sockets);
         request->on_sockets = std::move(done);
+        hub_->start(request);
         hub_->publish({{"method", method::fetch_sockets},
                        {"namespace", host_.name()},
                        {"rooms", options.rooms},
                        {"except", options.except},
                        {"request_id", request->id}});
-        hub_->update(request, [](Request&) {});  // no other server: complete now
     }
 
     void fetch_rooms(std::chrono::milliseconds timeout, FetchRoomsCallback done) override {
@@ -563,10 +579,10 @@ class ClusterAdapter final : public Adapter {
         }
         for (auto& room : local_.rooms()) request->rooms.insert(std::move(room));
         request->on_rooms = std::move(done);
+        hub_->start(request);
         hub_->publish({{"method", method::fetch_rooms},
                        {"namespace", host_.name()},
                        {"request_id", request->id}});
-        hub_->update(request, [](Request&) {});
     }
 
     void add_sockets(const BroadcastOptions& options,
@@ -648,8 +664,8 @@ class ClusterAdapter final : public Adapter {
         }
         request->on_answers = std::move(on_acks);
         message["request_id"] = request->id;
+        hub_->start(request);
         hub_->publish(std::move(message));
-        hub_->update(request, [](Request&) {});
     }
 
     /// A message of another server for this namespace (on the driver's executor).

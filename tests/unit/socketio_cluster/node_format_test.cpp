@@ -4,6 +4,11 @@
 // tests/integration/redis/node_*_test.cpp.
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
 
 #include "cluster_harness.hpp"
 #include "socketio/adapters/cluster_format.hpp"
@@ -289,6 +294,47 @@ TEST(NodeWire, SchemaMessagesMapBothWays) {
               (std::vector<std::string>{"myapp-request#/#", "myapp-response#/#",
                                         "myapp-response#/#me#"}));
     EXPECT_EQ(subscriptions.patterns, std::vector<std::string>{"myapp#/#*"});
+}
+
+TEST(NodeFormatThreads, EveryQueryFromAnotherThreadIsAnswered) {
+    // A query started on a thread other than loop 0 (a handler on loop 1, the application's own
+    // thread) while the driver runs on a thread of its own: the broker's count of servers can
+    // come back, and complete the query, before the query has its callback. It must still be
+    // answered, every time (it was not: a Node client's fetchSockets went unanswered).
+    boost::asio::io_context driver_loop;
+    auto work = boost::asio::make_work_guard(driver_loop);
+    std::thread driver_thread([&] { driver_loop.run(); });
+    auto broker = socketio::LoopbackBroker::create();
+    {
+        socketio::ServerOptions options;
+        options.engine.threads = 2;
+        options.adapter = socketio::cluster_adapter(broker->make_driver(driver_loop.get_executor()),
+                                                    node_options());
+        socketio::Server io(options);
+        io.listen("127.0.0.1", 0);
+        io.start();
+        std::atomic<int> answered{0};
+        for (int i = 0; i < 500; ++i) {
+            const auto count = [&](std::error_code ec, const auto&) {
+                EXPECT_FALSE(ec) << ec.message();
+                ++answered;
+            };
+            if (i % 2 == 0) {
+                io.of("/").fetch_sockets(count);
+            } else {
+                io.of("/").fetch_rooms(count);
+            }
+            const auto deadline = std::chrono::steady_clock::now() + 5s;
+            while (answered.load() < i + 1 && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::yield();
+            }
+            ASSERT_EQ(answered.load(), i + 1) << "query " << i << " was never answered";
+        }
+        io.stop();
+    }
+    work.reset();
+    driver_loop.stop();
+    driver_thread.join();
 }
 
 }  // namespace
