@@ -9,6 +9,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -80,39 +81,40 @@ struct Server::Impl {
                                                          : spdlog::level::warn);
     }
 
-    /// Waits until connections are pending, then accepts them (accept_pending()).
-    void accept_next() {
-        acceptor->async_wait(tcp::acceptor::wait_read, [this](const boost::system::error_code& ec) {
-            if (ec == net::error::operation_aborted || core->stopping) return;
-            if (ec) {
-                detail::logger()->warn("waiting for connections failed: {}", ec.message());
-                return pause_accepting();
-            }
-            if (accept_pending()) {
-                accept_next();
-            } else {
-                pause_accepting();
-            }
-        });
+    /// Waits until connections are pending on loop `index`'s listening socket, then accepts them
+    /// (accept_pending()).
+    void accept_next(std::size_t index) {
+        auto& listener = *listeners[index];
+        listener.acceptor.async_wait(
+            tcp::acceptor::wait_read, [this, index](const boost::system::error_code& ec) {
+                if (ec == net::error::operation_aborted || core->stopping) return;
+                if (ec) {
+                    detail::logger()->warn("waiting for connections failed: {}", ec.message());
+                    return pause_accepting(index);
+                }
+                if (accept_pending(index)) {
+                    accept_next(index);
+                } else {
+                    pause_accepting(index);
+                }
+            });
     }
 
-    /// Accepts what is pending (up to a batch), round robin over the loops, and hands each loop
-    /// its share in one post: one wake-up of a loop for several connections, where a post per
-    /// connection woke it for each. accept(2) gives the peer's address (no getpeername(2)).
-    /// Returns false after an error that accepting again at once would only repeat (no file
-    /// descriptors left).
-    bool accept_pending() {
-        static constexpr int max_batch = 64;
-        std::vector<std::vector<Accepted>> batches(loops.size());
-        bool healthy = true;
+    /// Accepts what is pending on loop `index`'s listening socket (up to a batch) and starts
+    /// each connection on this loop. accept4(2) gives the peer's address (no getpeername(2)) and
+    /// a non-blocking socket. Returns false after an error that accepting again at once would
+    /// only repeat (no file descriptors left).
+    bool accept_pending(std::size_t index) {
+        static constexpr int max_batch = 32;
+        auto& listener = *listeners[index];
         for (int n = 0; n < max_batch; ++n) {
-            const std::size_t index = next_loop % loops.size();
+            reserve_socket_records(index);
             detail::LoopSocket socket(*loops[index]);
             tcp::endpoint remote;
             boost::system::error_code ec;
             socklen_t length = static_cast<socklen_t>(remote.capacity());
-            const int descriptor = ::accept4(acceptor->native_handle(), remote.data(), &length,
-                                             SOCK_NONBLOCK | SOCK_CLOEXEC);
+            const int descriptor = ::accept4(listener.acceptor.native_handle(), remote.data(),
+                                             &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (descriptor < 0) {
                 if (errno == EINTR) continue;
                 ec.assign(errno, boost::system::system_category());
@@ -129,44 +131,69 @@ struct Server::Impl {
                 if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
                     ec == net::error::no_memory ||
                     ec == boost::system::errc::too_many_files_open_in_system) {
-                    healthy = false;
-                    break;
+                    return false;
                 }
                 continue;
             }
-            ++next_loop;
             detail::Peer peer;
             peer.address = remote.address().to_string();
             peer.port = remote.port();
             peer.loop_index = index;
             peer.context = loops[index].get();
-            batches[index].push_back({std::move(socket), std::move(peer)});
+            detail::start_connection(std::move(socket), core, std::move(peer));
         }
-        for (std::size_t i = 0; i < batches.size(); ++i) {
-            if (batches[i].empty()) continue;
-            net::post(*loops[i], [core = core, batch = std::move(batches[i])]() mutable {
-                for (auto& accepted : batch) {
-                    detail::start_connection(std::move(accepted.socket), core,
-                                             std::move(accepted.peer));
-                }
-            });
-        }
-        return healthy;
+        return true;
     }
 
     /// After an accept error that would repeat at once: try again in a moment.
-    void pause_accepting() {
-        if (!accept_pause) accept_pause.emplace(accept_loop);
-        accept_pause->expires_after(std::chrono::milliseconds(50));
-        accept_pause->async_wait([this](const boost::system::error_code& ec) {
-            if (!ec && !core->stopping) accept_next();
+    void pause_accepting(std::size_t index) {
+        auto& listener = *listeners[index];
+        listener.pause.expires_after(std::chrono::milliseconds(50));
+        listener.pause.async_wait([this, index](const boost::system::error_code& ec) {
+            if (!ec && !core->stopping) accept_next(index);
         });
     }
 
-    struct Accepted {
-        detail::LoopSocket socket;
-        detail::Peer peer;
-    };
+    /// Asio keeps a record for every socket registered with a loop's reactor, in a pool it never
+    /// frees (a closed socket's record serves the next one). Taken one by one on a loop thread as
+    /// connections come, each record would sit among the connections' objects and keep their pages
+    /// from going back to the system after a mass disconnect. So they are taken ahead of need, in
+    /// runs, on a thread of their own (its own heap): when a loop's share of the open connections
+    /// nears what was reserved for it, that thread registers `record_run` placeholders with the
+    /// loop's reactor at once — all on /dev/null, which epoll refuses (EPERM), so the reactor only
+    /// takes a record for each — and releases them; the pool then holds that many free records. A
+    /// server whose number of connections stays level does it no more.
+    static constexpr std::size_t record_run = 512;
+
+    void reserve_socket_records(std::size_t index) {
+        auto& listener = *listeners[index];
+        const std::size_t share =
+            core->live_connections.load(std::memory_order_relaxed) / loops.size();
+        if (share + record_run / 2 < listener.records_reserved || placeholder_descriptor < 0) {
+            return;
+        }
+        listener.records_reserved += record_run;
+        net::post(records_loop, [this, index] { register_placeholders(index); });
+    }
+
+    /// On records_loop (or before the loops run): see reserve_socket_records().
+    void register_placeholders(std::size_t index) {
+        std::vector<detail::LoopSocket> placeholders;
+        placeholders.reserve(record_run);
+        for (std::size_t i = 0; i < record_run; ++i) {
+            boost::system::error_code ec;
+            placeholders.emplace_back(*loops[index]).assign(tcp::v4(), placeholder_descriptor, ec);
+            if (ec) {
+                placeholders.pop_back();
+                break;
+            }
+        }
+        // Released, not closed: the descriptor stays ours for the next run.
+        for (auto& placeholder : placeholders) {
+            boost::system::error_code ignored;
+            placeholder.release(ignored);
+        }
+    }
 
     void run_loop(std::size_t index) {
         current_server = this;
@@ -184,7 +211,7 @@ struct Server::Impl {
 
     void start_threads(std::size_t first) {
         running = true;
-        if (acceptor) accept_thread = std::thread([this] { accept_loop.run(); });
+        records_thread = std::thread([this] { records_loop.run(); });
         net::post(*loops[0], [this] { watch_memory(); });
         for (std::size_t i = first; i < loops.size(); ++i) {
             threads.emplace_back([this, i] { run_loop(i); });
@@ -225,18 +252,18 @@ struct Server::Impl {
     void do_stop() {
         core->stopping = true;
         const bool loops_running = running.load();
-        // Stop accepting.
-        if (acceptor) {
-            if (accept_thread.joinable()) {
-                net::post(accept_loop, [this] {
-                    boost::system::error_code ec;
-                    acceptor->close(ec);
-                    if (accept_pause) accept_pause->cancel();
-                });
-                accept_thread.join();  // its loop ends with its last accept
-            } else {
+        // Stop accepting: each listening socket is closed on its loop (or here, when the loops
+        // never ran).
+        for (std::size_t i = 0; i < listeners.size(); ++i) {
+            const auto close_listener = [listener = listeners[i].get()] {
                 boost::system::error_code ec;
-                acceptor->close(ec);
+                listener->acceptor.close(ec);
+                listener->pause.cancel();
+            };
+            if (loops_running) {
+                net::post(*loops[i], close_listener);
+            } else {
+                close_listener();
             }
         }
         if (loops_running) {
@@ -266,6 +293,9 @@ struct Server::Impl {
         for (auto& thread : threads) {
             if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
         }
+        records_guard.reset();
+        records_loop.stop();
+        if (records_thread.joinable()) records_thread.join();
         {
             std::lock_guard lock(stop_mutex);
             stopped = true;
@@ -273,18 +303,30 @@ struct Server::Impl {
         stop_cv.notify_all();
     }
 
+    ~Impl() {
+        if (placeholder_descriptor >= 0) ::close(placeholder_descriptor);
+    }
+
     std::shared_ptr<detail::Core> core;
     std::vector<std::unique_ptr<net::io_context>> loops;
     std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
-    /// The acceptor has a thread and loop of its own. Accepting registers each new socket with
-    /// its loop's reactor, and Asio keeps those per-socket records for reuse, never freeing them:
-    /// allocated on a loop thread, one sat among every connection's objects and kept its page
-    /// from being returned after a mass disconnect (10,000 of them held ~25 MB). Allocated here,
-    /// they sit together in this thread's own heap.
-    net::io_context accept_loop{1};
-    std::thread accept_thread;
-    std::optional<tcp::acceptor> acceptor;          // non-blocking: accept_pending() drains it
-    std::optional<net::steady_timer> accept_pause;  // on accept_loop: pause_accepting()
+    /// A listening socket per loop, accepted on by that loop: SO_REUSEPORT lets the kernel
+    /// spread new connections over them, so no thread stands between the kernel and the loops
+    /// (an acceptor thread cost every connection a hand-over to its loop).
+    struct Listener {
+        explicit Listener(net::io_context& loop) : acceptor(loop), pause(loop) {}
+        tcp::acceptor acceptor;            // non-blocking: accept_pending() drains it
+        net::steady_timer pause;           // pause_accepting()
+        std::size_t records_reserved = 0;  // reserve_socket_records()
+    };
+    std::vector<std::unique_ptr<Listener>> listeners;  // [loop index]
+    /// /dev/null, opened by listen(): what register_placeholders() registers.
+    int placeholder_descriptor = -1;
+    /// The thread that takes Asio's socket records ahead of need (reserve_socket_records()).
+    net::io_context records_loop{1};
+    net::executor_work_guard<net::io_context::executor_type> records_guard{
+        records_loop.get_executor()};
+    std::thread records_thread;
     /// Out of descriptors, every retry fails alike: a few lines, then a count.
     sio::detail::RateLimitedLog accept_error_log{detail::logger(), "accept failed"};
     std::atomic<std::size_t> next_loop{0};
@@ -425,20 +467,48 @@ void Server::listen(std::string_view host, std::uint16_t port) {
         } else {
             endpoint = tcp::endpoint(address, port);
         }
-        auto& acceptor = impl_->acceptor.emplace(impl_->accept_loop);
-        acceptor.open(endpoint.protocol());
-        acceptor.set_option(net::socket_base::reuse_address(true));
-        // Accepted sockets inherit it (Linux): no setsockopt(2) per connection.
-        acceptor.set_option(tcp::no_delay(true));
-        acceptor.bind(endpoint);
-        acceptor.listen(net::socket_base::max_listen_connections);
-        acceptor.non_blocking(true);
-        impl_->port = acceptor.local_endpoint().port();
+        using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+        if (endpoint.port() != 0) {
+            // SO_REUSEPORT would let our sockets join another server of this user on the port,
+            // sharing its connections: a port in use is an error, as without it. (Port 0: the
+            // kernel picks one nobody has.)
+            tcp::acceptor probe(*impl_->loops[0]);
+            probe.open(endpoint.protocol());
+            probe.set_option(net::socket_base::reuse_address(true));
+            probe.bind(endpoint);
+        }
+        std::vector<std::unique_ptr<Impl::Listener>> listeners;
+        for (auto& loop : impl_->loops) {
+            auto& acceptor =
+                listeners.emplace_back(std::make_unique<Impl::Listener>(*loop))->acceptor;
+            acceptor.open(endpoint.protocol());
+            acceptor.set_option(net::socket_base::reuse_address(true));
+            acceptor.set_option(reuse_port(true));
+            // Accepted sockets inherit it (Linux): no setsockopt(2) per connection.
+            acceptor.set_option(tcp::no_delay(true));
+            acceptor.bind(endpoint);
+            acceptor.listen(net::socket_base::max_listen_connections);
+            acceptor.non_blocking(true);
+            // Port 0: the others join the port the first one got.
+            endpoint.port(acceptor.local_endpoint().port());
+        }
+        impl_->port = endpoint.port();
+        impl_->listeners = std::move(listeners);
     } catch (const boost::system::system_error& e) {
         throw std::system_error(e.code().value(), std::system_category(),
                                 fmt::format("listen on {}:{}", host, port));
     }
-    impl_->accept_next();
+    if (impl_->placeholder_descriptor < 0) {
+        impl_->placeholder_descriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    for (std::size_t i = 0; i < impl_->listeners.size(); ++i) {
+        // The first run of records, here (this thread's heap), before any connection.
+        if (impl_->placeholder_descriptor >= 0 && impl_->listeners[i]->records_reserved == 0) {
+            impl_->listeners[i]->records_reserved = Impl::record_run;
+            impl_->register_placeholders(i);
+        }
+        impl_->accept_next(i);
+    }
     detail::logger()->info("listening on {}:{}{}", host, impl_->port, impl_->core->options.path);
 }
 
