@@ -107,8 +107,8 @@ struct Server::Impl {
     bool accept_pending(std::size_t index) {
         static constexpr int max_batch = 32;
         auto& listener = *listeners[index];
+        reserve_socket_records(index);  // its margin is far more than a batch
         for (int n = 0; n < max_batch; ++n) {
-            reserve_socket_records(index);
             detail::LoopSocket socket(*loops[index]);
             tcp::endpoint remote;
             boost::system::error_code ec;

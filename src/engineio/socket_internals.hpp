@@ -4,7 +4,6 @@
 #pragma once
 
 #include <memory>
-#include <type_traits>
 #include <utility>
 
 #include <boost/asio/basic_stream_socket.hpp>
@@ -17,20 +16,19 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/version.hpp>
 
+#include "internal.hpp"
+
 namespace engineio::detail {
 
 static_assert(
     BOOST_VERSION / 100 == 1081,
     "socket_internals.hpp is written against Boost 1.81's Asio: check it against this one");
 
-using LoopSocketOf =
-    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
-
 /// Reaches the implementation of a socket (descriptor, state flags, reactor data): a member Asio
 /// keeps protected, named through a derived class as C++ allows.
-struct SocketInternals : LoopSocketOf {
-    static auto& object_of(LoopSocketOf& socket) { return socket.*(&SocketInternals::impl_); }
-    static auto& of(LoopSocketOf& socket) { return object_of(socket).get_implementation(); }
+struct SocketInternals : LoopSocket {
+    static auto& object_of(LoopSocket& socket) { return socket.*(&SocketInternals::impl_); }
+    static auto& of(LoopSocket& socket) { return object_of(socket).get_implementation(); }
 };
 
 /// Takes a descriptor that accept4(SOCK_NONBLOCK | SOCK_CLOEXEC) returned into `socket`
@@ -38,8 +36,8 @@ struct SocketInternals : LoopSocketOf {
 /// non-blocking already (else Asio's first operation on it sets that again: an ioctl per
 /// connection), and no duplicate of another descriptor (else closing it makes an EPOLL_CTL_DEL
 /// first, which close(2) does by itself when no other descriptor refers to the socket).
-inline void adopt_accepted(LoopSocketOf& socket, const boost::asio::ip::tcp& protocol,
-                           int descriptor, boost::system::error_code& ec) {
+inline void adopt_accepted(LoopSocket& socket, const boost::asio::ip::tcp& protocol, int descriptor,
+                           boost::system::error_code& ec) {
     socket.assign(protocol, descriptor, ec);
     if (ec) return;
     namespace ops = boost::asio::detail::socket_ops;
@@ -103,8 +101,8 @@ class DrainedReadWaitOp : public asio_detail::reactor_op {
 /// (a loop collects events only between handlers, and this runs in the handler that read), so
 /// they complete this wait. Anywhere else, use socket.async_wait.
 template <class Handler>
-void async_wait_readable_drained(LoopSocketOf& socket, Handler handler) {
-    using Op = internals::DrainedReadWaitOp<Handler, LoopSocketOf::executor_type>;
+void async_wait_readable_drained(LoopSocket& socket, Handler handler) {
+    using Op = internals::DrainedReadWaitOp<Handler, LoopSocket::executor_type>;
     using Service = internals::asio_detail::reactive_socket_service<boost::asio::ip::tcp>;
     struct ServiceInternals : Service {
         static void start(Service& service, Service::implementation_type& impl, Op* op) {
